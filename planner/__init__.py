@@ -1,0 +1,43 @@
+"""planner: where do WhatsApp-buurtpreventie signs go?
+
+Data flows one way: files -> :mod:`planner.geo` (load, validate, RD New) ->
+:mod:`planner.placement` (wards, coverage, decisions) -> reports and maps.
+
+>>> import planner
+>>> wards = planner.load_wards("data/wijken.geojson")
+>>> signs = planner.load_signs("data/borden.geojson")
+>>> planner.ward_status(wards, signs, planner.preset("landsmeer"))  # doctest: +SKIP
+"""
+
+from .errors import InputError, PlannerError
+from .geo import (
+    RD_NEW,
+    WGS84,
+    load_groups,
+    load_requests,
+    load_roads,
+    load_signs,
+    load_wards,
+    point_rd,
+)
+from .placement import (
+    Decision,
+    ProposalResult,
+    assign_wards,
+    check_point,
+    counted_signs,
+    decide_requests,
+    decisions_frame,
+    ward_of,
+    ward_status,
+)
+from .policy import Policy, load_policy, preset, preset_names
+
+__all__ = [
+    "RD_NEW", "WGS84", "InputError", "PlannerError",
+    "load_wards", "load_signs", "load_roads", "load_groups", "load_requests", "point_rd",
+    "Decision", "ProposalResult", "ward_of", "assign_wards", "counted_signs", "ward_status",
+    "check_point", "decide_requests", "decisions_frame",
+    "Policy", "load_policy", "preset", "preset_names",
+]
+__version__ = "0.1.0"

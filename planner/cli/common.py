@@ -1,0 +1,92 @@
+"""Options and input loading shared by the subcommands."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from .. import geo, policy as policy_mod
+from ..policy import Policy
+
+PACKAGE_ROOT = Path(__file__).resolve().parents[2]
+INPUT_FILES = {
+    "wards": "wijken.geojson",
+    "signs": "borden.geojson",
+    "roads": "wegen.geojson",
+    "groups": "groepen.csv",
+    "requests": "aanvragen.csv",
+}
+
+
+def data_dir() -> Path:
+    """``$PLANNER_DATA``, else ``./data`` when it exists, else the bundled demo data."""
+    env = os.environ.get("PLANNER_DATA")
+    if env:
+        return Path(env)
+    local = Path.cwd() / "data"
+    return local if (local / INPUT_FILES["wards"]).exists() else PACKAGE_ROOT / "data"
+
+
+def add_input_options(parser, *names: str) -> None:
+    """``--wards``, ``--signs``, ... (default: the files in ``data/``) and ``--policy``."""
+    for name in names:
+        parser.add_argument(f"--{name}", metavar="FILE",
+                            help=f"{name} file (default: data/{INPUT_FILES[name]})")
+    parser.add_argument("--policy", metavar="NAME|FILE.toml",
+                        help=f"policy preset ({', '.join(policy_mod.preset_names())}) or TOML file; default landsmeer")
+
+
+def add_json_option(parser) -> None:
+    parser.add_argument("--json", action="store_true", help="print JSON for scripts")
+
+
+@dataclass
+class Inputs:
+    """The loaded layers a command works on (None when not asked for)."""
+
+    policy: Policy
+    wards: gpd.GeoDataFrame | None = None
+    signs: gpd.GeoDataFrame | None = None
+    roads: gpd.GeoDataFrame | None = None
+    groups: pd.DataFrame | None = None
+    requests: gpd.GeoDataFrame | None = None
+
+
+LOADERS = {
+    "wards": geo.load_wards,
+    "signs": geo.load_signs,
+    "roads": geo.load_roads,
+    "groups": geo.load_groups,
+    "requests": geo.load_requests,
+}
+
+
+def input_path(args, name: str) -> Path:
+    given = getattr(args, name, None)
+    return Path(given) if given else data_dir() / INPUT_FILES[name]
+
+
+def load_inputs(args, *names: str, optional: tuple[str, ...] = ()) -> Inputs:
+    """Load the named layers from the paths in ``args`` (or ``data/``).
+
+    Layers in ``optional`` are skipped when their default file is absent;
+    a path given explicitly must always exist.
+    """
+    inputs = Inputs(policy=policy_mod.resolve(getattr(args, "policy", None)))
+    for name in names:
+        path = input_path(args, name)
+        if name in optional and not getattr(args, name, None) and not path.exists():
+            continue
+        setattr(inputs, name, LOADERS[name](path))
+    return inputs
+
+
+def print_json(data) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=str)
+    sys.stdout.write("\n")

@@ -1,0 +1,119 @@
+"""Core commands: check, decide, status, demo."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from .. import geo, placement, report
+from ..errors import InputError
+from .common import add_input_options, add_json_option, load_inputs, print_json
+
+OUTCOME_NL = {"approved": "toegekend", "rejected": "afgewezen", "needs_review": "beoordelen"}
+
+
+def register(sub) -> None:
+    p = sub.add_parser("check", help="is the ward at a location already covered?")
+    where = p.add_mutually_exclusive_group(required=True)
+    where.add_argument("--at", metavar="LON,LAT", help="location in WGS84 degrees")
+    where.add_argument("--at-rd", metavar="X,Y", help="location in RD New metres")
+    add_input_options(p, "wards", "signs", "roads")
+    add_json_option(p)
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("decide", help="decide the requests")
+    add_input_options(p, "wards", "signs", "roads", "groups", "requests")
+    add_json_option(p)
+    p.set_defaults(func=cmd_decide)
+
+    p = sub.add_parser("status", help="per ward: number of signs and coverage")
+    add_input_options(p, "wards", "signs")
+    add_json_option(p)
+    p.set_defaults(func=cmd_status)
+
+    p = sub.add_parser("demo", help="decide the demo requests and write the report and maps to maps/")
+    add_input_options(p, "wards", "signs", "roads", "groups", "requests")
+    p.add_argument("--out", metavar="DIR", default="maps", help="output folder (default: maps)")
+    p.set_defaults(func=cmd_demo)
+
+
+def _console() -> Console:
+    return Console(soft_wrap=False, width=160)
+
+
+def cmd_check(args) -> int:
+    if args.at:
+        lon, lat = geo.parse_lonlat(args.at, "--at")
+        point = geo.point_rd(lon, lat, source="--at")
+    else:
+        x, y = geo.parse_lonlat(args.at_rd, "--at-rd")
+        point = geo.point_rd(x=x, y=y, source="--at-rd")
+    inp = load_inputs(args, "wards", "signs", "roads", optional=("roads",))
+    result = placement.check_point(point, inp.wards, inp.signs, inp.policy, inp.roads)
+    if args.json:
+        print_json(result)
+        return 0
+    con = _console()
+    if result["ward"] is None:
+        con.print("Deze locatie ligt niet in een wijk van de gemeente.")
+        return 0
+    state = "heeft al borden" if result["covered"] else "heeft nog geen borden"
+    con.print(f"Wijk {result['ward']['name']} ({result['ward']['code']}) {state}.", markup=False)
+    for s in result["signs"]:
+        con.print(f"  - {placement._sign_phrase(s)}", markup=False)
+    return 0
+
+
+def decide_all(inp):
+    """Decide the loaded requests (with proposals when the planner can make them)."""
+    return placement.decide_requests(inp.requests, inp.wards, inp.signs, inp.groups, inp.policy,
+                                     roads=inp.roads, proposer=None)
+
+
+def cmd_decide(args) -> int:
+    inp = load_inputs(args, "wards", "signs", "roads", "groups", "requests", optional=("roads",))
+    decisions = decide_all(inp)
+    if args.json:
+        print_json([d.to_dict() for d in decisions])
+        return 0
+    table = Table(title=f"Besluiten ({inp.policy.name})", show_lines=True)
+    for col in ("aanvraag", "datum", "groep", "wijk", "besluit", "reden"):
+        table.add_column(col)
+    for d in decisions:
+        table.add_row(d.request_id, d.date, d.group_id, d.ward["name"] if d.ward else "-",
+                      OUTCOME_NL[d.outcome], d.reason)
+    _console().print(table)
+    return 0
+
+
+def cmd_status(args) -> int:
+    inp = load_inputs(args, "wards", "signs")
+    status = placement.ward_status(inp.wards, inp.signs, inp.policy)
+    if args.json:
+        print_json(status.to_dict("records"))
+        return 0
+    table = Table(title=f"Wijken ({inp.policy.name})")
+    for col in ("code", "naam", "borden", "gedekt"):
+        table.add_column(col)
+    for row in status.itertuples():
+        table.add_row(row.code, row.name, str(row.signs), "ja" if row.covered else "nee")
+    _console().print(table)
+    return 0
+
+
+def cmd_demo(args) -> int:
+    inp = load_inputs(args, "wards", "signs", "roads", "groups", "requests")
+    decisions = decide_all(inp)
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise InputError(f"{out}: is geen map")
+    written = report.write_outputs(out, inp, decisions)
+    con = _console()
+    counts = {k: sum(d.outcome == k for d in decisions) for k in OUTCOME_NL}
+    con.print(f"{len(decisions)} aanvragen beslist: " + ", ".join(
+        f"{n} {OUTCOME_NL[k]}" for k, n in counts.items()))
+    for path in written:
+        con.print(f"  geschreven: {path}", markup=False)
+    return 0

@@ -1,0 +1,161 @@
+"""Municipal sign policy: what counts as coverage, how many signs, where.
+
+A :class:`Policy` is loaded from a TOML file (see ``planner/presets/*.toml``
+for complete examples). Landsmeer's rule is the default: a ward that already
+has signs (placed or planned) gets no extra signs; otherwise signs are placed
+at its entry roads.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from .errors import InputError
+
+DEFAULT_CLASS_WEIGHTS = {
+    "trunk": 5.0,
+    "primary": 5.0,
+    "secondary": 4.0,
+    "tertiary": 3.0,
+    "unclassified": 2.0,
+    "residential": 2.0,
+    "living_street": 1.0,
+    "service": 0.5,
+}
+
+
+@dataclass(frozen=True)
+class Policy:
+    """The knobs of a municipality's sign rule.
+
+    Attributes
+    ----------
+    name : str
+        Preset or file name, shown in reports.
+    description : str
+        One Dutch sentence describing the rule.
+    max_signs : int
+        At most this many signs per ward.
+    min_signs_for_coverage : int
+        A ward with at least this many counted signs is covered.
+    coverage_statuses : tuple of str
+        Sign statuses that count as coverage (``placed``, ``planned``).
+    registration_required : bool
+        Only groups registered with Stichting WABP qualify.
+    class_weights : dict
+        Road classes that count as entries, with their weight.
+    merge_distance, inset, cover_radius, min_spacing, wish_road_distance : float
+        Metres: entries closer than ``merge_distance`` on one road are one
+        entry; candidates stand ``inset`` inside the ward along the road; a
+        position covers entries within ``cover_radius``; chosen signs are at
+        least ``min_spacing`` apart; an admin's wish must be within
+        ``wish_road_distance`` of a counted road.
+    """
+
+    name: str = "landsmeer"
+    description: str = (
+        "Hangen er in de wijk al borden, dan komen er geen borden bij; anders plaatst de "
+        "gemeente borden in overleg met de beheerder en mag ze die later verplaatsen."
+    )
+    max_signs: int = 2
+    min_signs_for_coverage: int = 1
+    coverage_statuses: tuple[str, ...] = ("placed", "planned")
+    registration_required: bool = False
+    class_weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_CLASS_WEIGHTS))
+    merge_distance: float = 40.0
+    inset: float = 15.0
+    cover_radius: float = 150.0
+    min_spacing: float = 100.0
+    wish_road_distance: float = 25.0
+
+    def __post_init__(self):
+        problems = []
+        if self.max_signs < 0:
+            problems.append("max_signs moet 0 of meer zijn")
+        if self.min_signs_for_coverage < 1:
+            problems.append("min_signs_for_coverage moet minstens 1 zijn")
+        bad = set(self.coverage_statuses) - {"placed", "planned"}
+        if bad:
+            problems.append(f"onbekende status in coverage_statuses: {', '.join(sorted(bad))}")
+        for key in ("merge_distance", "inset", "cover_radius", "min_spacing", "wish_road_distance"):
+            if getattr(self, key) < 0:
+                problems.append(f"{key} mag niet negatief zijn")
+        if any(w <= 0 for w in self.class_weights.values()):
+            problems.append("class_weights moeten positief zijn")
+        if problems:
+            raise InputError(f"beleid {self.name}: " + "; ".join(problems))
+        object.__setattr__(self, "coverage_statuses", tuple(self.coverage_statuses))
+
+    @property
+    def entry_classes(self) -> tuple[str, ...]:
+        """Road classes that count as entries (those with a weight)."""
+        return tuple(self.class_weights)
+
+    def replace(self, **changes) -> "Policy":
+        """A copy with some settings changed."""
+        return dataclasses.replace(self, **changes)
+
+    def to_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+
+def from_dict(data: dict, *, name: str = "custom") -> Policy:
+    """Build a policy from a dict (e.g. parsed TOML), rejecting unknown keys."""
+    data = dict(data)
+    base = data.pop("preset", None)
+    policy = preset(base) if base else Policy()
+    known = {f.name for f in dataclasses.fields(Policy)}
+    unknown = set(data) - known
+    if unknown:
+        raise InputError(f"beleid {name}: onbekende instelling(en) {', '.join(sorted(unknown))}")
+    data.setdefault("name", name)
+    try:
+        return policy.replace(**data)
+    except TypeError as exc:
+        raise InputError(f"beleid {name}: {exc}") from exc
+
+
+def load_policy(path) -> Policy:
+    """Load a policy from a TOML file (keys as in :class:`Policy`).
+
+    A ``preset = "noordwijk"`` key starts from that preset.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"{path}: beleidsbestand bestaat niet")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: geen geldig TOML ({exc})") from exc
+    return from_dict(data, name=path.stem)
+
+
+def preset_names() -> list[str]:
+    """Names of the bundled presets."""
+    files = resources.files("planner").joinpath("presets")
+    return sorted(p.name.removesuffix(".toml") for p in files.iterdir() if p.name.endswith(".toml"))
+
+
+def preset(name: str) -> Policy:
+    """A bundled preset by municipality name (``landsmeer``, ``noordwijk``, ...)."""
+    key = name.strip().lower()
+    if key not in preset_names():
+        raise InputError(f"onbekend beleid {name!r}; kies uit: {', '.join(preset_names())}")
+    text = resources.files("planner").joinpath("presets", f"{key}.toml").read_text(encoding="utf-8")
+    data = tomllib.loads(text)
+    if "preset" in data:
+        raise InputError(f"preset {key} mag zelf geen preset noemen")
+    return Policy().replace(**{"name": key, **data})
+
+
+def resolve(spec: str | None) -> Policy:
+    """A policy from a preset name or a TOML path; Landsmeer when None."""
+    if not spec:
+        return preset("landsmeer")
+    if spec.lower().endswith(".toml") or Path(spec).exists():
+        return load_policy(spec)
+    return preset(spec)
