@@ -1,0 +1,197 @@
+"""The command line through its real entry point, and bad input (exit 2, one line)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+from shapely.geometry import Point
+
+# ------------------------------------------------------------------ commands
+
+
+def test_check_at_lonlat_reports_ward_coverage_and_signs(run_cli):
+    res = run_cli("check", "--at", "4.9168,52.4230", "--json")  # Landsmeer-Zuid
+    assert res.returncode == 0, res.stderr
+    out = res.json()
+    assert out["ward"] == {"code": "LM03", "name": "Landsmeer-Zuid"}
+    assert out["covered"] is True
+    assert {s["id"] for s in out["signs"]} == {"B001", "B002"}
+    assert set(out["signs"][0]) >= {"id", "lon", "lat", "status"}
+    assert all(4.8 < s["lon"] < 5.0 and 52.3 < s["lat"] < 52.5 for s in out["signs"])
+
+
+def test_check_at_rd_in_uncovered_ward(run_cli):
+    out = run_cli("check", "--at-rd", "123000,494000", "--json").json()
+    assert out == {"ward": {"code": "LM01", "name": "Landsmeer-Dorp"}, "covered": False, "signs": []}
+
+
+def test_check_outside_every_ward_gives_null_ward(run_cli):
+    out = run_cli("check", "--at", "4.92,52.40", "--json").json()
+    assert out["ward"] is None and out["covered"] is False
+
+
+def test_check_prints_a_readable_dutch_sentence_without_json(run_cli):
+    res = run_cli("check", "--at-rd", "123000,492800")
+    assert res.returncode == 0
+    assert "Landsmeer-Zuid" in res.stdout and "heeft al borden" in res.stdout
+
+
+def test_decide_json_lists_every_request_with_reason(run_cli, data_dir):
+    res = run_cli("decide", "--requests", data_dir / "aanvragen.csv", "--json")
+    assert res.returncode == 0, res.stderr
+    out = res.json()
+    assert [d["request_id"] for d in out] == sorted(pd.read_csv(data_dir / "aanvragen.csv")["request_id"])
+    for d in out:
+        assert {"request_id", "outcome", "reason_code", "reason", "ward"} <= set(d)
+        assert d["outcome"] in {"approved", "rejected", "needs_review"}
+    by_id = {d["request_id"]: d for d in out}
+    assert by_id["A001"]["reason_code"] == "ward_covered"
+    assert by_id["A005"]["ward"] is None
+
+
+def test_decide_table_is_dutch(run_cli):
+    res = run_cli("decide")
+    assert res.returncode == 0
+    assert "afgewezen" in res.stdout and "toegekend" in res.stdout
+
+
+def test_status_json_lists_every_ward(run_cli):
+    out = run_cli("status", "--json").json()
+    assert len(out) == 9
+    assert {"code", "name", "signs", "covered"} == set(out[0])
+    zuid = next(w for w in out if w["code"] == "LM03")
+    assert (zuid["signs"], zuid["covered"]) == (2, True)
+
+
+def test_policy_option_changes_the_rule(run_cli):
+    out = run_cli("decide", "--json", "--policy", "landgraaf").json()
+    assert any(d["reason_code"] == "group_not_registered" for d in out)
+
+
+def test_demo_writes_report_and_decisions(run_cli, tmp_path):
+    res = run_cli("demo", "--out", tmp_path / "out")
+    assert res.returncode == 0, res.stderr
+    report = (tmp_path / "out" / "rapport.md").read_text()
+    assert "A001" in report and "afgewezen" in report
+    decisions = json.loads((tmp_path / "out" / "besluiten.json").read_text())
+    assert len(decisions) == 9
+    # No personal data from groepen.csv in the report or the decisions.
+    for name in ("Jan Voorbeeld", "06-00000001", "example.org"):
+        assert name not in report and name not in json.dumps(decisions)
+
+
+def test_console_command_and_module_entry_point_both_work(tmp_path):
+    exe = Path(sys.executable).parent / "planner"
+    assert exe.exists(), "console script 'planner' is not installed"
+    for cmd in ([str(exe), "--help"], [sys.executable, "-m", "planner", "--help"]):
+        res = subprocess.run(cmd, capture_output=True, text=True, cwd=tmp_path)
+        assert res.returncode == 0
+        assert "decide" in res.stdout and "check" in res.stdout
+
+
+# ------------------------------------------------------------------ bad input
+
+
+def assert_clean_error(res, *fragments):
+    assert res.returncode == 2, (res.stdout, res.stderr)
+    lines = [line for line in res.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, res.stderr
+    assert lines[0].startswith("error: ")
+    assert "Traceback" not in res.stderr
+    for f in fragments:
+        assert f in lines[0], lines[0]
+
+
+def write_geojson(path, features, crs=None):
+    fc = {"type": "FeatureCollection", "features": features}
+    if crs:
+        fc["crs"] = {"type": "name", "properties": {"name": crs}}
+    path.write_text(json.dumps(fc))
+    return path
+
+
+def point_feature(props, coords):
+    return {"type": "Feature", "properties": props, "geometry": {"type": "Point", "coordinates": coords}}
+
+
+def test_missing_file_is_a_clean_error(run_cli, tmp_path):
+    assert_clean_error(run_cli("status", "--wards", tmp_path / "nope.geojson"), "bestaat niet")
+
+
+def test_empty_file_is_a_clean_error(run_cli, tmp_path):
+    (tmp_path / "leeg.geojson").write_text("")
+    assert_clean_error(run_cli("status", "--wards", tmp_path / "leeg.geojson"), "leeg")
+
+
+def test_unreadable_format_is_a_clean_error(run_cli, tmp_path):
+    (tmp_path / "kapot.geojson").write_text("{ dit is geen json")
+    assert_clean_error(run_cli("status", "--signs", tmp_path / "kapot.geojson"), "kapot.geojson")
+    (tmp_path / "w.xlsx").write_text("x")
+    assert_clean_error(run_cli("status", "--wards", tmp_path / "w.xlsx"), "onbekend bestandstype")
+
+
+def test_layer_without_geometry_is_a_clean_error(run_cli, tmp_path):
+    pd.DataFrame({"id": ["S1"], "status": ["placed"]}).pipe(
+        lambda df: gpd.GeoDataFrame(df, geometry=[None], crs="EPSG:28992")).to_file(tmp_path / "s.gpkg")
+    assert_clean_error(run_cli("status", "--signs", tmp_path / "s.gpkg"), "geen geometrie")
+
+
+def test_duplicate_ids_are_a_clean_error(run_cli, tmp_path):
+    path = write_geojson(tmp_path / "b.geojson", [point_feature({"id": "B1", "status": "placed"}, [4.91, 52.43]),
+                                                  point_feature({"id": "B1", "status": "placed"}, [4.92, 52.43])])
+    assert_clean_error(run_cli("status", "--signs", path), "dubbele", "B1")
+
+
+def test_swapped_lat_lon_is_a_clean_error(run_cli, tmp_path):
+    path = write_geojson(tmp_path / "b.geojson", [point_feature({"id": "B1", "status": "placed"}, [52.43, 4.91])])
+    assert_clean_error(run_cli("status", "--signs", path), "verwisseld")
+    csv = tmp_path / "a.csv"
+    csv.write_text("request_id,date,group_id,lon,lat\nA1,2026-01-01,G01,52.43,4.91\n")
+    assert_clean_error(run_cli("decide", "--requests", csv), "verwisseld")
+    assert_clean_error(run_cli("check", "--at", "52.43,4.91"), "verwisseld")
+
+
+def test_rd_numbers_in_a_wgs84_file_are_a_clean_error(run_cli, tmp_path):
+    path = write_geojson(tmp_path / "b.geojson", [point_feature({"id": "B1", "status": "placed"}, [122955, 494016])])
+    assert_clean_error(run_cli("status", "--signs", path), "RD")
+
+
+def test_rd_geojson_with_crs_member_is_accepted(run_cli, tmp_path):
+    path = write_geojson(tmp_path / "b.geojson", [point_feature({"id": "B1", "status": "placed"}, [122955, 494016])],
+                         crs="urn:ogc:def:crs:EPSG::28992")
+    out = run_cli("status", "--signs", path, "--json").json()
+    assert next(w for w in out if w["code"] == "LM01")["signs"] == 1
+
+
+def test_coordinates_outside_the_netherlands_are_a_clean_error(run_cli, tmp_path):
+    path = write_geojson(tmp_path / "b.geojson", [point_feature({"id": "B1", "status": "placed"}, [2.35, 48.85])])
+    assert_clean_error(run_cli("status", "--signs", path), "buiten Nederland")
+    assert_clean_error(run_cli("check", "--at-rd", "500000,100000"), "buiten Nederland")
+
+
+def test_csv_without_coordinate_columns_is_a_clean_error(run_cli, tmp_path):
+    csv = tmp_path / "a.csv"
+    csv.write_text("request_id,date,group_id,adres\nA1,2026-01-01,G01,Zuideinde 1\n")
+    assert_clean_error(run_cli("decide", "--requests", csv), "coördinaatkolommen")
+
+
+def test_bad_input_writes_nothing(run_cli, tmp_path):
+    (tmp_path / "leeg.csv").write_text("")
+    out = tmp_path / "out"
+    assert_clean_error(run_cli("demo", "--out", out, "--requests", tmp_path / "leeg.csv"))
+    assert not out.exists()
+
+
+def test_unknown_policy_and_bad_arguments_are_clean_errors(run_cli):
+    assert_clean_error(run_cli("status", "--policy", "atlantis"), "onbekend beleid")
+    assert_clean_error(run_cli("check", "--at", "vier,vijf"), "--at")
+    res = run_cli("check")
+    assert res.returncode == 2 and res.stderr.startswith("error: ")

@@ -1,0 +1,277 @@
+"""The core rules: loading, wards, coverage and decisions (one test per rule)."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+from shapely.geometry import Point, Polygon, box
+
+import planner
+from planner import geo, placement
+from planner.errors import InputError
+from planner.policy import Policy
+
+RD = "EPSG:28992"
+
+
+def make_wards(*items):
+    """Wards from (code, name, polygon) in RD New."""
+    return gpd.GeoDataFrame({"code": [c for c, _, _ in items], "name": [n for _, n, _ in items]},
+                            geometry=[g for _, _, g in items], crs=RD)
+
+
+def make_signs(*items):
+    """Signs from (id, status, street, (x, y))."""
+    return gpd.GeoDataFrame({"id": [i[0] for i in items], "status": [i[1] for i in items],
+                             "street": [i[2] for i in items], "placed_on": [""] * len(items)},
+                            geometry=[Point(i[3]) for i in items], crs=RD)
+
+
+def make_requests(*items):
+    """Requests from (request_id, date, group_id, (x, y))."""
+    return gpd.GeoDataFrame({"request_id": [i[0] for i in items], "date": [i[1] for i in items],
+                             "group_id": [i[2] for i in items], "preferred": [""] * len(items)},
+                            geometry=[Point(i[3]) for i in items], crs=RD)
+
+
+def make_groups(*items):
+    """Groups from (group_id, registered)."""
+    return pd.DataFrame({"group_id": [g for g, _ in items], "group_name": [f"Groep {g}" for g, _ in items],
+                         "wabp_registered": [r for _, r in items], "admin_name": ["X"] * len(items),
+                         "admin_phone": [""] * len(items), "admin_email": [""] * len(items)})
+
+
+# Two wards side by side, sharing the border x = 121000.
+WEST = ("W1", "West", box(120000, 490000, 121000, 491000))
+EAST = ("E1", "Oost", box(121000, 490000, 122000, 491000))
+
+
+# ------------------------------------------------------------------ demo data
+
+
+def test_demo_wards_tile_the_municipality_without_gaps_or_overlaps(data_dir):
+    wards = planner.load_wards(data_dir / "wijken.geojson")
+    union = shapely.union_all(wards.geometry.values)
+    assert union.geom_type == "Polygon"
+    assert shapely.get_num_interior_rings(union) == 0
+    assert wards.area.sum() == pytest.approx(union.area, abs=1.0)
+    assert wards["code"].is_unique
+    names = set(wards["name"])
+    assert {"Den Ilp", "Purmerland", "Het Twiske"} <= names
+    assert sum(n.startswith("Landsmeer") for n in names) >= 3
+    # At the real location of Landsmeer (RD roughly x 121 000, y 494 000).
+    assert union.contains(Point(122955, 494016))
+
+
+def test_demo_files_are_labelled_illustrative(data_dir):
+    for name in ("wijken.geojson", "borden.geojson", "wegen.geojson"):
+        props = [f["properties"] for f in json.loads((data_dir / name).read_text())["features"]]
+        assert all("llustratie" in p["note"] for p in props), name
+    for name in ("groepen.csv", "aanvragen.csv"):
+        assert pd.read_csv(data_dir / name)["note"].str.contains("llustratie").all(), name
+
+
+def test_demo_groups_are_fictitious_with_one_to_three_admins(data_dir):
+    groups = planner.load_groups(data_dir / "groepen.csv")
+    sizes = groups.groupby("group_id").size()
+    assert sizes.min() == 1 and sizes.max() == 3
+    assert groups["admin_phone"].str.fullmatch(r"06-000000\d\d").all()
+    assert groups["admin_email"].str.endswith("@example.org").all()
+    assert groups["wabp_registered"].any() and not groups["wabp_registered"].all()
+
+
+def test_demo_signs_cover_some_wards_but_not_all(data_dir):
+    wards = planner.load_wards(data_dir / "wijken.geojson")
+    signs = planner.load_signs(data_dir / "borden.geojson")
+    status = planner.ward_status(wards, signs, Policy())
+    assert status["covered"].any() and not status["covered"].all()
+    assert set(signs["status"]) == {"placed", "planned"}
+
+
+def test_demo_roads_load_with_names_and_osm_classes(data_dir):
+    roads = planner.load_roads(data_dir / "wegen.geojson")
+    assert roads.crs == RD
+    assert {"tertiary", "residential", "motorway", "cycleway"} <= set(roads["highway"])
+    assert (roads["name"] != "").all()
+
+
+# ------------------------------------------------------------------ loading
+
+
+def test_geojson_without_crs_member_is_wgs84(tmp_path):
+    path = tmp_path / "p.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"id": "S1", "status": "placed"},
+         "geometry": {"type": "Point", "coordinates": [4.916, 52.433]}}]}))
+    signs = planner.load_signs(path)
+    assert signs.crs == RD
+    assert signs.geometry.x.iloc[0] == pytest.approx(122955, abs=2)
+    assert signs.geometry.y.iloc[0] == pytest.approx(494016, abs=2)
+
+
+def test_loaders_read_geopackage_shapefile_and_csv_into_rd_new(tmp_path):
+    signs = make_signs(("S1", "placed", "Dorpsstraat", (122955, 494016)),
+                       ("S2", "planned", "", (123000, 494100)))
+    signs.to_crs("EPSG:4326").to_file(tmp_path / "b.gpkg", layer="borden")
+    signs.to_file(tmp_path / "b.shp")
+    pd.DataFrame({"id": ["S1", "S2"], "status": ["placed", "planned"],
+                  "x": [122955, 123000], "y": [494016, 494100]}).to_csv(tmp_path / "rd.csv", index=False)
+    lon, lat = geo.to_lonlat(signs.geometry)
+    pd.DataFrame({"id": ["S1", "S2"], "status": ["placed", "planned"],
+                  "lon": lon, "lat": lat}).to_csv(tmp_path / "ll.csv", index=False)
+    for name in ("b.gpkg", "b.shp", "rd.csv", "ll.csv"):
+        got = planner.load_signs(tmp_path / name)
+        assert got.crs == RD, name
+        np.testing.assert_allclose(got.geometry.x, [122955, 123000], atol=0.01)
+        np.testing.assert_allclose(got.geometry.y, [494016, 494100], atol=0.01)
+        assert list(got["status"]) == ["placed", "planned"]
+
+
+def test_invalid_polygons_are_repaired_and_reported(tmp_path, caplog):
+    bowtie = Polygon([(120000, 490000), (121000, 491000), (121000, 490000), (120000, 491000)])
+    assert not bowtie.is_valid
+    make_wards(("B1", "Strik", bowtie), EAST).to_file(tmp_path / "w.gpkg")
+    with caplog.at_level(logging.WARNING, logger="planner"):
+        wards = planner.load_wards(tmp_path / "w.gpkg")
+    assert wards.is_valid.all()
+    assert wards.attrs["repaired"] == ["B1"]
+    assert wards.geometry.iloc[0].area == pytest.approx(500_000, rel=1e-6)
+    assert "B1" in caplog.text and "gerepareerd" in caplog.text
+
+
+# ------------------------------------------------------------------ wards and coverage
+
+
+def test_point_on_shared_border_goes_to_exactly_one_ward_deterministically():
+    wards = make_wards(WEST, EAST)
+    border = [Point(121000, 490500), Point(121000, 490000)]
+    idx = placement.ward_of(border, wards)
+    assert list(wards["code"].iloc[idx]) == ["E1", "E1"]  # smallest code wins
+    # Same answer whatever the order of the ward rows.
+    flipped = wards.iloc[::-1].reset_index(drop=True)
+    assert list(flipped["code"].iloc[placement.ward_of(border, flipped)]) == ["E1", "E1"]
+
+
+def test_ward_of_answers_all_points_at_once_and_minus_one_outside():
+    wards = make_wards(WEST, EAST)
+    points = gpd.GeoSeries([Point(120500, 490500), Point(121500, 490500), Point(130000, 490500)], crs=RD)
+    assert list(placement.ward_of(points, wards)) == [0, 1, -1]
+
+
+def test_only_signs_with_a_counted_status_cover_a_ward():
+    wards = make_wards(WEST, EAST)
+    signs = make_signs(("S1", "placed", "", (120500, 490500)), ("S2", "planned", "", (121500, 490500)))
+    both = planner.ward_status(wards, signs, Policy())
+    assert list(both["covered"]) == [True, True]
+    placed_only = planner.ward_status(wards, signs, Policy(coverage_statuses=("placed",)))
+    assert list(placed_only["signs"]) == [1, 0]
+    assert list(placed_only["covered"]) == [True, False]
+
+
+# ------------------------------------------------------------------ decisions
+
+
+def decide(requests, signs=None, groups=None, policy=None):
+    wards = make_wards(WEST, EAST)
+    signs = make_signs() if signs is None else signs
+    groups = make_groups(("G1", True), ("G2", False)) if groups is None else groups
+    return {d.request_id: d for d in planner.decide_requests(requests, wards, signs, groups, policy or Policy())}
+
+
+def test_covered_ward_is_rejected_naming_the_signs_and_their_streets():
+    signs = make_signs(("S1", "placed", "Dorpsstraat", (120500, 490500)))
+    d = decide(make_requests(("R1", "2026-01-01", "G1", (120600, 490600))), signs)["R1"]
+    assert (d.outcome, d.reason_code) == ("rejected", "ward_covered")
+    assert [s["id"] for s in d.signs] == ["S1"]
+    assert "S1" in d.reason and "Dorpsstraat" in d.reason and "West" in d.reason
+
+
+def test_uncovered_ward_is_approved():
+    d = decide(make_requests(("R1", "2026-01-01", "G1", (121500, 490500))))["R1"]
+    assert (d.outcome, d.reason_code) == ("approved", "ward_not_covered")
+    assert d.ward == {"code": "E1", "name": "Oost"}
+    assert "Oost" in d.reason
+
+
+def test_location_outside_every_ward_is_rejected():
+    d = decide(make_requests(("R1", "2026-01-01", "G1", (150000, 450000))))["R1"]
+    assert (d.outcome, d.reason_code, d.ward) == ("rejected", "outside_wards", None)
+
+
+def test_unknown_group_needs_review():
+    d = decide(make_requests(("R1", "2026-01-01", "G404", (121500, 490500))))["R1"]
+    assert (d.outcome, d.reason_code) == ("needs_review", "unknown_group")
+    assert "G404" in d.reason
+
+
+def test_unregistered_group_needs_review_only_when_policy_requires_registration():
+    req = make_requests(("R1", "2026-01-01", "G2", (121500, 490500)))
+    assert decide(req)["R1"].outcome == "approved"
+    strict = decide(req, policy=planner.preset("landgraaf"))["R1"]
+    assert (strict.outcome, strict.reason_code) == ("needs_review", "group_not_registered")
+
+
+def test_requests_are_decided_in_date_order_and_an_earlier_approval_covers_the_ward():
+    # Listed out of order: R-late comes first in the file but was made later.
+    reqs = make_requests(("R-late", "2026-03-01", "G1", (121600, 490600)),
+                         ("R-early", "2026-02-01", "G2", (121500, 490500)))
+    ds = planner.decide_requests(reqs, make_wards(WEST, EAST), make_signs(),
+                                 make_groups(("G1", True), ("G2", True)), Policy())
+    assert [d.request_id for d in ds] == ["R-early", "R-late"]
+    early, late = ds
+    assert early.outcome == "approved"
+    assert (late.outcome, late.reason_code) == ("rejected", "ward_covered")
+    assert all(s["status"] == "planned" and s["request_id"] == "R-early" for s in late.signs)
+    assert "R-early" in late.reason
+
+
+def test_demo_requests_exercise_every_outcome(data_dir):
+    wards = planner.load_wards(data_dir / "wijken.geojson")
+    signs = planner.load_signs(data_dir / "borden.geojson")
+    groups = planner.load_groups(data_dir / "groepen.csv")
+    reqs = planner.load_requests(data_dir / "aanvragen.csv")
+    codes = {(d.outcome, d.reason_code) for d in planner.decide_requests(reqs, wards, signs, groups, Policy())}
+    assert {("rejected", "ward_covered"), ("approved", "ward_not_covered"),
+            ("rejected", "outside_wards"), ("needs_review", "unknown_group")} <= codes
+    strict = {(d.outcome, d.reason_code)
+              for d in planner.decide_requests(reqs, wards, signs, groups, planner.preset("landgraaf"))}
+    assert ("needs_review", "group_not_registered") in strict
+
+
+# ------------------------------------------------------------------ policy
+
+
+def test_default_policy_is_landsmeers_rule():
+    p = planner.preset("landsmeer")
+    assert p == Policy(name="landsmeer", description=p.description)
+    assert p.min_signs_for_coverage == 1 and set(p.coverage_statuses) == {"placed", "planned"}
+    assert not p.registration_required
+
+
+def test_presets_of_other_municipalities_load():
+    names = planner.preset_names()
+    assert {"landsmeer", "coevorden", "landgraaf", "noordwijk", "dongeradeel"} <= set(names)
+    assert planner.preset("noordwijk").registration_required
+    assert planner.preset("noordwijk").coverage_statuses == ("placed",)
+    assert planner.preset("dongeradeel").max_signs == 2
+
+
+def test_policy_file_can_start_from_a_preset(tmp_path):
+    path = tmp_path / "mijn.toml"
+    path.write_text('preset = "landgraaf"\nmax_signs = 3\n')
+    p = planner.load_policy(path)
+    assert (p.name, p.max_signs, p.registration_required) == ("mijn", 3, True)
+
+
+@pytest.mark.parametrize("text", ['max_sign = 3\n', 'max_signs = -1\n', 'coverage_statuses = ["weg"]\n', "max_signs = \n"])
+def test_bad_policy_file_is_an_input_error(tmp_path, text):
+    path = tmp_path / "p.toml"
+    path.write_text(text)
+    with pytest.raises(InputError):
+        planner.load_policy(path)
