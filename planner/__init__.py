@@ -32,6 +32,9 @@ from .placement import (
     ward_status,
 )
 from .policy import Policy, load_policy, preset, preset_names
+from .entries import find_entries
+from .proposals import WardProposal, choose_all_wards, make_proposer, propose_positions
+from .relocation import Relocation, relocate_sign
 
 __all__ = [
     "RD_NEW", "WGS84", "InputError", "PlannerError",
@@ -39,5 +42,7 @@ __all__ = [
     "Decision", "ProposalResult", "ward_of", "assign_wards", "counted_signs", "ward_status",
     "check_point", "decide_requests", "decisions_frame",
     "Policy", "load_policy", "preset", "preset_names",
+    "find_entries", "propose_positions", "WardProposal", "choose_all_wards", "make_proposer",
+    "relocate_sign", "Relocation",
 ]
 __version__ = "0.1.0"

@@ -393,15 +393,21 @@ def groups_summary(groups: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def load_requests(path) -> gpd.GeoDataFrame:
+def load_requests(path, *, locate=None) -> gpd.GeoDataFrame:
     """Load requests: ``request_id``, ``date`` (YYYY-MM-DD), ``group_id``, location.
 
     The location is RD ``x,y`` or ``lon,lat``. An optional ``preferred``
     column holds the admin's preferred positions as ``lon lat; lon lat``.
+    ``locate(table, source)``, when given, may fill in coordinates of a CSV
+    table first (e.g. :func:`planner.geocode.locate_requests` for an
+    ``address`` column); this module itself never uses the network.
     """
     source = str(path)
     if Path(path).suffix.lower() in {".csv", ".txt"}:
-        gdf = points_from_table(read_table(path), source)
+        table = read_table(path)
+        if locate is not None:
+            table = locate(table, source)
+        gdf = points_from_table(table, source)
     else:
         gdf = read_vector(path)
     _require_columns(gdf, ["request_id", "date", "group_id"], source, "aanvragenbestand")

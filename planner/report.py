@@ -1,8 +1,10 @@
 """Readable outputs of a run: the decision report and the decisions as JSON.
 
 Files are written atomically (temporary file, then rename), so a failed run
-never leaves half a report. Nothing here contains admin names or contact
-data: decisions refer to groups by id and name only.
+never leaves half a report. The report and the JSON contain no admin names
+or contact data: decisions refer to groups by id and name only. Of the maps
+(:mod:`planner.maps`), only the internal ``overzicht.html`` shows admins;
+``overzicht-openbaar.html`` and the decision maps do not.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import os
 import tempfile
 from pathlib import Path
 
+from .maps import map_pages
 from .placement import Decision
 
 OUTCOME_NL = {"approved": "toegekend", "rejected": "afgewezen", "needs_review": "beoordelen"}
@@ -25,6 +28,9 @@ def write_text_atomic(path: Path, text: str) -> Path:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; outputs are for sharing
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -66,7 +72,10 @@ def write_outputs(out: Path, inputs, decisions: list[Decision]) -> list[Path]:
     out = Path(out)
     report = decision_report(decisions, inputs.policy.name, inputs.policy.description)
     data = json.dumps([d.to_dict() for d in decisions], ensure_ascii=False, indent=2)
+    # maps: the overview (internal and public) and one map per decision
+    pages = map_pages(inputs.wards, inputs.signs, decisions, roads=inputs.roads,
+                      groups=inputs.groups, policy=inputs.policy)
     return [
         write_text_atomic(out / "rapport.md", report),
         write_text_atomic(out / "besluiten.json", data + "\n"),
-    ]
+    ] + [write_text_atomic(out / name, html) for name, html in pages.items()]

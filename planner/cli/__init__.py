@@ -12,9 +12,12 @@ import logging
 import sys
 
 from ..errors import InputError, PlannerError
-from . import core
+from . import core, imports
+from . import store as store_cli
+from . import maps as maps_cli
+from . import proposals as proposals_cli
 
-COMMAND_MODULES = [core]
+COMMAND_MODULES = [core, imports, store_cli, maps_cli, proposals_cli]
 
 
 class _Parser(argparse.ArgumentParser):

@@ -40,6 +40,35 @@ def add_input_options(parser, *names: str) -> None:
                             help=f"{name} file (default: data/{INPUT_FILES[name]})")
     parser.add_argument("--policy", metavar="NAME|FILE.toml",
                         help=f"policy preset ({', '.join(policy_mod.preset_names())}) or TOML file; default landsmeer")
+    add_store_option(parser)
+
+
+def add_store_option(parser) -> None:
+    """``--store PATH``: the register (default ``$PLANNER_STORE``, else ``./planner.gpkg``)."""
+    if "--store" not in parser._option_string_actions:
+        parser.add_argument("--store", metavar="FILE.gpkg",
+                            help="register (default: $PLANNER_STORE, else planner.gpkg when it exists)")
+
+
+# Layers that a register holds; commands read them from it when one exists.
+STORE_LAYERS = ("wards", "signs", "groups", "requests")
+STORELESS_COMMANDS = {"demo"}  # always the bundled/data files
+
+
+def store_for(args):
+    """The register to read from, or None (no register: work on the files).
+
+    ``--store`` must exist; ``$PLANNER_STORE`` or ``./planner.gpkg`` are used
+    when they exist. ``planner demo`` never uses a register.
+    """
+    from .. import store as store_mod
+    if getattr(args, "command", None) in STORELESS_COMMANDS:
+        return None
+    explicit = getattr(args, "store", None)
+    path = store_mod.default_path(explicit)
+    if explicit or path.exists():
+        return store_mod.Store(path)
+    return None
 
 
 def add_json_option(parser) -> None:
@@ -73,13 +102,23 @@ def input_path(args, name: str) -> Path:
 
 
 def load_inputs(args, *names: str, optional: tuple[str, ...] = ()) -> Inputs:
-    """Load the named layers from the paths in ``args`` (or ``data/``).
+    """Load the named layers from the register, the paths in ``args`` or ``data/``.
 
-    Layers in ``optional`` are skipped when their default file is absent;
-    a path given explicitly must always exist.
+    When a register exists (see :func:`store_for`) wards, signs, groups and
+    requests come from it unless a file is given explicitly. Layers in
+    ``optional`` are skipped when their default file is absent; a path given
+    explicitly must always exist.
     """
     inputs = Inputs(policy=policy_mod.resolve(getattr(args, "policy", None)))
+    store = store_for(args)
+    from_store = [n for n in names if n in STORE_LAYERS and not getattr(args, n, None)] if store else []
+    if from_store:
+        layers = store.layers()
+        for name in from_store:
+            setattr(inputs, name, layers[name])
     for name in names:
+        if name in from_store:
+            continue
         path = input_path(args, name)
         if name in optional and not getattr(args, name, None) and not path.exists():
             continue

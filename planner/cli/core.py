@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
 
-from .. import geo, placement, report
+from .. import geo, geocode, placement, report
 from ..errors import InputError
+from . import common
 from .common import add_input_options, add_json_option, load_inputs, print_json
+
+# Requests may give an address instead of coordinates: look it up (local
+# address table from $PLANNER_ADDRESSES, else PDOK Locatieserver).
+common.LOADERS["requests"] = partial(geo.load_requests, locate=geocode.locate_requests)
 
 OUTCOME_NL = {"approved": "toegekend", "rejected": "afgewezen", "needs_review": "beoordelen"}
 
@@ -19,6 +25,9 @@ def register(sub) -> None:
     where = p.add_mutually_exclusive_group(required=True)
     where.add_argument("--at", metavar="LON,LAT", help="location in WGS84 degrees")
     where.add_argument("--at-rd", metavar="X,Y", help="location in RD New metres")
+    where.add_argument("--address", metavar="TEXT", help='address, e.g. "Zuideinde 1, Landsmeer" or "1121 AB 12"')
+    p.add_argument("--addresses", metavar="FILE.csv",
+                   help="local address table for --address (default $PLANNER_ADDRESSES, else PDOK)")
     add_input_options(p, "wards", "signs", "roads")
     add_json_option(p)
     p.set_defaults(func=cmd_check)
@@ -47,11 +56,18 @@ def cmd_check(args) -> int:
     if args.at:
         lon, lat = geo.parse_lonlat(args.at, "--at")
         point = geo.point_rd(lon, lat, source="--at")
+    elif args.address:
+        found = geocode.geocode_one(args.address, addresses=args.addresses)
+        point = geo.point_rd(x=found.x, y=found.y, source=f"adres {found.label}")
     else:
         x, y = geo.parse_lonlat(args.at_rd, "--at-rd")
         point = geo.point_rd(x=x, y=y, source="--at-rd")
     inp = load_inputs(args, "wards", "signs", "roads", optional=("roads",))
     result = placement.check_point(point, inp.wards, inp.signs, inp.policy, inp.roads)
+    if args.address:
+        result["address"] = found.to_dict()
+        if not args.json:
+            _console().print(f"Adres: {found.label}", markup=False)
     if args.json:
         print_json(result)
         return 0
@@ -68,13 +84,20 @@ def cmd_check(args) -> int:
 
 def decide_all(inp):
     """Decide the loaded requests (with proposals when the planner can make them)."""
+    from ..proposals import make_proposer
+    proposer = make_proposer(inp.wards, inp.roads, inp.policy, inp.signs) if inp.roads is not None else None
     return placement.decide_requests(inp.requests, inp.wards, inp.signs, inp.groups, inp.policy,
-                                     roads=inp.roads, proposer=None)
+                                     roads=inp.roads, proposer=proposer)
 
 
 def cmd_decide(args) -> int:
-    inp = load_inputs(args, "wards", "signs", "roads", "groups", "requests", optional=("roads",))
-    decisions = decide_all(inp)
+    from .store import decide_with_store  # register: decide what is pending and record it
+    recorded = decide_with_store(args, decide_all)
+    if recorded is not None:
+        inp, decisions = recorded
+    else:
+        inp = load_inputs(args, "wards", "signs", "roads", "groups", "requests", optional=("roads",))
+        decisions = decide_all(inp)
     if args.json:
         print_json([d.to_dict() for d in decisions])
         return 0

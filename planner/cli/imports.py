@@ -1,0 +1,146 @@
+"""Real data: ``import wards`` (CBS), ``import roads`` (OSM/NWB/lines), ``geocode``."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import geopandas as gpd
+import pyogrio
+from rich.console import Console
+
+from .. import cbs, geo, geocode, osm
+from ..errors import InputError
+from .common import add_json_option, print_json
+
+OUT_SUFFIXES = {".geojson": "GeoJSON", ".json": "GeoJSON", ".gpkg": "GPKG"}
+
+
+def register(sub) -> None:
+    p = sub.add_parser("import", help="import real data: CBS wards, OSM/NWB roads")
+    what = p.add_subparsers(dest="what", metavar="WHAT")
+    what.required = True
+
+    w = what.add_parser("wards", help="wards from the CBS Wijk- en Buurtkaart (GeoPackage or shapefile)")
+    w.add_argument("file", metavar="FILE", help="wijkenbuurten_YYYY_vN.gpkg or buurt_YYYY_vN.shp/wijk_...shp")
+    w.add_argument("--gemeente", required=True, metavar="GM0415|NAAM", help="municipality code or name")
+    w.add_argument("--level", choices=cbs.LEVELS, default="buurt", help="CBS level (default: buurt)")
+    w.add_argument("--year", type=int, metavar="YYYY", help="edition year (picks the layer; stored per ward)")
+    w.add_argument("--layer", metavar="NAME", help="layer name, when the automatic choice does not fit")
+    _add_out(w)
+    w.set_defaults(func=cmd_import_wards)
+
+    r = what.add_parser("roads", help="roads from an OSM .osm.pbf extract, NWB or a line layer")
+    r.add_argument("file", metavar="FILE", help=".osm.pbf, GeoPackage, Shapefile or GeoJSON")
+    clip = r.add_mutually_exclusive_group()
+    clip.add_argument("--bbox", metavar="W,Z,O,N", help="keep roads in this box (lon/lat degrees or RD metres)")
+    clip.add_argument("--wards", metavar="FILE", help="keep roads around these wards (plus --margin)")
+    r.add_argument("--margin", type=float, default=500.0, metavar="M",
+                   help="margin around --wards in metres (default 500)")
+    r.add_argument("--layer", metavar="NAME", help="layer of a GeoPackage")
+    r.add_argument("--name-column", metavar="COL", help="street name column (NWB: stt_naam)")
+    r.add_argument("--class-column", metavar="COL", help="road class column (default: highway, or NWB mapping)")
+    r.add_argument("--engine", choices=("auto", "pyrosm", "osmium"), default="auto", help="OSM reader")
+    _add_out(r)
+    r.set_defaults(func=cmd_import_roads)
+
+    g = sub.add_parser("geocode", help="look up an address (PDOK Locatieserver or a local address table)")
+    g.add_argument("query", metavar="QUERY", help='e.g. "Zuideinde 1, Landsmeer" or "1121 AB 12"')
+    g.add_argument("--addresses", metavar="FILE.csv",
+                   help="local address table (postcode, huisnummer, x, y); default $PLANNER_ADDRESSES")
+    g.add_argument("--rows", type=int, default=5, help="at most this many candidates (default 5)")
+    add_json_option(g)
+    g.set_defaults(func=cmd_geocode)
+
+
+def _add_out(p) -> None:
+    p.add_argument("--out", required=True, metavar="FILE.geojson|FILE.gpkg",
+                   help="output file (GeoJSON in WGS84, or GeoPackage in RD New)")
+    p.add_argument("--force", action="store_true", help="overwrite an existing output file")
+
+
+def _console() -> Console:
+    return Console(soft_wrap=False, width=160)
+
+
+def check_out(out, force: bool) -> Path:
+    """Validate the output path before any work is done."""
+    out = Path(out)
+    if out.suffix.lower() not in OUT_SUFFIXES:
+        raise InputError(f"{out}: uitvoer moet .geojson of .gpkg zijn")
+    if out.exists() and not force:
+        raise InputError(f"{out}: bestaat al; gebruik --force om te overschrijven")
+    if out.is_dir():
+        raise InputError(f"{out}: is een map")
+    if not out.parent.exists():
+        raise InputError(f"{out.parent}: map bestaat niet")
+    return out
+
+
+def write_layer(gdf: gpd.GeoDataFrame, out: Path, layer: str) -> None:
+    """Write GeoJSON (WGS84, RFC 7946) or GeoPackage (RD New), atomically."""
+    driver = OUT_SUFFIXES[out.suffix.lower()]
+    fd, tmp = tempfile.mkstemp(suffix=out.suffix, prefix=".planner-", dir=out.parent)
+    os.close(fd)
+    os.unlink(tmp)  # GDAL wants to create the file itself
+    try:
+        if driver == "GeoJSON":
+            pyogrio.write_dataframe(gdf.to_crs(geo.WGS84), tmp, driver="GeoJSON", layer=layer,
+                                    layer_options={"RFC7946": "YES"})
+        else:
+            pyogrio.write_dataframe(gdf.to_crs(geo.RD_NEW), tmp, driver="GPKG", layer=layer)
+        os.replace(tmp, out)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def cmd_import_wards(args) -> int:
+    out = check_out(args.out, args.force)
+    wards = cbs.read_cbs_wards(args.file, args.gemeente, level=args.level, year=args.year, layer=args.layer)
+    write_layer(wards, out, "wijken")
+    con = _console()
+    gm = wards["gemeente"].iloc[0]
+    con.print(f"{len(wards)} {args.level}en van {gm} geschreven naar {out}", markup=False)
+    if wards.attrs.get("water_dropped"):
+        con.print(f"  weggelaten (alleen water): {', '.join(wards.attrs['water_dropped'])}", markup=False)
+    if wards.attrs.get("repaired"):
+        con.print(f"  geometrie gerepareerd: {', '.join(wards.attrs['repaired'])}", markup=False)
+    unknown = int(wards["population"].isna().sum())
+    if unknown:
+        con.print(f"  inwoners onbekend bij {unknown} {args.level}(en)", markup=False)
+    return 0
+
+
+def cmd_import_roads(args) -> int:
+    out = check_out(args.out, args.force)
+    bbox = args.bbox
+    if args.wards:
+        bbox = osm.bbox_of_wards(geo.load_wards(args.wards), args.margin)
+    roads = osm.read_roads(args.file, layer=args.layer, bbox=bbox, name_column=args.name_column,
+                           class_column=args.class_column, engine=args.engine)
+    write_layer(roads, out, "wegen")
+    con = _console()
+    con.print(f"{len(roads)} wegen geschreven naar {out}", markup=False)
+    counts = roads["highway"].value_counts()
+    con.print("  " + ", ".join(f"{k}: {v}" for k, v in counts.items()), markup=False)
+    return 0
+
+
+def cmd_geocode(args) -> int:
+    candidates = geocode.geocode(args.query, addresses=args.addresses, rows=args.rows)
+    if args.json:
+        print_json([c.to_dict() for c in candidates])
+        return 0 if candidates else 1
+    con = _console()
+    if not candidates:
+        con.print(f"Geen adres gevonden voor '{args.query}'.", markup=False)
+        return 1
+    if len(candidates) > 1:
+        con.print(f"{len(candidates)} mogelijkheden voor '{args.query}':", markup=False)
+    for c in candidates:
+        score = f"  score {c.score:.2f}" if c.score is not None else ""
+        con.print(f"{c.label}  RD {c.x:.1f},{c.y:.1f}  WGS84 {c.lon:.6f},{c.lat:.6f}{score}"
+                  f"  ({c.source})", markup=False)
+    return 0

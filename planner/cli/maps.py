@@ -1,0 +1,56 @@
+"""The ``map`` command: write the overview map (internal or public) or one decision's map."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .. import maps
+from ..errors import InputError
+from ..report import write_text_atomic
+from .common import add_input_options, add_json_option, load_inputs, print_json
+
+
+def register(sub) -> None:
+    p = sub.add_parser("map", help="write the overview map (or one decision's map) as HTML")
+    p.add_argument("--public", action="store_true",
+                   help="public map: no admin names, phone numbers, e-mail addresses or request locations")
+    p.add_argument("--request", metavar="ID", help="write the map of this request's decision instead")
+    p.add_argument("--out", metavar="FILE",
+                   help="HTML file (default: maps/overzicht.html, maps/overzicht-openbaar.html "
+                        "or maps/aanvraag-<ID>.html)")
+    add_input_options(p, "wards", "signs", "roads", "groups", "requests")
+    add_json_option(p)
+    p.set_defaults(func=cmd_map)
+
+
+def cmd_map(args) -> int:
+    from .core import decide_all  # the decisions exactly as 'decide' makes them
+
+    if args.public and args.request:
+        raise InputError("--public en --request gaan niet samen; een besluitkaart bevat nooit "
+                         "beheerdersgegevens")
+    out = Path(args.out) if args.out else None
+    if out is not None and (out.is_dir() or out.suffix.lower() not in {".html", ".htm"}):
+        raise InputError(f"{out}: --out moet een .html-bestand zijn")
+    inp = load_inputs(args, "wards", "signs", "roads", "groups", "requests", optional=("roads",))
+    decisions = decide_all(inp)
+    public = args.public or bool(args.request)
+    data = maps.prepare(inp.wards, inp.signs, decisions, roads=inp.roads, groups=inp.groups,
+                        policy=inp.policy, public=public)
+    if args.request:
+        chosen = [d for d in decisions if d.request_id == args.request]
+        if not chosen:
+            raise InputError(f"aanvraag {args.request!r} bestaat niet")
+        html = maps.render(maps.decision_map(data, chosen[0]))
+        default = Path("maps") / maps.decision_file_name(args.request)
+    else:
+        html = maps.render(maps.overview_map(data, public=args.public))
+        default = Path("maps") / ("overzicht-openbaar.html" if args.public else "overzicht.html")
+    path = write_text_atomic(out or default, html)
+    size = path.stat().st_size
+    if args.json:
+        print_json({"path": str(path), "bytes": size, "public": public})
+    else:
+        kind = "openbare kaart" if args.public else ("besluitkaart" if args.request else "interne kaart")
+        print(f"{kind} geschreven: {path} ({size / 1024:.0f} kB)")
+    return 0

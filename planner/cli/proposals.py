@@ -1,0 +1,78 @@
+"""Commands ``propose`` (where the signs of a ward go) and ``relocate`` (move a sign)."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from .. import geo
+from ..proposals import propose_positions
+from ..relocation import relocate_sign
+from .common import add_input_options, add_json_option, load_inputs, print_json
+
+
+def register(sub) -> None:
+    p = sub.add_parser("propose", help="propose sign positions at the entry roads of a ward")
+    p.add_argument("ward", metavar="WARD_CODE", help="ward code, e.g. LM01")
+    p.add_argument("--max-signs", type=int, metavar="N", help="at most N signs (default: the policy's max_signs)")
+    p.add_argument("--cover-all", action="store_true",
+                   help="every entry gets a sign, fewest signs (set covering)")
+    p.add_argument("--prefer", metavar="'LON LAT; LON LAT'", default="",
+                   help="the admin's preferred positions, checked and kept when valid")
+    add_input_options(p, "wards", "signs", "roads")
+    add_json_option(p)
+    p.set_defaults(func=cmd_propose)
+
+    p = sub.add_parser("relocate", help="move a sign to the best free spot in its ward (or check --to)")
+    p.add_argument("sign_id", metavar="SIGN_ID")
+    p.add_argument("--reason", required=True, metavar="TEXT", help="why the sign moves (stored with the move)")
+    p.add_argument("--to", metavar="LON,LAT", help="target position to check instead of choosing one")
+    p.add_argument("--date", metavar="YYYY-MM-DD", help="date of the move (default: today)")
+    add_input_options(p, "wards", "signs", "roads")
+    add_json_option(p)
+    p.set_defaults(func=cmd_relocate)
+
+
+def _console() -> Console:
+    return Console(soft_wrap=False, width=160)
+
+
+def cmd_propose(args) -> int:
+    inp = load_inputs(args, "wards", "signs", "roads", optional=("roads", "signs"))
+    result = propose_positions(args.ward, inp.wards, inp.roads, inp.policy, max_signs=args.max_signs,
+                               cover_all=args.cover_all, wishes=args.prefer, signs=inp.signs)
+    if args.json:
+        print_json(result.to_dict())
+        return 0
+    con = _console()
+    ward = result.ward
+    if result.needs_review:
+        con.print(f"Wijk {ward['name']} ({ward['code']}): geen voorstel. {result.reason}", markup=False)
+        return 0
+    table = Table(title=Text(f"Voorstel borden wijk {ward['name']} ({ward['code']}, {inp.policy.name})"),
+                  show_lines=True)
+    for col in ("nr", "weg", "klasse", "RD x, y", "WGS84 lat, lon", "score", "toelichting"):
+        table.add_column(col)
+    for p in result.proposals:
+        cells = (str(p["rank"]), p["road"] or "naamloze weg", p["road_class"], f"{p['x']:.0f}, {p['y']:.0f}",
+                 f"{p['lat']:.6f}, {p['lon']:.6f}", f"{p['score']:g}", p["explanation"])
+        table.add_row(*(Text(c) for c in cells))  # road names are data, not rich markup
+    con.print(table)
+    for note in result.notes:
+        con.print(f"- {note}", markup=False)
+    return 0
+
+
+def cmd_relocate(args) -> int:
+    to = geo.parse_lonlat(args.to, "--to") if args.to else None
+    if to is not None:
+        geo.point_rd(*to, source="--to")  # validates: degrees, not swapped, in the Netherlands
+    inp = load_inputs(args, "wards", "signs", "roads")
+    result = relocate_sign(args.sign_id, inp.signs, inp.wards, inp.roads, inp.policy, args.reason,
+                           to=to, date=args.date)
+    if args.json:
+        print_json(result.to_dict())
+        return 0
+    _console().print(result.message, markup=False)
+    return 0

@@ -1,0 +1,394 @@
+"""Register commands: init, group, officer, contacts, request, sign, export.
+
+All work on the GeoPackage register (``--store``, ``$PLANNER_STORE`` or
+``./planner.gpkg``). Every change is one transaction; bad input changes
+nothing and ends with ``error: ...`` and exit code 2.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from .. import export, geo, history, register as reg, store as store_mod
+from ..errors import InputError
+from .common import INPUT_FILES, add_json_option, add_store_option, print_json
+
+EVENT_NL = {"proposed": "voorgesteld", "approved": "goedgekeurd", "placed": "geplaatst",
+            "relocated": "verplaatst", "removed": "verwijderd"}
+STATUS_NL = {"planned": "gepland", "placed": "geplaatst", "removed": "verwijderd"}
+
+
+def _common(p) -> None:
+    add_store_option(p)
+    add_json_option(p)
+
+
+def register(sub) -> None:
+    p = sub.add_parser("init", help="create the register (GeoPackage) from the files in data/")
+    p.add_argument("--from", dest="source", metavar="DIR", help="folder with the input files (default: data/)")
+    _common(p)
+    p.set_defaults(func=cmd_init)
+
+    g = sub.add_parser("group", help="WhatsApp groups and their admins").add_subparsers(
+        dest="action", metavar="ACTION", required=True)
+    p = g.add_parser("add", help="add a group with 1-3 admins")
+    p.add_argument("group_id", metavar="GROUP_ID")
+    p.add_argument("--name", required=True, help="name of the group")
+    p.add_argument("--admin", action="append", default=[], required=True, metavar="'NAAM;TELEFOON;EMAIL'",
+                   help="an admin (repeat for 2 or 3); phone or e-mail may be empty, not both")
+    p.add_argument("--wabp", action="store_true", help="registered with Stichting WABP")
+    p.add_argument("--ward", metavar="WARD_CODE", help="the ward the group is active in")
+    _common(p)
+    p.set_defaults(func=cmd_group_add)
+    p = g.add_parser("add-admin", help="add an admin to a group (at most 3)")
+    p.add_argument("group_id", metavar="GROUP_ID")
+    p.add_argument("--admin", required=True, metavar="'NAAM;TELEFOON;EMAIL'")
+    _common(p)
+    p.set_defaults(func=cmd_group_add_admin)
+    p = g.add_parser("list", help="list the groups (no personal data)")
+    _common(p)
+    p.set_defaults(func=cmd_group_list)
+    p = g.add_parser("show", help="one group with its admins' contact data (internal)")
+    p.add_argument("group_id", metavar="GROUP_ID")
+    _common(p)
+    p.set_defaults(func=cmd_group_show)
+    p = g.add_parser("remove", help="erase a group's admins (AVG); history stays anonymous")
+    p.add_argument("group_id", metavar="GROUP_ID")
+    _common(p)
+    p.set_defaults(func=cmd_group_remove)
+
+    o = sub.add_parser("officer", help="community officers (wijkagenten)").add_subparsers(
+        dest="action", metavar="ACTION", required=True)
+    p = o.add_parser("set", help="set the wijkagent of a ward")
+    p.add_argument("ward_code", metavar="WARD_CODE")
+    p.add_argument("--name", required=True)
+    p.add_argument("--phone", default="")
+    p.add_argument("--email", default="")
+    _common(p)
+    p.set_defaults(func=cmd_officer_set)
+
+    p = sub.add_parser("contacts", help="the admins and the wijkagent of a ward, side by side")
+    p.add_argument("ward_code", metavar="WARD_CODE")
+    _common(p)
+    p.set_defaults(func=cmd_contacts)
+
+    r = sub.add_parser("request", help="requests for signs").add_subparsers(
+        dest="action", metavar="ACTION", required=True)
+    p = r.add_parser("add", help="record a request (decide it with 'planner decide')")
+    p.add_argument("--group", required=True, metavar="GROUP_ID")
+    where = p.add_mutually_exclusive_group(required=True)
+    where.add_argument("--at", metavar="LON,LAT", help="location in WGS84 degrees")
+    where.add_argument("--at-rd", metavar="X,Y", help="location in RD New metres")
+    p.add_argument("--id", dest="request_id", help="request id (default: R0001, R0002, ...)")
+    p.add_argument("--date", help="date of the request, JJJJ-MM-DD (default: today)")
+    p.add_argument("--preferred", default="", metavar="'LON LAT; LON LAT'",
+                   help="the admin's preferred positions (optional)")
+    _common(p)
+    p.set_defaults(func=cmd_request_add)
+    p = r.add_parser("list", help="list requests")
+    p.add_argument("--pending", action="store_true", help="only requests not yet decided")
+    _common(p)
+    p.set_defaults(func=cmd_request_list)
+
+    s = sub.add_parser("sign", help="place, relocate or remove a sign; its history").add_subparsers(
+        dest="action", metavar="ACTION", required=True)
+    p = s.add_parser("place", help="a planned sign has been placed")
+    p.add_argument("sign_id", metavar="SIGN_ID")
+    p.add_argument("--date", help="JJJJ-MM-DD (default: today)")
+    _common(p)
+    p.set_defaults(func=cmd_sign_place)
+    p = s.add_parser("relocate", help="move a sign within its ward, with a reason")
+    p.add_argument("sign_id", metavar="SIGN_ID")
+    to = p.add_mutually_exclusive_group()
+    to.add_argument("--to", metavar="LON,LAT", help="new position in WGS84 degrees")
+    to.add_argument("--to-rd", metavar="X,Y", help="new position in RD New metres")
+    p.add_argument("--reason", required=True, help="why the sign moves")
+    p.add_argument("--date", help="JJJJ-MM-DD (default: today)")
+    p.add_argument("--roads", metavar="FILE", help="roads for choosing the best free position without --to "
+                                                   "(default: data/wegen.geojson)")
+    p.add_argument("--policy", metavar="NAME|FILE.toml", help="policy for choosing a position without --to")
+    _common(p)
+    p.set_defaults(func=cmd_sign_relocate)
+    p = s.add_parser("remove", help="take a sign down (it stays in the history)")
+    p.add_argument("sign_id", metavar="SIGN_ID")
+    p.add_argument("--reason", required=True)
+    p.add_argument("--date", help="JJJJ-MM-DD (default: today)")
+    _common(p)
+    p.set_defaults(func=cmd_sign_remove)
+    p = s.add_parser("history", help="every event of a sign")
+    p.add_argument("sign_id", metavar="SIGN_ID")
+    _common(p)
+    p.set_defaults(func=cmd_sign_history)
+    p = s.add_parser("list", help="all signs in the register")
+    _common(p)
+    p.set_defaults(func=cmd_sign_list)
+
+    p = sub.add_parser("export", help="public export (CSV/GeoJSON) without personal data")
+    p.add_argument("--out", metavar="DIR", default="export", help="output folder (default: export)")
+    p.add_argument("--format", choices=["csv", "geojson", "both"], default="both")
+    _common(p)
+    p.set_defaults(func=cmd_export)
+
+
+def _store(args) -> store_mod.Store:
+    return store_mod.Store(store_mod.default_path(getattr(args, "store", None)))
+
+
+def _con() -> Console:
+    return Console(soft_wrap=False, width=160)
+
+
+def _say(args, data, text: str) -> int:
+    if args.json:
+        print_json(data)
+    else:
+        _con().print(text, markup=False)
+    return 0
+
+
+# ----------------------------------------------------------------- init
+
+
+def cmd_init(args) -> int:
+    from .common import data_dir
+    folder = Path(args.source) if args.source else data_dir()
+    if not folder.is_dir():
+        raise InputError(f"{folder}: map bestaat niet")
+    path = store_mod.default_path(args.store)
+    if path.exists():
+        raise InputError(f"{path}: register bestaat al; kies een andere naam of verwijder het eerst")
+    wards = geo.load_wards(folder / INPUT_FILES["wards"])
+    optional = {name: folder / INPUT_FILES[name] for name in ("signs", "groups", "requests")}
+    signs = geo.load_signs(optional["signs"]) if optional["signs"].exists() else None
+    groups = geo.load_groups(optional["groups"]) if optional["groups"].exists() else None
+    requests = geo.load_requests(optional["requests"]) if optional["requests"].exists() else None
+    store_mod.create_store(path, wards, signs, groups, requests, source=str(folder))
+    counts = {"wards": len(wards), "signs": 0 if signs is None else len(signs),
+              "groups": 0 if groups is None else groups["group_id"].nunique(),
+              "requests": 0 if requests is None else len(requests)}
+    return _say(args, {"store": str(path), **counts},
+                f"Register {path} gemaakt: {counts['wards']} wijken, {counts['signs']} borden, "
+                f"{counts['groups']} groepen, {counts['requests']} aanvragen.")
+
+
+# ----------------------------------------------------------------- groups, officers
+
+
+def cmd_group_add(args) -> int:
+    admins = [reg.parse_admin(a) for a in args.admin]
+    reg.check_admin_count(args.group_id, len(admins))
+    g = reg.add_group(_store(args), args.group_id, args.name, admins, registered=args.wabp,
+                           ward_code=args.ward)
+    return _say(args, g, f"Groep {g['group_id']} ({g['group_name']}) toegevoegd met {len(g['admins'])} beheerder(s).")
+
+
+def cmd_group_add_admin(args) -> int:
+    g = reg.add_admin(_store(args), args.group_id, reg.parse_admin(args.admin))
+    return _say(args, g, f"Beheerder toegevoegd aan groep {g['group_id']}; nu {len(g['admins'])} beheerder(s).")
+
+
+def cmd_group_list(args) -> int:
+    groups = reg.list_groups(_store(args))
+    if args.json:
+        print_json(groups)
+        return 0
+    table = Table(title="Groepen")
+    for col in ("groep", "naam", "WABP", "wijk", "beheerders"):
+        table.add_column(col)
+    for g in groups:
+        table.add_row(g["group_id"], g["group_name"], "ja" if g["wabp_registered"] else "nee",
+                      g["ward_code"] or "-", str(g["admins"]))
+    _con().print(table)
+    return 0
+
+
+def _contact_line(c: dict) -> str:
+    return ", ".join(v for v in (c["name"], c["phone"], c["email"]) if v)
+
+
+def cmd_group_show(args) -> int:
+    g = reg.show_group(_store(args), args.group_id)
+    lines = [f"Groep {g['group_id']}: {g['group_name']} (WABP: {'ja' if g['wabp_registered'] else 'nee'}; "
+             f"wijken: {', '.join(g['wards']) or '-'})"]
+    lines += [f"  beheerder: {_contact_line(a)}" for a in g["admins"]]
+    return _say(args, g, "\n".join(lines))
+
+
+def cmd_group_remove(args) -> int:
+    r = reg.remove_group(_store(args), args.group_id)
+    return _say(args, r, f"Groep {r['group_id']} verwijderd; persoonsgegevens van {r['admins_removed']} "
+                         "beheerder(s) gewist. Aanvragen, besluiten en geschiedenis blijven (anoniem) bewaard.")
+
+
+def cmd_officer_set(args) -> int:
+    officer = reg.contact(args.name, args.phone, args.email, who="wijkagent")
+    r = reg.set_officer(_store(args), args.ward_code, officer)
+    return _say(args, r, f"Wijkagent van {r['ward_code']}: {_contact_line(r['officer'])}.")
+
+
+def cmd_contacts(args) -> int:
+    c = reg.contacts(_store(args), args.ward_code)
+    if args.json:
+        print_json(c)
+        return 0
+    table = Table(title=f"Contacten wijk {c['ward_name']} ({c['ward_code']})")
+    table.add_column("beheerders (groep)")
+    table.add_column("wijkagent")
+    admins = [f"{_contact_line(a)} ({g['group_id']} {g['group_name']})" for g in c["groups"] for a in g["admins"]]
+    officer = _contact_line(c["officer"]) if c["officer"] else "nog niet bekend ('planner officer set')"
+    table.add_row("\n".join(admins) or "geen groep bekend in deze wijk", officer)
+    _con().print(table)
+    return 0
+
+
+# ----------------------------------------------------------------- requests, signs
+
+
+def cmd_request_add(args) -> int:
+    if args.at:
+        lon, lat = geo.parse_lonlat(args.at, "--at")
+        point = geo.point_rd(lon, lat, source="--at")
+    else:
+        x, y = geo.parse_lonlat(args.at_rd, "--at-rd")
+        point = geo.point_rd(x=x, y=y, source="--at-rd")
+    r = history.add_request(_store(args), point, args.group, request_id=args.request_id, date=args.date,
+                            preferred=args.preferred)
+    return _say(args, r, f"Aanvraag {r['request_id']} van groep {r['group_id']} vastgelegd "
+                         f"(wijk {r['ward_code'] or 'geen'}); beslis met 'planner decide'.")
+
+
+def cmd_request_list(args) -> int:
+    rows = history.list_requests(_store(args), "pending" if args.pending else None)
+    if args.json:
+        print_json(rows)
+        return 0
+    table = Table(title="Aanvragen")
+    for col in ("aanvraag", "datum", "groep", "wijk", "status"):
+        table.add_column(col)
+    for r in rows:
+        table.add_row(r["request_id"], r["date"], r["group_id"], r["ward_code"] or "-",
+                      "open" if r["status"] == "pending" else "beslist")
+    _con().print(table)
+    return 0
+
+
+def _sign_text(s: dict) -> str:
+    street = f" aan de {s['street']}" if s.get("street") else ""
+    return f"Bord {s['id']}{street} in wijk {s['ward_code'] or '-'}: {STATUS_NL[s['status']]} (RD {s['x']}, {s['y']})."
+
+
+def cmd_sign_place(args) -> int:
+    s = history.place_sign(_store(args), args.sign_id, date=args.date)
+    return _say(args, s, _sign_text(s))
+
+
+def _best_free(args):
+    """Chooser for ``sign relocate`` without ``--to``: the best free candidate in the ward."""
+    import shapely
+
+    from ..relocation import relocate_sign as best_free
+    from .common import load_inputs
+    base = load_inputs(args, "roads", optional=("roads",))
+
+    def choose(sign_id, layers):
+        r = best_free(sign_id, layers["signs"], layers["wards"], base.roads, base.policy, args.reason)
+        if not r.moved:
+            raise InputError(f"bord {sign_id} blijft staan: {r.message}")
+        road = f"aan de {r.to['road']}" if r.to.get("road") else ""
+        return shapely.Point(r.to["x"], r.to["y"]), f"beste vrije plek {road}".strip()
+
+    return choose
+
+
+def cmd_sign_relocate(args) -> int:
+    to = None
+    if args.to:
+        lon, lat = geo.parse_lonlat(args.to, "--to")
+        to = geo.point_rd(lon, lat, source="--to")
+    elif args.to_rd:
+        x, y = geo.parse_lonlat(args.to_rd, "--to-rd")
+        to = geo.point_rd(x=x, y=y, source="--to-rd")
+    s = history.relocate_sign(_store(args), args.sign_id, to, reason=args.reason, date=args.date,
+                              chooser=None if to is not None else _best_free(args))
+    return _say(args, s, _sign_text(s))
+
+
+def cmd_sign_remove(args) -> int:
+    s = history.remove_sign(_store(args), args.sign_id, reason=args.reason, date=args.date)
+    return _say(args, s, _sign_text(s))
+
+
+def cmd_sign_history(args) -> int:
+    events = history.sign_history(_store(args), args.sign_id)
+    if args.json:
+        print_json(events)
+        return 0
+    table = Table(title=f"Geschiedenis bord {args.sign_id}")
+    for col in ("datum", "gebeurtenis", "positie (RD)", "aanvraag", "reden"):
+        table.add_column(col)
+    for e in events:
+        where = f"{e['x']}, {e['y']}"
+        if "from_x" in e:
+            where = f"{e['from_x']}, {e['from_y']} -> {where}"
+        table.add_row(e["event_date"], EVENT_NL[e["event"]], where, e["request_id"] or "-", e["reason"])
+    _con().print(table)
+    return 0
+
+
+def cmd_sign_list(args) -> int:
+    df = history.signs_frame(_store(args))
+    rows = [{"id": r.sign_id, "status": r.status, "ward_code": r.ward_code, "street": r.street,
+             "placed_on": r.placed_on, "request_id": r.request_id,
+             "x": round(r.geometry.x, 1), "y": round(r.geometry.y, 1)} for r in df.itertuples()]
+    if args.json:
+        print_json(rows)
+        return 0
+    table = Table(title="Borden")
+    for col in ("bord", "status", "wijk", "straat", "geplaatst op"):
+        table.add_column(col)
+    for r in rows:
+        table.add_row(r["id"], STATUS_NL[r["status"]], r["ward_code"] or "-", r["street"], r["placed_on"])
+    _con().print(table)
+    return 0
+
+
+def cmd_export(args) -> int:
+    formats = ("csv", "geojson") if args.format == "both" else (args.format,)
+    files = export.export_public(_store(args), args.out, formats)
+    return _say(args, {"written": [str(f) for f in files]},
+                "\n".join(f"  geschreven: {f}" for f in files) or "niets geschreven")
+
+
+# ----------------------------------------------------------------- decide (called by core's decide)
+
+
+def decide_with_store(args, decide_all):
+    """Decide the register's pending requests and record them, or None without a register.
+
+    Used by ``planner decide``: when a register exists and no ``--requests``
+    file is given, the pending requests are decided against the register's
+    wards, signs and groups (roads come from the files) and every decision,
+    its proposals and the planned signs are recorded in one transaction.
+    Returns ``(inputs, decisions)``.
+    """
+    from .common import Inputs, load_inputs, store_for
+    if getattr(args, "requests", None):
+        return None
+    store = store_for(args)
+    if store is None:
+        return None
+    base = load_inputs(args, "roads", optional=("roads",))  # roads are not kept in the register
+
+    def decide(layers):
+        inp = Inputs(policy=base.policy, roads=base.roads, wards=layers["wards"], signs=layers["signs"],
+                     groups=layers["groups"], requests=layers["requests"])
+        return decide_all(inp)
+
+    decisions = history.decide_pending(store, decide, base.policy.name)
+    if not args.json:
+        _con().print(f"{len(decisions)} openstaande aanvra{'ag' if len(decisions) == 1 else 'gen'} beslist "
+                     f"en vastgelegd in {store.path}.", markup=False)
+    return base, decisions

@@ -1,0 +1,56 @@
+"""Public export of the register to CSV and GeoJSON for other systems.
+
+The export holds no personal data: no admin or officer names, phone numbers
+or e-mail addresses, and no request locations (a request's location may be
+an admin's home). Groups appear by id and name only. GeoJSON is WGS84
+(RFC 7946); CSV carries RD New ``x,y`` and WGS84 ``lon,lat``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from .errors import InputError
+from .geo import WGS84, to_lonlat
+from .report import write_text_atomic
+
+FORMATS = ("csv", "geojson")
+PUBLIC_LAYERS = {
+    "wards": ["code", "name"],
+    "signs": ["sign_id", "status", "ward_code", "street", "placed_on", "request_id"],
+    "sign_events": ["sign_id", "event", "event_date", "ward_code", "request_id", "reason", "from_x", "from_y"],
+    "decisions": ["request_id", "decided_at", "policy", "group_id", "ward_code", "outcome", "reason_code",
+                  "reason", "n_proposals"],
+    "groups": ["group_id", "group_name", "wabp_registered"],
+}
+
+
+def export_public(store, out, formats=FORMATS) -> list[Path]:
+    """Write the public layers of ``store`` to folder ``out``; return the files written."""
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise InputError(f"{out}: is geen map")
+    bad = set(formats) - set(FORMATS)
+    if bad:
+        raise InputError(f"onbekend exportformaat {sorted(bad)[0]!r}; kies uit {', '.join(FORMATS)}")
+    tables = {name: store.table(name) for name in PUBLIC_LAYERS}
+    tables["groups"] = tables["groups"][tables["groups"]["removed_on"].isna()]
+    written = []
+    for name, cols in PUBLIC_LAYERS.items():
+        df = tables[name]
+        spatial = isinstance(df, gpd.GeoDataFrame)
+        public = df[cols].copy()
+        if "csv" in formats:
+            flat = pd.DataFrame(public)
+            if spatial and name != "wards":
+                lon, lat = to_lonlat(df.geometry) if len(df) else ([], [])
+                flat["x"], flat["y"] = df.geometry.x.round(1).to_numpy(), df.geometry.y.round(1).to_numpy()
+                flat["lon"], flat["lat"] = lon, lat
+            written.append(write_text_atomic(out / f"{name}.csv", flat.to_csv(index=False)))
+        if "geojson" in formats and spatial:
+            gdf = gpd.GeoDataFrame(public, geometry=df.geometry, crs=df.crs).to_crs(WGS84)
+            written.append(write_text_atomic(out / f"{name}.geojson", gdf.to_json(drop_id=True, ensure_ascii=False)))
+    return written

@@ -1,0 +1,259 @@
+"""Requests, decisions and the life of each sign, recorded in the store.
+
+Each function is one transaction on a :class:`planner.store.Store`. A sign
+goes ``proposed`` -> ``approved`` (status ``planned``) -> ``placed``, may be
+``relocated`` (with a reason; the event keeps the old position in
+``from_x``/``from_y``) and ``removed``. Events are only ever appended.
+"""
+
+from __future__ import annotations
+
+import json
+
+import geopandas as gpd
+import shapely
+
+from . import register
+from .errors import InputError
+from .store import Store, _event, _frame, _grow_extent, lonlat_of, now, today
+from .store_schema import to_blob
+
+
+def _check_date(value: str | None) -> str:
+    if not value:
+        return today()
+    try:
+        from datetime import date
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise InputError(f"ongeldige datum {value!r}; gebruik JJJJ-MM-DD") from None
+
+
+# ----------------------------------------------------------------- requests
+
+
+def add_request(store: Store, point, group_id: str, *, request_id: str | None = None,
+                date: str | None = None, preferred: str = "") -> dict:
+    """Record a pending request at ``point`` (RD New) for ``group_id``.
+
+    ``preferred`` holds the admin's preferred positions as ``lon lat; lon lat``.
+    """
+    date = _check_date(date)
+    group_id = register.check_id(group_id, "groep-id")
+    preferred = _check_preferred(preferred)
+    with store.transaction() as con:
+        if request_id:
+            request_id = register.check_id(request_id, "aanvraag-id")
+            if con.execute("SELECT 1 FROM requests WHERE request_id = ?", (request_id,)).fetchone():
+                raise InputError(f"aanvraag {request_id} bestaat al")
+        else:
+            n = con.execute("SELECT count(*) FROM requests").fetchone()[0] + 1
+            while con.execute("SELECT 1 FROM requests WHERE request_id = ?", (f"R{n:04d}",)).fetchone():
+                n += 1
+            request_id = f"R{n:04d}"
+        ward = store._ward_at(con, point)
+        con.execute("INSERT INTO requests (geom, request_id, date, group_id, ward_code, preferred, status, "
+                    "created_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?)",
+                    (to_blob(point), request_id, date, group_id, ward, preferred, now()))
+        _grow_extent(con, "requests")
+    lon, lat = lonlat_of(point)
+    return {"request_id": request_id, "date": date, "group_id": group_id, "ward_code": ward,
+            "status": "pending", "x": round(point.x, 1), "y": round(point.y, 1), "lon": lon, "lat": lat,
+            "preferred": preferred}
+
+
+def _check_preferred(text: str) -> str:
+    text = (text or "").strip()
+    for part in filter(None, (p.strip() for p in text.split(";"))):
+        try:
+            lon, lat = (float(v) for v in part.replace(",", " ").split())
+        except ValueError:
+            raise InputError(f"--preferred: verwacht 'LON LAT; LON LAT', kreeg {part!r}") from None
+        from .geo import point_rd
+        point_rd(lon, lat, source="--preferred")
+    return text
+
+
+def list_requests(store: Store, status: str | None = None) -> list[dict]:
+    with store.reading() as con:
+        df = _frame(con, "SELECT geom, request_id, date, group_id, ward_code, preferred, status FROM requests "
+                         + ("WHERE status = ? " if status else "") + "ORDER BY date, fid",
+                    (status,) if status else ())
+    return [{k: v for k, v in r.items() if k != "geometry"} | {"x": round(r["geometry"].x, 1),
+                                                                 "y": round(r["geometry"].y, 1)}
+            for r in df.to_dict("records")]
+
+
+# ----------------------------------------------------------------- decisions
+
+
+def decide_pending(store: Store, decide, policy_name: str) -> list:
+    """Decide every pending request and record the decisions, in one transaction.
+
+    ``decide(layers) -> list[Decision]`` gets the store's wards, signs,
+    groups and pending requests (read inside the write transaction, so no
+    other writer can change them meanwhile). Approved proposals become signs
+    with status ``planned`` and ``proposed``/``approved`` events; an approval
+    without proposals plans one sign at the request location (position to be
+    agreed with the admin), so later requests see the ward as covered.
+    """
+    with store.transaction() as con:
+        layers = store.layers(con, pending_only=True)
+        if layers["requests"].empty:
+            return []
+        decisions = decide(layers)
+        for d in decisions:
+            _record_decision(con, d, policy_name)
+        for table in ("signs", "sign_events", "proposals"):
+            _grow_extent(con, table)
+    return decisions
+
+
+def _record_decision(con, d, policy_name: str) -> None:
+    ward = d.ward["code"] if d.ward else None
+    con.execute("INSERT INTO decisions (request_id, decided_at, policy, group_id, ward_code, outcome, "
+                "reason_code, reason, n_proposals, notes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (d.request_id, now(), policy_name, d.group_id, ward, d.outcome, d.reason_code, d.reason,
+                 len(d.proposals), json.dumps(d.notes, ensure_ascii=False)))
+    con.execute("UPDATE requests SET status = 'decided' WHERE request_id = ?", (d.request_id,))
+    if d.outcome != "approved":
+        return
+    spots = d.proposals or [{"rank": 1, "x": d.x, "y": d.y, "road": "", "road_class": "", "score": None,
+                             "entries": [], "explanation": "", "_unplaced": True}]
+    for p in spots:
+        sign_id = _free_sign_id(con, f"{d.request_id}-{p.get('rank', 1)}")
+        point = shapely.Point(p["x"], p["y"])
+        if not p.get("_unplaced"):
+            con.execute("INSERT INTO proposals (geom, request_id, rank, sign_id, road, road_class, score, entries, "
+                        "explanation) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        (to_blob(point), d.request_id, int(p.get("rank", 1)), sign_id, p.get("road", ""),
+                         p.get("road_class", ""), p.get("score"), ",".join(map(str, p.get("entries", []))),
+                         p.get("explanation", "")))
+        con.execute("INSERT INTO signs (geom, sign_id, status, ward_code, street, placed_on, request_id, updated_at) "
+                    "VALUES (?, ?, 'planned', ?, ?, '', ?, ?)",
+                    (to_blob(point), sign_id, ward, p.get("road", ""), d.request_id, now()))
+        why = p.get("explanation") or ("positie af te stemmen met de beheerder" if p.get("_unplaced") else "")
+        _event(con, sign_id, "proposed", point, ward_code=ward, request_id=d.request_id, reason=why)
+        _event(con, sign_id, "approved", point, ward_code=ward, request_id=d.request_id, reason=d.reason)
+
+
+def _free_sign_id(con, wanted: str) -> str:
+    sid, k = wanted, 1
+    while con.execute("SELECT 1 FROM signs WHERE sign_id = ?", (sid,)).fetchone():
+        k += 1
+        sid = f"{wanted}.{k}"
+    return sid
+
+
+# ----------------------------------------------------------------- signs
+
+
+def place_sign(store: Store, sign_id: str, *, date: str | None = None, note: str = "") -> dict:
+    """A planned sign is now on its pole."""
+    date = _check_date(date)
+    with store.transaction() as con:
+        s = store._sign(con, sign_id)
+        if s["status"] != "planned":
+            raise InputError(f"bord {sign_id} is {_STATUS_NL[s['status']]}, niet gepland; kan niet geplaatst worden")
+        con.execute("UPDATE signs SET status='placed', placed_on=?, updated_at=? WHERE sign_id=?",
+                    (date, now(), sign_id))
+        _event(con, sign_id, "placed", s["geometry"], ward_code=s["ward_code"], request_id=s["request_id"],
+               reason=note, event_date=date)
+    return sign_info(store, sign_id)
+
+
+_STATUS_NL = {"planned": "gepland", "placed": "geplaatst", "removed": "verwijderd"}
+
+
+def relocate_sign(store: Store, sign_id: str, to=None, *, reason: str, date: str | None = None,
+                  chooser=None) -> dict:
+    """Move a sign within its ward, recording where it stood and why.
+
+    Parameters
+    ----------
+    to : shapely.Point, optional
+        The new position (RD New); must lie in the sign's own ward.
+    chooser : callable, optional
+        ``chooser(sign_id, layers) -> (Point, str)`` picks the position when
+        ``to`` is None (e.g. the best free candidate); the string is added
+        to the reason.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise InputError("verplaatsen vraagt een reden (--reason)")
+    date = _check_date(date)
+    with store.transaction() as con:
+        s = store._sign(con, sign_id)
+        if s["status"] == "removed":
+            raise InputError(f"bord {sign_id} is verwijderd en kan niet verplaatst worden")
+        if to is None:
+            if chooser is None:
+                raise InputError("geef de nieuwe positie met --to LON,LAT of --to-rd X,Y")
+            to, why = chooser(sign_id, store.layers(con))
+            if why:
+                reason = f"{reason} ({why})"
+        ward_geom, ward_name = store._ward(con, s["ward_code"]) if s["ward_code"] else (None, None)
+        if ward_geom is None or not shapely.covers(ward_geom, to):
+            raise InputError(f"nieuwe positie van bord {sign_id} ligt buiten zijn wijk "
+                             f"{ward_name or s['ward_code'] or '(geen)'}")
+        old = s["geometry"]
+        con.execute("UPDATE signs SET geom=?, updated_at=? WHERE sign_id=?", (to_blob(to), now(), sign_id))
+        _event(con, sign_id, "relocated", to, ward_code=s["ward_code"], request_id=s["request_id"],
+               reason=reason, event_date=date, from_xy=(old.x, old.y))
+        _grow_extent(con, "signs")
+        _grow_extent(con, "sign_events")
+    return sign_info(store, sign_id)
+
+
+def remove_sign(store: Store, sign_id: str, *, reason: str, date: str | None = None) -> dict:
+    """Take a sign down; it stays in the history."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise InputError("verwijderen vraagt een reden (--reason)")
+    date = _check_date(date)
+    with store.transaction() as con:
+        s = store._sign(con, sign_id)
+        if s["status"] == "removed":
+            raise InputError(f"bord {sign_id} is al verwijderd")
+        con.execute("UPDATE signs SET status='removed', updated_at=? WHERE sign_id=?", (now(), sign_id))
+        _event(con, sign_id, "removed", s["geometry"], ward_code=s["ward_code"], request_id=s["request_id"],
+               reason=reason, event_date=date)
+    return sign_info(store, sign_id)
+
+
+def sign_info(store: Store, sign_id: str) -> dict:
+    with store.reading() as con:
+        s = store._sign(con, sign_id)
+    lon, lat = lonlat_of(s["geometry"])
+    return {"id": sign_id, "status": s["status"], "ward_code": s["ward_code"], "street": s["street"],
+            "request_id": s["request_id"], "x": round(s["geometry"].x, 1), "y": round(s["geometry"].y, 1),
+            "lon": lon, "lat": lat}
+
+
+def sign_history(store: Store, sign_id: str) -> list[dict]:
+    """Every event of a sign, oldest first, with its position then."""
+    with store.reading() as con:
+        store._sign(con, sign_id)
+        df = _frame(con, "SELECT geom, event, event_date, at, ward_code, request_id, reason, from_x, from_y "
+                         "FROM sign_events WHERE sign_id = ? ORDER BY fid", (sign_id,))
+    out = []
+    for r in df.to_dict("records"):
+        g = r.pop("geometry")
+        lon, lat = lonlat_of(g)
+        r.update(x=round(g.x, 1), y=round(g.y, 1), lon=lon, lat=lat)
+        if r["from_x"] is None:
+            r.pop("from_x"), r.pop("from_y")
+        else:
+            r["from_x"], r["from_y"] = round(r["from_x"], 1), round(r["from_y"], 1)
+        out.append(r)
+    return out
+
+
+def signs_frame(store: Store) -> gpd.GeoDataFrame:
+    with store.reading() as con:
+        return _frame(con, "SELECT geom, sign_id, status, ward_code, street, placed_on, request_id, updated_at "
+                           "FROM signs ORDER BY sign_id")
+
+
+__all__ = ["add_request", "list_requests", "decide_pending", "place_sign", "relocate_sign", "remove_sign",
+           "sign_history", "sign_info", "signs_frame"]

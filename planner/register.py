@@ -1,0 +1,226 @@
+"""Validation of the register's people: group admins and community officers.
+
+Admin names, phone numbers and e-mail addresses are personal data (AVG).
+They are checked here before anything is written, and stored only in the
+``admins`` (and ``officers``) tables of the store.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .errors import InputError
+
+MAX_ADMINS = 3
+_PHONE_STRIP = re.compile(r"[\s\-().]")
+# 0 + 9 digits (06-12345678, 020-4877111), +31 / 0031 + 9 digits, or a service number.
+_PHONE = re.compile(r"^(?:(?:\+31|0031|0)[1-9]\d{8}|0[89]0[069]\d{4,7})$")  # incl. 0800/0900 (0900-8844)
+_EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+                    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,}$")
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,39}$")
+
+
+@dataclass(frozen=True)
+class Contact:
+    """A person with at least one way to reach them."""
+
+    name: str
+    phone: str = ""
+    email: str = ""
+
+    def to_dict(self) -> dict:
+        return {"name": self.name, "phone": self.phone, "email": self.email}
+
+
+def check_phone(phone: str, who: str = "beheerder") -> str:
+    """A Dutch phone number as given (trimmed), or InputError when malformed."""
+    phone = (phone or "").strip()
+    if not phone:
+        return ""
+    digits = _PHONE_STRIP.sub("", phone.replace("(0)", ""))
+    if not _PHONE.match(digits):
+        raise InputError(f"{who}: ongeldig telefoonnummer {phone!r}; gebruik bijv. 06-12345678, "
+                         "020-4877111 of +31612345678")
+    return phone
+
+
+def check_email(email: str, who: str = "beheerder") -> str:
+    """An e-mail address as given (trimmed), or InputError when malformed."""
+    email = (email or "").strip()
+    if email and not _EMAIL.match(email):
+        raise InputError(f"{who}: ongeldig e-mailadres {email!r}")
+    return email
+
+
+def check_id(value: str, what: str) -> str:
+    """An identifier (letters, digits, ``_.-``; at most 40 characters)."""
+    value = (value or "").strip()
+    if not _ID.match(value):
+        raise InputError(f"ongeldige {what} {value!r}; gebruik letters, cijfers, '-', '_' of '.'")
+    return value
+
+
+def contact(name: str, phone: str = "", email: str = "", *, who: str = "beheerder") -> Contact:
+    """A validated contact: a name and at least one valid phone number or e-mail."""
+    name = (name or "").strip()
+    if not name:
+        raise InputError(f"{who} zonder naam")
+    label = f"{who} {name}"
+    phone, email = check_phone(phone, label), check_email(email, label)
+    if not phone and not email:
+        raise InputError(f"{label} heeft geen contactgegevens; geef een telefoonnummer of e-mailadres")
+    return Contact(name, phone, email)
+
+
+def parse_admin(spec: str) -> Contact:
+    """Parse ``"NAAM;TELEFOON;EMAIL"`` (phone or e-mail may be empty)."""
+    parts = [p.strip() for p in spec.split(";")]
+    if len(parts) > 3:
+        raise InputError(f"--admin {spec!r}: verwacht 'NAAM;TELEFOON;EMAIL'")
+    parts += [""] * (3 - len(parts))
+    # Allow the e-mail in the phone slot ("Naam;naam@example.org").
+    if "@" in parts[1] and not parts[2]:
+        parts[1], parts[2] = "", parts[1]
+    return contact(*parts)
+
+
+def check_admin_count(group_id: str, n: int) -> None:
+    """A group has 1 to 3 admins."""
+    if n < 1:
+        raise InputError(f"groep {group_id}: minstens één beheerder nodig")
+    if n > MAX_ADMINS:
+        raise InputError(f"groep {group_id}: hoogstens {MAX_ADMINS} beheerders toegestaan (kreeg {n})")
+
+
+def validate_groups(groups: pd.DataFrame, source: str = "groepen") -> pd.DataFrame:
+    """Check every admin row of a groups table (from :func:`planner.geo.load_groups`).
+
+    Returns the table unchanged; raises InputError naming the first bad row.
+    """
+    for row in groups.itertuples(index=False):
+        try:
+            check_id(row.group_id, "groep-id")
+            contact(row.admin_name, row.admin_phone, row.admin_email)
+        except InputError as exc:
+            raise InputError(f"{source}: groep {row.group_id}: {exc}") from None
+    for gid, n in groups.groupby("group_id").size().items():
+        check_admin_count(gid, int(n))
+    return groups
+
+
+# ----------------------------------------------------------------- operations on a store
+
+
+def _now():
+    from .store import now
+    return now()
+
+
+def add_group(store, group_id: str, name: str, admins: list[Contact], *, registered: bool = False,
+              ward_code: str | None = None) -> dict:
+    """Add a group with 1-3 admins in one transaction."""
+    group_id = check_id(group_id, "groep-id")
+    name = (name or "").strip()
+    if not name:
+        raise InputError(f"groep {group_id}: naam ontbreekt")
+    check_admin_count(group_id, len(admins))
+    with store.transaction() as con:
+        if ward_code:
+            store._ward(con, ward_code)
+        if con.execute("SELECT 1 FROM groups WHERE group_id = ?", (group_id,)).fetchone():
+            raise InputError(f"groep {group_id} bestaat al")
+        con.execute("INSERT INTO groups (group_id, group_name, wabp_registered, ward_code, created_at) "
+                    "VALUES (?, ?, ?, ?, ?)", (group_id, name, int(registered), ward_code, _now()))
+        con.executemany("INSERT INTO admins (group_id, name, phone, email) VALUES (?, ?, ?, ?)",
+                        [(group_id, a.name, a.phone, a.email) for a in admins])
+    return show_group(store, group_id)
+
+
+def add_admin(store, group_id: str, admin: Contact) -> dict:
+    """Add one admin to an existing group (at most 3 in all)."""
+    with store.transaction() as con:
+        _active_group(con, group_id)
+        n = con.execute("SELECT count(*) FROM admins WHERE group_id = ?", (group_id,)).fetchone()[0]
+        check_admin_count(group_id, n + 1)
+        con.execute("INSERT INTO admins (group_id, name, phone, email) VALUES (?, ?, ?, ?)",
+                    (group_id, admin.name, admin.phone, admin.email))
+    return show_group(store, group_id)
+
+
+def _active_group(con, group_id: str):
+    row = con.execute("SELECT group_name, wabp_registered, ward_code, removed_on FROM groups WHERE group_id = ?",
+                      (group_id,)).fetchone()
+    if row is None or row[3] is not None:
+        raise InputError(f"onbekende groep {group_id!r}")
+    return row
+
+
+def list_groups(store) -> list[dict]:
+    """Every active group with its number of admins (no personal data)."""
+    with store.reading() as con:
+        rows = con.execute(
+            "SELECT g.group_id, g.group_name, g.wabp_registered, g.ward_code, count(a.fid) FROM groups g "
+            "LEFT JOIN admins a USING (group_id) WHERE g.removed_on IS NULL GROUP BY g.group_id "
+            "ORDER BY g.group_id").fetchall()
+    return [{"group_id": r[0], "group_name": r[1], "wabp_registered": bool(r[2]), "ward_code": r[3],
+             "admins": r[4]} for r in rows]
+
+
+def show_group(store, group_id: str) -> dict:
+    """One group with its admins' contact data (internal use only)."""
+    with store.reading() as con:
+        name, registered, ward, _ = _active_group(con, group_id)
+        admins = [Contact(*r).to_dict() for r in con.execute(
+            "SELECT name, phone, email FROM admins WHERE group_id = ? ORDER BY fid", (group_id,))]
+        wards = sorted({r[0] for r in con.execute(
+            "SELECT ward_code FROM requests WHERE group_id = ? AND ward_code IS NOT NULL", (group_id,))}
+            | ({ward} if ward else set()))
+    return {"group_id": group_id, "group_name": name, "wabp_registered": bool(registered),
+            "ward_code": ward, "wards": wards, "admins": admins}
+
+
+def remove_group(store, group_id: str) -> dict:
+    """Erase a group's admins (AVG right to erasure); requests, decisions and history stay.
+
+    The group row keeps only its id and name, marked removed. ``secure_delete``
+    overwrites the deleted rows, so the names leave the file as well.
+    """
+    with store.transaction() as con:
+        _active_group(con, group_id)
+        n = con.execute("DELETE FROM admins WHERE group_id = ?", (group_id,)).rowcount
+        con.execute("UPDATE groups SET removed_on = ? WHERE group_id = ?", (_now(), group_id))
+    return {"group_id": group_id, "admins_removed": n}
+
+
+def set_officer(store, ward_code: str, officer: Contact) -> dict:
+    """Set (or replace) the wijkagent of a ward."""
+    with store.transaction() as con:
+        store._ward(con, ward_code)
+        con.execute("INSERT INTO officers (ward_code, name, phone, email, updated_at) VALUES (?, ?, ?, ?, ?) "
+                    "ON CONFLICT (ward_code) DO UPDATE SET name=excluded.name, phone=excluded.phone, "
+                    "email=excluded.email, updated_at=excluded.updated_at",
+                    (ward_code, officer.name, officer.phone, officer.email, _now()))
+    return {"ward_code": ward_code, "officer": officer.to_dict()}
+
+
+def contacts(store, ward_code: str) -> dict:
+    """The admins of the groups active in a ward and the ward's wijkagent, side by side.
+
+    A group is active in a ward when it was added with that ward or has a
+    request located in it.
+    """
+    with store.reading() as con:
+        _, ward_name = store._ward(con, ward_code)
+        officer = con.execute("SELECT name, phone, email FROM officers WHERE ward_code = ?",
+                              (ward_code,)).fetchone()
+        gids = [r[0] for r in con.execute(
+            "SELECT group_id FROM groups WHERE removed_on IS NULL AND (ward_code = ? OR group_id IN "
+            "(SELECT group_id FROM requests WHERE ward_code = ?)) ORDER BY group_id", (ward_code, ward_code))]
+    groups = [show_group(store, gid) for gid in gids]
+    return {"ward_code": ward_code, "ward_name": ward_name,
+            "officer": Contact(*officer).to_dict() if officer else None,
+            "groups": [{"group_id": g["group_id"], "group_name": g["group_name"], "admins": g["admins"]}
+                       for g in groups]}

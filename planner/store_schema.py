@@ -1,0 +1,202 @@
+"""The register's file format: a standard GeoPackage (OGC 12-128, v1.3).
+
+The GeoPackage is written with Python's ``sqlite3`` only, following the
+specification to the letter: the metadata tables ``gpkg_spatial_ref_sys``
+(with EPSG:28992), ``gpkg_contents`` and ``gpkg_geometry_columns``, feature
+tables with GeoPackage binary geometries (``GP`` header + ISO WKB) and the
+non-spatial tables registered as ``attributes``. QGIS, ``ogrinfo`` and
+pyogrio list and read every layer. No spatial index (rtree) is created: its
+GDAL triggers call ``ST_*`` SQL functions that plain sqlite lacks, and the
+register is small.
+
+Layers
+------
+wards (MULTIPOLYGON)   code, name
+signs (POINT)          sign_id, status (planned/placed/removed), ward_code, street, ...
+sign_events (POINT)    append-only history: proposed, approved, placed, relocated, removed
+requests (POINT)       request_id, date, group_id, ward_code, preferred, status
+proposals (POINT)      the ranked positions of each decision
+decisions              request_id, outcome, reason_code, reason, ...
+groups                 group_id, group_name, wabp_registered, ward_code, removed_on
+admins                 personal data: name, phone, email (the only such table)
+officers               the wijkagent per ward
+store_meta             key/value (schema version, created_at, source)
+"""
+
+from __future__ import annotations
+
+import struct
+
+import numpy as np
+import shapely
+
+SRS_ID = 28992
+SCHEMA_VERSION = "1"
+APPLICATION_ID = 0x47504B47  # "GPKG"
+USER_VERSION = 10300  # GeoPackage 1.3 (GDAL < 3.7 warns on 1.4)
+
+RD_NEW_WKT = (
+    'PROJCS["Amersfoort / RD New",GEOGCS["Amersfoort",DATUM["Amersfoort",SPHEROID["Bessel 1841",'
+    '6377397.155,299.1528128,AUTHORITY["EPSG","7004"]],AUTHORITY["EPSG","6289"]],PRIMEM["Greenwich",0,'
+    'AUTHORITY["EPSG","8901"]],UNIT["degree",0.0174532925199433,AUTHORITY["EPSG","9122"]],'
+    'AUTHORITY["EPSG","4289"]],PROJECTION["Oblique_Stereographic"],PARAMETER["latitude_of_origin",'
+    '52.1561605555556],PARAMETER["central_meridian",5.38763888888889],PARAMETER["scale_factor",0.9999079],'
+    'PARAMETER["false_easting",155000],PARAMETER["false_northing",463000],UNIT["metre",1,'
+    'AUTHORITY["EPSG","9001"]],AXIS["Easting",EAST],AXIS["Northing",NORTH],AUTHORITY["EPSG","28992"]]'
+)
+WGS84_WKT = (
+    'GEOGCS["WGS 84",DATUM["WGS_1984",SPHEROID["WGS 84",6378137,298.257223563,AUTHORITY["EPSG","7030"]],'
+    'AUTHORITY["EPSG","6326"]],PRIMEM["Greenwich",0,AUTHORITY["EPSG","8901"]],UNIT["degree",'
+    '0.0174532925199433,AUTHORITY["EPSG","9122"]],AXIS["Latitude",NORTH],AXIS["Longitude",EAST],'
+    'AUTHORITY["EPSG","4326"]]'
+)
+
+_META_SQL = """
+CREATE TABLE gpkg_spatial_ref_sys (
+  srs_name TEXT NOT NULL, srs_id INTEGER NOT NULL PRIMARY KEY, organization TEXT NOT NULL,
+  organization_coordsys_id INTEGER NOT NULL, definition TEXT NOT NULL, description TEXT);
+CREATE TABLE gpkg_contents (
+  table_name TEXT NOT NULL PRIMARY KEY, data_type TEXT NOT NULL, identifier TEXT UNIQUE,
+  description TEXT DEFAULT '',
+  last_change DATETIME NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+  min_x DOUBLE, min_y DOUBLE, max_x DOUBLE, max_y DOUBLE, srs_id INTEGER,
+  CONSTRAINT fk_gc_r_srs_id FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys(srs_id));
+CREATE TABLE gpkg_geometry_columns (
+  table_name TEXT NOT NULL, column_name TEXT NOT NULL, geometry_type_name TEXT NOT NULL,
+  srs_id INTEGER NOT NULL, z TINYINT NOT NULL, m TINYINT NOT NULL,
+  CONSTRAINT pk_geom_cols PRIMARY KEY (table_name, column_name),
+  CONSTRAINT uk_gc_table_name UNIQUE (table_name),
+  CONSTRAINT fk_gc_tn FOREIGN KEY (table_name) REFERENCES gpkg_contents(table_name),
+  CONSTRAINT fk_gc_srs FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys (srs_id));
+"""
+
+# (layer, geometry type or None for attributes, description, columns SQL)
+LAYERS: list[tuple[str, str | None, str, str]] = [
+    ("wards", "MULTIPOLYGON", "Wijken",
+     "code TEXT NOT NULL UNIQUE, name TEXT NOT NULL"),
+    ("signs", "POINT", "Borden (huidige stand)",
+     "sign_id TEXT NOT NULL UNIQUE, status TEXT NOT NULL CHECK (status IN ('planned','placed','removed')), "
+     "ward_code TEXT, street TEXT NOT NULL DEFAULT '', placed_on TEXT NOT NULL DEFAULT '', "
+     "request_id TEXT, updated_at TEXT NOT NULL"),
+    ("sign_events", "POINT", "Geschiedenis van de borden (alleen toevoegen)",
+     "sign_id TEXT NOT NULL, event TEXT NOT NULL CHECK (event IN "
+     "('proposed','approved','placed','relocated','removed')), at TEXT NOT NULL, "
+     "event_date TEXT NOT NULL, ward_code TEXT, request_id TEXT, reason TEXT NOT NULL DEFAULT '', "
+     "from_x DOUBLE, from_y DOUBLE"),
+    ("requests", "POINT", "Aanvragen",
+     "request_id TEXT NOT NULL UNIQUE, date TEXT NOT NULL, group_id TEXT NOT NULL, ward_code TEXT, "
+     "preferred TEXT NOT NULL DEFAULT '', status TEXT NOT NULL CHECK (status IN ('pending','decided')), "
+     "created_at TEXT NOT NULL"),
+    ("proposals", "POINT", "Voorgestelde posities per besluit",
+     "request_id TEXT NOT NULL, rank INTEGER NOT NULL, sign_id TEXT, road TEXT NOT NULL DEFAULT '', "
+     "road_class TEXT NOT NULL DEFAULT '', score DOUBLE, entries TEXT NOT NULL DEFAULT '', "
+     "explanation TEXT NOT NULL DEFAULT ''"),
+    ("decisions", None, "Besluiten",
+     "request_id TEXT NOT NULL UNIQUE, decided_at TEXT NOT NULL, policy TEXT NOT NULL, "
+     "group_id TEXT NOT NULL, ward_code TEXT, outcome TEXT NOT NULL, reason_code TEXT NOT NULL, "
+     "reason TEXT NOT NULL, n_proposals INTEGER NOT NULL DEFAULT 0, notes TEXT NOT NULL DEFAULT ''"),
+    ("groups", None, "WhatsApp-groepen (zonder persoonsgegevens)",
+     "group_id TEXT NOT NULL UNIQUE, group_name TEXT NOT NULL, wabp_registered BOOLEAN NOT NULL DEFAULT 0, "
+     "ward_code TEXT, created_at TEXT NOT NULL, removed_on TEXT"),
+    ("admins", None, "Beheerders (PERSOONSGEGEVENS)",
+     "group_id TEXT NOT NULL, name TEXT NOT NULL, phone TEXT NOT NULL DEFAULT '', "
+     "email TEXT NOT NULL DEFAULT ''"),
+    ("officers", None, "Wijkagenten per wijk",
+     "ward_code TEXT NOT NULL UNIQUE, name TEXT NOT NULL, phone TEXT NOT NULL DEFAULT '', "
+     "email TEXT NOT NULL DEFAULT '', updated_at TEXT NOT NULL"),
+    ("store_meta", None, "Gegevens over het register",
+     "key TEXT NOT NULL UNIQUE, value TEXT NOT NULL"),
+]
+SPATIAL = {name: gtype for name, gtype, _, _ in LAYERS if gtype}
+
+_EXTRA = [
+    "CREATE TRIGGER sign_events_append_only_update BEFORE UPDATE ON sign_events "
+    "BEGIN SELECT RAISE(ABORT, 'de geschiedenis van borden kan niet worden gewijzigd'); END",
+    "CREATE TRIGGER sign_events_append_only_delete BEFORE DELETE ON sign_events "
+    "BEGIN SELECT RAISE(ABORT, 'de geschiedenis van borden kan niet worden gewist'); END",
+    "CREATE INDEX admins_group ON admins(group_id)",
+    "CREATE INDEX sign_events_sign ON sign_events(sign_id)",
+    "CREATE INDEX proposals_request ON proposals(request_id)",
+]
+
+
+def create_schema(con) -> None:
+    """Create the empty GeoPackage schema on a fresh connection; leaves the transaction open."""
+    con.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    con.execute(f"PRAGMA user_version = {USER_VERSION}")
+    con.execute("BEGIN")
+    for statement in filter(str.strip, _META_SQL.split(";")):
+        con.execute(statement)
+    con.executemany(
+        "INSERT INTO gpkg_spatial_ref_sys VALUES (?, ?, ?, ?, ?, ?)",
+        [("Undefined cartesian SRS", -1, "NONE", -1, "undefined", "undefined cartesian coordinate reference system"),
+         ("Undefined geographic SRS", 0, "NONE", 0, "undefined", "undefined geographic coordinate reference system"),
+         ("WGS 84 geodetic", 4326, "EPSG", 4326, WGS84_WKT, "longitude/latitude coordinates in decimal degrees on the WGS 84 spheroid"),
+         ("Amersfoort / RD New", SRS_ID, "EPSG", SRS_ID, RD_NEW_WKT, "Rijksdriehoeksstelsel (RD New), metres")],
+    )
+    for name, gtype, description, columns in LAYERS:
+        geom = f", geom {gtype}" if gtype else ""
+        con.execute(f"CREATE TABLE {name} (fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL{geom}, {columns})")
+        con.execute(
+            "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, srs_id) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (name, "features" if gtype else "attributes", name, description, SRS_ID if gtype else None),
+        )
+        if gtype:
+            con.execute("INSERT INTO gpkg_geometry_columns VALUES (?, 'geom', ?, ?, 0, 0)", (name, gtype, SRS_ID))
+    for statement in _EXTRA:
+        con.execute(statement)
+
+
+# ----------------------------------------------------------------- geometry blobs
+
+
+def to_blob(geom) -> bytes | None:
+    """One shapely geometry as a GeoPackage binary (little endian, XY envelope).
+
+    Points carry no envelope (allowed by the spec and what GDAL writes).
+    """
+    if geom is None:
+        return None
+    wkb = shapely.to_wkb(geom, byte_order=1, flavor="iso", output_dimension=2)
+    if geom.is_empty:
+        return b"GP" + struct.pack("<BBi", 0, 0b00010001, SRS_ID) + wkb
+    if geom.geom_type == "Point":
+        return b"GP" + struct.pack("<BBi", 0, 0b00000001, SRS_ID) + wkb
+    x0, y0, x1, y1 = geom.bounds
+    return b"GP" + struct.pack("<BBi4d", 0, 0b00000011, SRS_ID, x0, x1, y0, y1) + wkb
+
+
+_ENVELOPE_DOUBLES = {0: 0, 1: 4, 2: 6, 3: 6, 4: 8}
+
+
+def from_blobs(blobs) -> np.ndarray:
+    """GeoPackage binary blobs to an array of shapely geometries (None stays None)."""
+    out = np.full(len(blobs), None, dtype=object)
+    wkbs, where = [], []
+    for i, blob in enumerate(blobs):
+        if blob is None:
+            continue
+        flags = blob[3]
+        offset = 8 + 8 * _ENVELOPE_DOUBLES[(flags >> 1) & 0b111]
+        wkbs.append(bytes(blob[offset:]))
+        where.append(i)
+    if wkbs:
+        out[np.asarray(where)] = shapely.from_wkb(np.asarray(wkbs, dtype=object))
+    return out
+
+
+def update_extent(con, table: str) -> None:
+    """Set ``gpkg_contents`` bounds of a feature table to its data (x/y of blobs)."""
+    blobs = [row[0] for row in con.execute(f"SELECT geom FROM {table} WHERE geom IS NOT NULL")]
+    geoms = from_blobs(blobs)
+    if len(geoms):
+        x0, y0, x1, y1 = shapely.total_bounds(geoms)
+        bounds = (float(x0), float(y0), float(x1), float(y1))
+    else:
+        bounds = (None, None, None, None)
+    con.execute(
+        "UPDATE gpkg_contents SET min_x=?, min_y=?, max_x=?, max_y=?, "
+        "last_change=strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE table_name=?",
+        (*bounds, table),
+    )

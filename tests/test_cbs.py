@@ -1,0 +1,233 @@
+"""CBS Wijk- en Buurtkaart import: both schemas, one municipality, clean wards."""
+
+from __future__ import annotations
+
+import json
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+import pytest
+import shapely
+
+from planner import cbs, geo
+from planner.errors import InputError
+
+X0, Y0 = 120_000, 492_000  # Landsmeer, RD New
+
+
+def _square(i, j, size=1000):
+    return shapely.box(X0 + i * size, Y0 + j * size, X0 + (i + 1) * size, Y0 + (j + 1) * size)
+
+
+def cbs_buurten() -> pd.DataFrame:
+    """Buurten of a tiny national map: Landsmeer with every awkward case, plus neighbours."""
+    bowtie = shapely.Polygon([(X0, Y0 + 3000), (X0 + 1000, Y0 + 4000), (X0 + 1000, Y0 + 3000),
+                              (X0, Y0 + 4000)])  # self-intersecting
+    rows = [
+        # code, name, wijk, gm, gm name, water, inwoners, geometry
+        ("BU04150000", "Landsmeer-Dorp", "WK041500", "GM0415", "Landsmeer", "NEE", 4210, _square(0, 0)),
+        ("BU04150001", "'t Twiske", "WK041500", "GM0415", "Landsmeer", "NEE", 35,
+         shapely.MultiPolygon([_square(1, 0), _square(3, 0)])),
+        ("BU04150002", "Het Twiske water", "WK041500", "GM0415", "Landsmeer", "JA", 0, _square(2, 0)),
+        ("BU04150003", "Den Ilp", "WK041501", "GM0415", "Landsmeer", "NEE", -99999999, _square(0, 1)),
+        ("BU04150004", "Purmerland", "WK041501", "GM0415", "Landsmeer", "NEE", -99999997, bowtie),
+        ("BU00000000", "Súdwest-Centrum", "WK190000", "GM1900", "Súdwest-Fryslân", "NEE", 900, _square(5, 5)),
+        ("BU05180000", "Centrum", "WK051800", "GM0518", "'s-Gravenhage", "NEE", 1200, _square(6, 6)),
+        ("BU03630000", "Buiksloterham", "WK036300", "GM0363", "Amsterdam", "NEE", 5000, _square(0, -2)),
+    ]
+    return pd.DataFrame(rows, columns=["code", "name", "wijk", "gm", "gm_name", "water", "inw", "geometry"])
+
+
+def write_gpkg(path):
+    """A GeoPackage like wijkenbuurten_2024_v1.gpkg: layers gemeenten, wijken, buurten (lower case)."""
+    b = cbs_buurten()
+    buurten = gpd.GeoDataFrame({
+        "buurtcode": b["code"], "buurtnaam": b["name"], "wijkcode": b["wijk"], "gemeentecode": b["gm"],
+        "gemeentenaam": b["gm_name"], "water": b["water"], "aantal_inwoners": b["inw"],
+    }, geometry=list(b["geometry"]), crs=geo.RD_NEW)
+    fixed = buurten.assign(geometry=buurten.geometry.make_valid())
+    wijk_geoms = fixed.dissolve("wijkcode", as_index=False)
+    wijken = gpd.GeoDataFrame({
+        "wijkcode": wijk_geoms["wijkcode"], "wijknaam": ["Wijk " + c[-2:] for c in wijk_geoms["wijkcode"]],
+        "gemeentecode": wijk_geoms["gemeentecode"], "gemeentenaam": wijk_geoms["gemeentenaam"],
+        "water": "NEE", "aantal_inwoners": -99999999,
+    }, geometry=wijk_geoms.geometry.make_valid(), crs=geo.RD_NEW)
+    gemeenten = fixed.dissolve("gemeentecode", as_index=False)[["gemeentecode", "gemeentenaam", "geometry"]]
+    for name, layer in (("gemeenten", gemeenten), ("wijken", wijken), ("buurten", buurten)):
+        pyogrio.write_dataframe(layer, path, layer=name, driver="GPKG")
+    return path
+
+
+def write_shp(path):
+    """A shapefile like buurt_2019_v3.shp: upper-case 10-character columns."""
+    b = cbs_buurten()
+    gdf = gpd.GeoDataFrame({
+        "BU_CODE": b["code"], "BU_NAAM": b["name"], "WK_CODE": b["wijk"], "GM_CODE": b["gm"],
+        "GM_NAAM": b["gm_name"], "WATER": b["water"], "AANT_INW": b["inw"],
+    }, geometry=list(b["geometry"]), crs=geo.RD_NEW)
+    pyogrio.write_dataframe(gdf, path, driver="ESRI Shapefile", encoding="UTF-8")
+    return path
+
+
+@pytest.fixture
+def gpkg(tmp_path):
+    return write_gpkg(tmp_path / "wijkenbuurten_2024_v1.gpkg")
+
+
+@pytest.fixture
+def shp(tmp_path):
+    return write_shp(tmp_path / "buurt_2019_v3.shp")
+
+
+@pytest.fixture(params=["gpkg", "shp"])
+def cbs_file(request, tmp_path):
+    if request.param == "gpkg":
+        return write_gpkg(tmp_path / "wijkenbuurten_2024_v1.gpkg")
+    return write_shp(tmp_path / "buurt_2019_v3.shp")
+
+
+def test_keeps_only_the_municipality(cbs_file):
+    wards = cbs.read_cbs_wards(cbs_file, "GM0415")
+    assert set(wards["gemeente"]) == {"GM0415"}
+    assert wards["code"].str.startswith("BU0415").all()
+    assert wards.crs == geo.RD_NEW
+
+
+def test_both_schemas_give_the_same_wards(gpkg, shp):
+    a = cbs.read_cbs_wards(gpkg, "Landsmeer")
+    b = cbs.read_cbs_wards(shp, "Landsmeer")
+    cols = ["code", "name", "population", "level", "gemeente"]
+    pd.testing.assert_frame_equal(a[cols].sort_values("code").reset_index(drop=True),
+                                  b[cols].sort_values("code").reset_index(drop=True))
+
+
+def test_water_only_areas_are_dropped(cbs_file):
+    wards = cbs.read_cbs_wards(cbs_file, "GM0415")
+    assert "BU04150002" not in set(wards["code"])
+    assert wards.attrs["water_dropped"] == ["BU04150002"]
+
+
+def test_sentinels_become_unknown_population(cbs_file):
+    wards = cbs.read_cbs_wards(cbs_file, "GM0415").set_index("code")
+    assert wards["population"].dtype == "Int64"
+    assert wards.loc["BU04150000", "population"] == 4210
+    assert pd.isna(wards.loc["BU04150003", "population"])
+    assert pd.isna(wards.loc["BU04150004", "population"])
+
+
+def test_clean_population_treats_all_sentinels_as_missing():
+    out = cbs.clean_population([-99999999, -99999998, -99999997, -99999990, 0, 12, None])
+    assert out.isna().tolist() == [True, True, True, True, False, False, True]
+
+
+def test_invalid_geometry_is_repaired(cbs_file):
+    wards = cbs.read_cbs_wards(cbs_file, "GM0415")
+    assert shapely.is_valid(wards.geometry.values).all()
+    assert "BU04150004" in wards.attrs["repaired"]
+    purmerland = wards.set_index("code").loc["BU04150004", "geometry"]
+    assert purmerland.area == pytest.approx(500_000)
+
+
+def test_multipolygons_and_apostrophes_survive(cbs_file):
+    twiske = cbs.read_cbs_wards(cbs_file, "GM0415").set_index("code").loc["BU04150001"]
+    assert twiske["name"] == "'t Twiske"
+    assert twiske.geometry.geom_type == "MultiPolygon"
+    assert twiske.geometry.area == pytest.approx(2_000_000)
+
+
+@pytest.mark.parametrize("given", ["GM0415", "gm0415", "0415", "415", "Landsmeer", "landsmeer"])
+def test_municipality_by_code_or_name(gpkg, given):
+    assert set(cbs.read_cbs_wards(gpkg, given)["gemeente"]) == {"GM0415"}
+
+
+def test_municipality_names_with_diacritics_and_apostrophes(cbs_file):
+    assert cbs.read_cbs_wards(cbs_file, "Sudwest-Fryslan")["name"].tolist() == ["Súdwest-Centrum"]
+    assert cbs.read_cbs_wards(cbs_file, "'s-Gravenhage")["gemeente"].tolist() == ["GM0518"]
+
+
+def test_unknown_municipality_lists_closest_matches(cbs_file):
+    with pytest.raises(InputError, match=r"gemeente 'Landsmer' niet gevonden.*Landsmeer \(GM0415\)"):
+        cbs.read_cbs_wards(cbs_file, "Landsmer")
+
+
+def test_unknown_code_lists_closest_matches(gpkg):
+    with pytest.raises(InputError, match=r"GM0416.*bedoelde u.*GM0415"):
+        cbs.read_cbs_wards(gpkg, "GM0416")
+
+
+def test_wijk_level_reads_the_wijken_layer(gpkg):
+    wards = cbs.read_cbs_wards(gpkg, "Landsmeer", level="wijk", year=2024)
+    assert sorted(wards["code"]) == ["WK041500", "WK041501"]
+    assert set(wards["level"]) == {"wijk"} and set(wards["year"]) == {2024}
+    assert wards["population"].isna().all()
+
+
+def test_wijk_level_on_a_buurt_shapefile_is_an_error(shp):
+    with pytest.raises(InputError, match="bevat buurten, geen wijken"):
+        cbs.read_cbs_wards(shp, "Landsmeer", level="wijk")
+
+
+def test_reads_with_a_filter_not_the_whole_file(gpkg, monkeypatch):
+    """Geometries are read with a WHERE on the municipality; only attributes are read unfiltered."""
+    calls = []
+    real = pyogrio.read_dataframe
+
+    def spy(*args, **kwargs):
+        calls.append(kwargs)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(cbs.pyogrio, "read_dataframe", spy)
+    cbs.read_cbs_wards(gpkg, "Landsmeer")
+    with_geometry = [c for c in calls if c.get("read_geometry", True)]
+    assert with_geometry and all(c.get("where") == "gemeentecode = 'GM0415'" for c in with_geometry)
+    assert all(c.get("max_features") for c in with_geometry)
+
+
+def test_not_a_cbs_file_is_an_error(tmp_path):
+    path = tmp_path / "iets.gpkg"
+    gdf = gpd.GeoDataFrame({"a": [1]}, geometry=[_square(0, 0)], crs=geo.RD_NEW)
+    pyogrio.write_dataframe(gdf, path, layer="iets")
+    with pytest.raises(InputError, match="geen CBS Wijk- en Buurtkaart"):
+        cbs.read_cbs_wards(path, "Landsmeer")
+
+
+# ----------------------------------------------------------------- CLI
+
+
+def test_cli_import_wards_writes_planner_wards(run_cli, gpkg, tmp_path):
+    out = tmp_path / "wijken.geojson"
+    res = run_cli("import", "wards", gpkg, "--gemeente", "Landsmeer", "--out", out)
+    assert res.returncode == 0, res.stderr
+    assert "4 buurten van GM0415" in res.stdout
+    wards = geo.load_wards(out)
+    assert sorted(wards["code"]) == ["BU04150000", "BU04150001", "BU04150003", "BU04150004"]
+    props = json.loads(out.read_text(encoding="utf-8"))["features"][0]["properties"]
+    assert {"code", "name", "population", "level", "gemeente"} <= set(props)
+    assert "crs" not in json.loads(out.read_text(encoding="utf-8"))  # RFC 7946: WGS84
+
+
+def test_cli_import_wards_to_geopackage(run_cli, shp, tmp_path):
+    out = tmp_path / "wijken.gpkg"
+    res = run_cli("import", "wards", shp, "--gemeente", "GM0415", "--out", out)
+    assert res.returncode == 0, res.stderr
+    assert len(geo.load_wards(out)) == 4
+
+
+def test_cli_import_wards_refuses_to_overwrite(run_cli, gpkg, tmp_path):
+    out = tmp_path / "wijken.geojson"
+    out.write_text("{}")
+    res = run_cli("import", "wards", gpkg, "--gemeente", "Landsmeer", "--out", out)
+    assert res.returncode == 2 and "--force" in res.stderr
+    assert out.read_text() == "{}"
+    res = run_cli("import", "wards", gpkg, "--gemeente", "Landsmeer", "--out", out, "--force")
+    assert res.returncode == 0, res.stderr
+
+
+def test_cli_import_wards_unknown_municipality_writes_nothing(run_cli, gpkg, tmp_path):
+    out = tmp_path / "wijken.geojson"
+    res = run_cli("import", "wards", gpkg, "--gemeente", "Landsmer", "--out", out)
+    assert res.returncode == 2
+    assert res.stderr.startswith("error: gemeente 'Landsmer' niet gevonden") and "Landsmeer (GM0415)" in res.stderr
+    assert not out.exists()
+    assert list(tmp_path.glob(".planner-*")) == []

@@ -1,0 +1,185 @@
+"""Entry roads: hand-built wards and roads where the entries are known by hand."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pytest
+import shapely
+
+from planner.entries import find_entries, no_entry_reason
+from planner.policy import Policy
+
+X0, Y0 = 120_000.0, 480_000.0  # somewhere in the Netherlands, RD New
+
+
+def at(x, y):
+    return (X0 + x, Y0 + y)
+
+
+def square(x0, y0, x1, y1):
+    return shapely.box(X0 + x0, Y0 + y0, X0 + x1, Y0 + y1)
+
+
+def wards(*specs, water=None):
+    """specs: (code, polygon)."""
+    data = {"code": [c for c, _ in specs], "name": [f"Wijk {c}" for c, _ in specs]}
+    if water is not None:
+        data["water"] = water
+    return gpd.GeoDataFrame(data, geometry=[g for _, g in specs], crs="EPSG:28992")
+
+
+def roads(*specs):
+    """specs: (name, highway, [(x, y), ...])."""
+    return gpd.GeoDataFrame({"name": [n for n, _, _ in specs], "highway": [h for _, h, _ in specs]},
+                            geometry=[shapely.LineString([at(*p) for p in pts]) for _, _, pts in specs],
+                            crs="EPSG:28992")
+
+
+def local_xy(entries):
+    xy = shapely.get_coordinates(entries.geometry.values)
+    return sorted(map(tuple, np.round(xy - [X0, Y0], 1)))
+
+
+POLICY = Policy()
+SQUARE = square(0, 0, 1000, 1000)
+
+
+def test_crossroads_has_four_entries_on_the_boundary():
+    w = wards(("A", SQUARE))
+    r = roads(("Hoofdweg", "tertiary", [(-500, 500), (1500, 500)]),
+              ("Dwarsweg", "residential", [(500, -500), (500, 1500)]))
+    e = find_entries(w, r, POLICY)
+    assert local_xy(e) == [(0, 500), (500, 0), (500, 1000), (1000, 500)]
+    assert set(e["road_index"]) == {0, 1}
+    assert e.set_index("road")["weight"].to_dict() == {"Hoofdweg": 3.0, "Dwarsweg": 2.0}
+    # The most important entries get the lowest numbers.
+    assert list(e["entry_id"][:2].map(lambda s: e.set_index("entry_id").loc[s, "road"])) == ["Hoofdweg"] * 2
+
+
+def test_candidate_lies_on_the_road_an_inset_inside_the_ward():
+    w = wards(("A", SQUARE))
+    r = roads(("Doodlopend", "residential", [(-200, 400), (300, 400)]))
+    e = find_entries(w, r, POLICY)
+    assert local_xy(e) == [(0, 400)]
+    cand = e["candidate"].iloc[0]
+    assert (round(cand.x - X0, 1), round(cand.y - Y0, 1)) == (POLICY.inset, 400)
+
+
+def test_dual_carriageway_is_one_entry():
+    w = wards(("A", SQUARE))
+    r = roads(("Rijksstraatweg", "secondary", [(-300, 490), (500, 490)]),
+              ("Rijksstraatweg", "secondary", [(500, 510), (-300, 510)]))
+    e = find_entries(w, r, POLICY)
+    assert len(e) == 1
+    assert e["crossings"].iloc[0] == 2
+
+
+def test_zigzag_crossings_of_one_road_within_merge_distance_are_one_entry():
+    w = wards(("A", SQUARE))
+    r = roads(("Slingerweg", "tertiary", [(-10, 500), (10, 510), (-10, 520), (10, 530), (300, 530)]))
+    e = find_entries(w, r, POLICY)
+    assert len(e) == 1 and e["crossings"].iloc[0] == 3
+
+
+def test_two_roads_at_one_spot_stay_two_entries():
+    w = wards(("A", SQUARE))
+    r = roads(("Eenweg", "tertiary", [(-100, 500), (300, 500)]),
+              ("Anderweg", "residential", [(-100, 520), (300, 520)]))
+    assert len(find_entries(w, r, POLICY)) == 2
+
+
+def test_road_along_the_boundary_is_no_entry():
+    w = wards(("A", SQUARE))
+    r = roads(("Grensweg", "tertiary", [(-100, 0), (1100, 0)]))
+    assert find_entries(w, r, POLICY).empty
+
+
+def test_road_along_the_boundary_that_turns_in_is_one_entry():
+    w = wards(("A", SQUARE))
+    r = roads(("Grensweg", "tertiary", [(-100, 0), (300, 0), (300, 400)]))
+    assert local_xy(find_entries(w, r, POLICY)) == [(300, 0)]
+
+
+def test_road_touching_the_boundary_from_outside_is_no_entry():
+    w = wards(("A", SQUARE))
+    r = roads(("Raakweg", "tertiary", [(-100, 400), (0, 500), (-100, 600)]))
+    assert find_entries(w, r, POLICY).empty
+
+
+def test_ring_road_that_crosses_twice_has_two_entries():
+    w = wards(("A", SQUARE))
+    t = np.linspace(0.3, 0.3 + 2 * np.pi, 721)
+    ring = list(zip(500 + 300 * np.cos(t), 300 * np.sin(t)))
+    r = roads(("Ringweg", "secondary", ring))
+    e = find_entries(w, r, POLICY)
+    assert [(round(x), y) for x, y in local_xy(e)] == [(200, 0), (800, 0)]
+
+
+def test_road_from_one_ward_into_another_is_an_entry_of_both():
+    w = wards(("A", square(0, 0, 1000, 1000)), ("B", square(1000, 0, 2000, 1000)))
+    r = roads(("Dorpsweg", "tertiary", [(500, 500), (1500, 500)]))
+    e = find_entries(w, r, POLICY)
+    assert sorted(zip(e["ward_code"], map(tuple, np.round(shapely.get_coordinates(e.geometry.values) - [X0, Y0])))) \
+        == [("A", (1000, 500)), ("B", (1000, 500))]
+    cand = dict(zip(e["ward_code"], e["candidate"]))
+    assert cand["A"].x - X0 == pytest.approx(1000 - POLICY.inset)
+    assert cand["B"].x - X0 == pytest.approx(1000 + POLICY.inset)
+
+
+def test_road_from_outside_the_municipality_is_an_entry():
+    w = wards(("A", square(0, 0, 1000, 1000)), ("B", square(1000, 0, 2000, 1000)))
+    r = roads(("Provinciale weg", "primary", [(-800, 300), (400, 300)]))
+    e = find_entries(w, r, POLICY)
+    assert list(e["ward_code"]) == ["A"] and local_xy(e) == [(0, 300)]
+
+
+def test_classes_without_weight_are_no_entries():
+    w = wards(("A", SQUARE))
+    r = roads(("A7", "motorway", [(-100, 300), (1100, 300)]),
+              ("Fietspad", "cycleway", [(-100, 600), (1100, 600)]),
+              ("Voetpad", "footway", [(-100, 700), (1100, 700)]))
+    assert find_entries(w, r, POLICY).empty
+    reason = no_entry_reason("A", w, r, POLICY)
+    assert "A7 (motorway)" in reason and "Fietspad (cycleway)" in reason
+
+
+def test_class_weights_are_policy_settings():
+    w = wards(("A", SQUARE))
+    r = roads(("Fietspad", "cycleway", [(-100, 600), (1100, 600)]))
+    e = find_entries(w, r, POLICY.replace(class_weights={"cycleway": 1.5}))
+    assert len(e) == 2 and set(e["weight"]) == {1.5}
+
+
+def test_class_map_reads_nwb_style_classes():
+    w = wards(("A", SQUARE))
+    r = roads(("Gemeenteweg", "G", [(-100, 600), (300, 600)]), ("Rijksweg", "R", [(-100, 200), (300, 200)]))
+    e = find_entries(w, r, POLICY, class_map={"G": "residential", "R": "motorway"})
+    assert list(e["road"]) == ["Gemeenteweg"] and list(e["road_class"]) == ["residential"]
+
+
+def test_water_ward_has_no_entries():
+    w = wards(("A", SQUARE), water=["JA"])
+    r = roads(("Dijk", "tertiary", [(-100, 500), (1100, 500)]))
+    assert find_entries(w, r, POLICY).empty
+    assert "water" in no_entry_reason("A", w, r, POLICY)
+
+
+def test_ward_without_roads_has_no_entries_and_says_why():
+    w = wards(("A", square(0, 0, 1000, 1000)), ("B", square(3000, 0, 4000, 1000)))
+    r = roads(("Dorpsweg", "tertiary", [(-100, 500), (500, 500)]))
+    assert set(find_entries(w, r, POLICY)["ward_code"]) == {"A"}
+    assert "geen wegen" in no_entry_reason("B", w, r, POLICY)
+    assert "geen weggegevens" in no_entry_reason("B", w, None, POLICY)
+
+
+def test_entries_are_found_for_all_demo_wards(data_dir):
+    import planner
+    w = planner.load_wards(data_dir / "wijken.geojson")
+    r = planner.load_roads(data_dir / "wegen.geojson")
+    e = find_entries(w, r, planner.preset("landsmeer"))
+    assert e["entry_id"].is_unique
+    assert "LM09" not in set(e["ward_code"])
+    assert set(e["ward_code"]) == set(w["code"]) - {"LM09"}
+    on_boundary = shapely.distance(w.set_index("code").loc[e["ward_code"]].boundary.values, e.geometry.values)
+    assert (on_boundary < 0.01).all()

@@ -1,0 +1,334 @@
+"""The register: one GeoPackage with every group, admin, sign and decision.
+
+CLI tests run ``planner.cli.main`` in-process in ``tmp_path`` (fast); the
+round trip is read back with pyogrio and ogrinfo as independent readers.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+import subprocess
+
+import pyogrio
+import pytest
+
+from planner import cli
+from planner.store import Store
+
+LAYERS = {"wards", "signs", "sign_events", "requests", "proposals", "decisions", "groups", "admins",
+          "officers", "store_meta"}
+
+
+@pytest.fixture
+def env(tmp_path, monkeypatch, data_dir):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PLANNER_DATA", str(data_dir))
+    monkeypatch.delenv("PLANNER_STORE", raising=False)
+    monkeypatch.setenv("PLANNER_NOW", "2026-10-01T12:00:00Z")
+    return tmp_path
+
+
+def run(capsys, *args):
+    """``planner ARGS --json`` in-process: (exit code, parsed stdout or None, stderr)."""
+    code = cli.main([*map(str, args)])
+    out, err = capsys.readouterr()
+    try:
+        data = json.loads(out) if out.strip() else None
+    except json.JSONDecodeError:
+        data = out
+    return code, data, err
+
+
+@pytest.fixture
+def store(env, capsys):
+    code, data, err = run(capsys, "init", "--json")
+    assert code == 0, err
+    return env / "planner.gpkg"
+
+
+def dump(path):
+    return Store(path).dump()
+
+
+# ----------------------------------------------------------------- the file
+
+
+def test_init_creates_standard_geopackage_readable_by_pyogrio_in_rd_new(store):
+    layers = {name for name, _ in pyogrio.list_layers(store)}
+    assert layers == LAYERS
+    for name in LAYERS:
+        df = pyogrio.read_dataframe(store, layer=name)
+        if name in {"wards", "signs", "sign_events", "requests", "proposals"}:
+            assert df.crs.to_epsg() == 28992, name
+    assert len(pyogrio.read_dataframe(store, layer="wards")) == 9
+
+
+def test_ogrinfo_lists_every_layer(store):
+    if not shutil.which("ogrinfo"):
+        pytest.skip("ogrinfo not installed")
+    out = subprocess.run(["ogrinfo", "-ro", "-q", str(store)], capture_output=True, text=True, check=True)
+    for name in LAYERS:
+        assert f": {name} (" in out.stdout
+    srs = subprocess.run(["ogrinfo", "-ro", "-so", str(store), "signs"], capture_output=True, text=True,
+                         check=True).stdout
+    assert 'ID["EPSG",28992]' in srs or "EPSG\",\"28992" in srs
+
+
+def test_init_refuses_to_overwrite_existing_store(store, capsys):
+    before = store.read_bytes()
+    code, _, err = run(capsys, "init")
+    assert code == 2 and "bestaat al" in err and err.count("\n") == 1
+    assert store.read_bytes() == before
+
+
+def test_init_from_other_folder(env, capsys, data_dir):
+    folder = env / "elders"
+    folder.mkdir()
+    shutil.copy(data_dir / "wijken.geojson", folder)
+    code, data, err = run(capsys, "init", "--from", folder, "--store", "ander.gpkg", "--json")
+    assert code == 0, err
+    assert data["wards"] == 9 and data["signs"] == 0 and data["groups"] == 0
+
+
+def test_init_with_bad_admin_contact_creates_nothing(env, capsys, data_dir):
+    folder = env / "slecht"
+    shutil.copytree(data_dir, folder)
+    groups = folder / "groepen.csv"
+    groups.write_text(groups.read_text(encoding="utf-8").replace("06-00000001", "12345"), encoding="utf-8")
+    code, _, err = run(capsys, "init", "--from", folder)
+    assert code == 2 and "telefoonnummer" in err
+    assert not (env / "planner.gpkg").exists()
+
+
+# ----------------------------------------------------------------- groups, officers, contacts
+
+
+def test_group_add_list_show(store, capsys):
+    code, g, err = run(capsys, "group", "add", "G20", "--name", "Buurt Noord", "--wabp", "--ward", "LM02",
+                       "--admin", "Els Voorbeeld;06-12345678;els@example.org", "--admin", "Bo Test;;bo@example.org",
+                       "--json")
+    assert code == 0, err
+    assert [a["name"] for a in g["admins"]] == ["Els Voorbeeld", "Bo Test"]
+    _, groups, _ = run(capsys, "group", "list", "--json")
+    row = next(x for x in groups if x["group_id"] == "G20")
+    assert row == {"group_id": "G20", "group_name": "Buurt Noord", "wabp_registered": True,
+                   "ward_code": "LM02", "admins": 2}
+    assert "Els" not in json.dumps(groups)  # the list holds no personal data
+    _, shown, _ = run(capsys, "group", "show", "G20", "--json")
+    assert shown["admins"][0]["phone"] == "06-12345678"
+
+
+@pytest.mark.parametrize("admin, message", [
+    ("Els Voorbeeld;;", "geen contactgegevens"),
+    ("Els Voorbeeld;12-34;", "telefoonnummer"),
+    ("Els Voorbeeld;06-12345678;els@@example", "e-mailadres"),
+    (";06-12345678;", "zonder naam"),
+])
+def test_bad_admin_is_one_line_error_and_changes_nothing(store, capsys, admin, message):
+    before = dump(store)
+    code, _, err = run(capsys, "group", "add", "G20", "--name", "X", "--admin", admin)
+    assert code == 2 and message in err and err.startswith("error: ") and err.count("\n") == 1
+    assert dump(store) == before
+
+
+def test_fourth_admin_is_refused(store, capsys):
+    admins = [f"Naam {i};06-1234567{i};" for i in range(4)]
+    before = dump(store)
+    code, _, err = run(capsys, "group", "add", "G20", "--name", "X", *sum((["--admin", a] for a in admins), []))
+    assert code == 2 and "hoogstens 3" in err
+    run(capsys, "group", "add", "G21", "--name", "Y", *sum((["--admin", a] for a in admins[:3]), []))
+    after_three = dump(store)
+    assert after_three != before
+    code, _, err = run(capsys, "group", "add-admin", "G21", "--admin", "Vier;0612345670;")
+    assert code == 2 and "hoogstens 3" in err
+    assert dump(store) == after_three
+
+
+@pytest.mark.parametrize("phone", ["06-12345678", "0612345678", "+31612345678", "020-4877111",
+                                   "+31 (0)20 487 7111", "0900-8844"])
+def test_dutch_phone_numbers_are_accepted(store, capsys, phone):
+    code, _, err = run(capsys, "group", "add", "G20", "--name", "X", "--admin", f"Naam;{phone};")
+    assert code == 0, err
+
+
+def test_officer_and_contacts_side_by_side(store, capsys):
+    code, _, err = run(capsys, "officer", "set", "LM04", "--name", "Agent Bakker", "--phone", "0900-8844",
+                       "--email", "a.bakker@politie.example.nl")
+    assert code == 0, err
+    _, c, _ = run(capsys, "contacts", "LM04", "--json")
+    assert c["officer"]["name"] == "Agent Bakker"
+    # groups G02 and G03 have requests in LM04 (demo data)
+    assert {g["group_id"] for g in c["groups"]} == {"G02", "G03"}
+    assert any(a["name"] == "Anna Fictief" for g in c["groups"] for a in g["admins"])
+
+
+def test_unknown_ward_is_refused(store, capsys):
+    before = dump(store)
+    code, _, err = run(capsys, "officer", "set", "XX99", "--name", "A", "--phone", "0612345678")
+    assert code == 2 and "onbekende wijk" in err
+    code, _, err = run(capsys, "contacts", "XX99")
+    assert code == 2 and "onbekende wijk" in err
+    assert dump(store) == before
+
+
+# ----------------------------------------------------------------- requests, decide, signs
+
+
+def test_request_add_and_decide_records_decision_and_planned_sign(store, capsys):
+    run(capsys, "decide", "--json")  # the demo's pending requests
+    code, r, err = run(capsys, "request", "add", "--group", "G01", "--at-rd", "122200,498400",
+                       "--preferred", "4.90 52.47", "--json")
+    assert code == 0, err
+    assert r["ward_code"] == "LM07" and r["status"] == "pending"
+    # LM07 got a sign from A006: this request is rejected; a fresh ward is approved
+    code, r2, _ = run(capsys, "request", "add", "--group", "G01", "--at-rd", "122200,493900", "--id", "N1",
+                      "--json")
+    _, pending, _ = run(capsys, "request", "list", "--pending", "--json")
+    assert {p["request_id"] for p in pending} == {r["request_id"], "N1"}
+    code, decisions, err = run(capsys, "decide", "--json")
+    assert code == 0, err
+    outcome = {d["request_id"]: d["outcome"] for d in decisions}
+    assert outcome == {r["request_id"]: "rejected", "N1": "rejected"}  # LM05 covered by A009 already
+    st = Store(store)
+    assert set(st.table("decisions")["request_id"]) >= {r["request_id"], "N1"}
+    _, again, _ = run(capsys, "decide", "--json")
+    assert again == []  # nothing pending: nothing decided twice
+
+
+def test_decide_approval_creates_planned_sign_with_events(store, capsys):
+    _, decisions, _ = run(capsys, "decide", "--json")
+    approved = [d["request_id"] for d in decisions if d["outcome"] == "approved"]
+    assert approved
+    _, signs, _ = run(capsys, "sign", "list", "--json")
+    planned = [s for s in signs if s["request_id"] in approved]
+    assert planned and all(s["status"] == "planned" for s in planned)
+    _, events, _ = run(capsys, "sign", "history", planned[0]["id"], "--json")
+    assert [e["event"] for e in events] == ["proposed", "approved"]
+
+
+def test_status_and_check_read_from_store(store, capsys):
+    run(capsys, "decide", "--json")
+    _, status, _ = run(capsys, "status", "--json")
+    by_code = {s["code"]: s for s in status}
+    assert by_code["LM04"]["covered"]  # A002's planned sign is in the store, not in borden.geojson
+    _, check, _ = run(capsys, "check", "--at-rd", "123750,493900", "--json")
+    assert check["covered"]
+
+
+def test_demo_ignores_store(store, capsys, env):
+    code, _, err = run(capsys, "demo", "--out", env / "maps")
+    assert code == 0, err
+
+
+def test_sign_place_relocate_remove_history(store, capsys):
+    code, s, err = run(capsys, "sign", "place", "B004", "--date", "2026-10-02", "--json")
+    assert code == 0 and s["status"] == "placed", err
+    code, s, err = run(capsys, "sign", "relocate", "B004", "--to-rd", "122300,494900", "--reason",
+                       "paal vervangen", "--json")
+    assert code == 0, err
+    assert (s["x"], s["y"]) == (122300.0, 494900.0)
+    code, s, err = run(capsys, "sign", "remove", "B004", "--reason", "wijk opgeheven", "--json")
+    assert code == 0 and s["status"] == "removed"
+    _, events, _ = run(capsys, "sign", "history", "B004", "--json")
+    assert [e["event"] for e in events] == ["approved", "placed", "relocated", "removed"]
+    moved = events[2]
+    assert (moved["from_x"], moved["from_y"]) == (events[1]["x"], events[1]["y"])
+    assert moved["reason"] == "paal vervangen"
+
+
+def test_relocation_outside_ward_or_unknown_sign_changes_nothing(store, capsys):
+    before = dump(store)
+    code, _, err = run(capsys, "sign", "relocate", "B004", "--to-rd", "123000,492800", "--reason", "x")
+    assert code == 2 and "buiten zijn wijk" in err
+    code, _, err = run(capsys, "sign", "place", "B999")
+    assert code == 2 and "onbekend bord" in err
+    code, _, err = run(capsys, "sign", "history", "B999")
+    assert code == 2 and "onbekend bord" in err
+    assert dump(store) == before
+
+
+def test_history_is_append_only(store):
+    con = sqlite3.connect(store)
+    with pytest.raises(sqlite3.IntegrityError, match="geschiedenis"):
+        con.execute("UPDATE sign_events SET reason = 'anders'")
+    with pytest.raises(sqlite3.IntegrityError, match="geschiedenis"):
+        con.execute("DELETE FROM sign_events")
+    con.close()
+
+
+# ----------------------------------------------------------------- privacy
+
+
+def test_group_remove_erases_personal_data_from_the_file(store, capsys):
+    run(capsys, "decide", "--json")
+    assert b"Anna Fictief" in store.read_bytes()
+    code, r, err = run(capsys, "group", "remove", "G02", "--json")
+    assert code == 0 and r["admins_removed"] == 2, err
+    data = store.read_bytes()
+    for secret in (b"Anna Fictief", b"Piet Proef", b"anna.fictief@example.org", b"06-00000003"):
+        assert secret not in data
+    st = Store(store)
+    assert "G02" not in set(st.table("admins")["group_id"])
+    assert "A002" in set(st.table("decisions")["request_id"])  # anonymous history stays
+    code, _, err = run(capsys, "group", "show", "G02")
+    assert code == 2 and "onbekende groep" in err
+
+
+def test_export_holds_no_personal_data(store, capsys, env):
+    run(capsys, "decide", "--json")
+    run(capsys, "officer", "set", "LM04", "--name", "Agent Bakker", "--phone", "0900-8844")
+    code, out, err = run(capsys, "export", "--out", env / "export", "--json")
+    assert code == 0, err
+    names = {p.split("/")[-1] for p in out["written"]}
+    assert {"signs.csv", "signs.geojson", "decisions.csv", "sign_events.geojson"} <= names
+    text = "".join((env / "export" / n).read_text(encoding="utf-8") for n in names)
+    for secret in ("Anna Fictief", "06-0000000", "@example.org", "Agent Bakker", "0900-8844"):
+        assert secret not in text
+
+
+# ----------------------------------------------------------------- round trip
+
+
+def test_round_trip_read_back_with_pyogrio(store, capsys, env):
+    code, r, _ = run(capsys, "request", "add", "--group", "G01", "--at", "4.9045,52.4399", "--json")
+    assert code == 0
+    _, decisions, _ = run(capsys, "decide", "--json")
+    approved = next(d for d in decisions if d["outcome"] == "approved")
+    sign_id = f"{approved['request_id']}-1"
+    assert run(capsys, "sign", "place", sign_id, "--date", "2026-10-05")[0] == 0
+    first = (approved["proposals"][0]["x"], approved["proposals"][0]["y"]) if approved["proposals"] \
+        else (approved["x"], approved["y"])
+    wards = pyogrio.read_dataframe(store, layer="wards")
+    inner = wards[wards["code"] == approved["ward"]["code"]].geometry.iloc[0].representative_point()
+    x, y = round(inner.x, 1), round(inner.y, 1)
+    assert run(capsys, "sign", "relocate", sign_id, "--to-rd", f"{x},{y}", "--reason", "beter zichtbaar")[0] == 0
+    assert run(capsys, "export", "--out", env / "export")[0] == 0
+
+    signs = pyogrio.read_dataframe(store, layer="signs")
+    assert signs.crs.to_epsg() == 28992
+    row = signs[signs["sign_id"] == sign_id].iloc[0]
+    assert row["status"] == "placed" and (row.geometry.x, row.geometry.y) == (x, y)
+    events = pyogrio.read_dataframe(store, layer="sign_events")
+    mine = events[events["sign_id"] == sign_id]
+    assert list(mine["event"]) == ["proposed", "approved", "placed", "relocated"]
+    assert (mine.iloc[0].geometry.x, mine.iloc[0].geometry.y) == first  # where it stood first is kept
+    assert (mine.iloc[3]["from_x"], mine.iloc[3]["from_y"]) == first
+    decided = pyogrio.read_dataframe(store, layer="decisions")
+    assert r["request_id"] in set(decided["request_id"])
+    exported = pyogrio.read_dataframe(env / "export" / "signs.geojson")
+    assert exported.crs.to_epsg() == 4326 and sign_id in set(exported["sign_id"])
+    with sqlite3.connect(store) as con:
+        assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_relocate_without_target_moves_to_best_free_spot_in_ward(store, capsys):
+    code, s, err = run(capsys, "sign", "relocate", "B003", "--reason", "wegwerkzaamheden", "--json")
+    if code == 2:  # no valid alternative: nothing moved, one-line reason
+        assert "blijft staan" in err and err.count("\n") == 1
+        return
+    assert code == 0, err
+    assert s["ward_code"] == "LM06"
+    _, events, _ = run(capsys, "sign", "history", "B003", "--json")
+    assert events[-1]["event"] == "relocated" and events[-1]["reason"].startswith("wegwerkzaamheden")
