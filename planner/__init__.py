@@ -35,6 +35,8 @@ from .policy import Policy, load_policy, preset, preset_names
 from .entries import find_entries
 from .proposals import WardProposal, choose_all_wards, make_proposer, propose_positions
 from .relocation import Relocation, relocate_sign
+from .maps import decision_map, overview_map
+from .maps import prepare as prepare_map_data
 
 __all__ = [
     "RD_NEW", "WGS84", "InputError", "PlannerError",
@@ -44,5 +46,6 @@ __all__ = [
     "Policy", "load_policy", "preset", "preset_names",
     "find_entries", "propose_positions", "WardProposal", "choose_all_wards", "make_proposer",
     "relocate_sign", "Relocation",
+    "prepare_map_data", "overview_map", "decision_map",
 ]
 __version__ = "0.1.0"

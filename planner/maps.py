@@ -26,7 +26,6 @@ simplified in RD New and coordinates are rounded to about a metre.
 from __future__ import annotations
 
 import html
-import importlib
 import json
 import re
 from dataclasses import dataclass
@@ -38,6 +37,7 @@ import pandas as pd
 import shapely
 
 from . import maps_layers as ml
+from .entries import find_entries
 from .geo import RD_NEW, WGS84
 from .placement import STATUS_NL as SIGN_STATUS_NL, Decision, assign_wards, ward_status
 from .policy import Policy
@@ -126,39 +126,13 @@ def _wgs84(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return out
 
 
-def find_entry_points(wards: gpd.GeoDataFrame, roads: gpd.GeoDataFrame, policy: Policy) -> gpd.GeoDataFrame:
-    """Entries (``ward_code``, ``road_index``, point geometry), from the proposals module if present.
-
-    Uses ``find_entries`` of :mod:`planner.proposals` (or
-    :mod:`planner.entries`). Without those the entries are simply the points where
-    a road of a class that counts under the policy crosses a ward boundary.
-    """
-    find_entries = None
-    for module in ("proposals", "entries"):  # issue 3's module, or its entries part
-        try:
-            find_entries = getattr(importlib.import_module(f".{module}", __package__), "find_entries")
-            break
-        except (ImportError, AttributeError):
-            continue
-    if find_entries is not None:
-        entries = find_entries(wards, roads, policy)
-        return entries[["ward_code", "road_index", "geometry"]]
-    counted = np.flatnonzero(roads["highway"].isin(list(policy.class_weights)).to_numpy())
-    boundaries = shapely.boundary(wards.geometry.values)
-    tree = shapely.STRtree(boundaries)
-    road_pos, ward_pos = tree.query(roads.geometry.values[counted], predicate="intersects")
-    points = shapely.intersection(roads.geometry.values[counted][road_pos], boundaries[ward_pos])
-    return gpd.GeoDataFrame({"ward_code": wards["code"].to_numpy()[ward_pos],
-                             "road_index": counted[road_pos]}, geometry=points, crs=RD_NEW)
-
-
 def _entry_roads(wards, roads, policy) -> gpd.GeoDataFrame:
     """The stretch of each entry road within ``ENTRY_ROAD_LENGTH`` of its entry."""
     empty = gpd.GeoDataFrame({"name": [], "road_class": [], "ward_code": []},
                              geometry=[], crs=RD_NEW)
     if roads is None or roads.empty:
         return empty
-    entries = find_entry_points(wards, roads, policy)
+    entries = find_entries(wards, roads, policy)
     if entries.empty:
         return empty
     idx = entries["road_index"].to_numpy(dtype=int)

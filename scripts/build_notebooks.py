@@ -97,6 +97,51 @@ for besluit in besluiten[:3]:
     print(besluit.request_id, besluit.outcome)
     print("  ", besluit.reason)
 """),
+    md("""
+## Waar komen de borden? Invalswegen en voorstellen
+
+Borden staan bij de **invalswegen**: plekken waar een openbare weg de wijk
+binnenkomt. Fiets- en voetpaden en snelwegen tellen onder dit beleid niet mee.
+De planner kiest hoogstens `max_signs` plekken die samen de belangrijkste
+invalswegen dekken (een klein geheeltallig programma, exact opgelost).
+"""),
+    code("""
+invalswegen = planner.find_entries(wards, roads, beleid)
+invalswegen.groupby("ward_code").size().rename("invalswegen").to_frame()
+"""),
+    code("""
+voorstel = planner.propose_positions("LM04", wards, roads, beleid)
+pd.DataFrame(voorstel.proposals)[["rank", "road", "road_class", "score", "x", "y", "lat", "lon"]]
+"""),
+    code("""
+for p in voorstel.proposals:
+    print(p["rank"], p["explanation"])
+"""),
+    md("""
+Een wijk zonder invalswegen (Het Twiske heeft alleen een snelweg en een
+fietspad) krijgt geen verzonnen plek, maar gaat ter beoordeling naar een
+medewerker.
+"""),
+    code("""
+twiske = planner.propose_positions("LM09", wards, roads, beleid)
+assert twiske.needs_review and not twiske.proposals
+twiske.reason
+"""),
+    md("""
+## Besluiten met voorstellen, en de kaart
+
+`planner.make_proposer` koppelt de voorstellen aan de besluiten. De kaart is een
+Folium-kaart; hieronder de openbare versie, zonder persoonsgegevens.
+"""),
+    code("""
+voorsteller = planner.make_proposer(wards, roads, beleid, signs)
+besluiten = planner.decide_requests(requests, wards, signs, groups, beleid, roads=roads, proposer=voorsteller)
+planner.decisions_frame(besluiten)[["request_id", "ward_name", "outcome", "reason_code", "proposals"]]
+"""),
+    code("""
+kaartdata = planner.prepare_map_data(wards, signs, besluiten, roads=roads, policy=beleid, public=True)
+planner.overview_map(kaartdata, public=True)
+"""),
 ]
 
 POLICIES = [

@@ -172,16 +172,13 @@ def test_decision_map_shows_request_and_decision_sentence_zoomed_to_ward(demo):
     assert bounds == [[pytest.approx(y0), pytest.approx(x0)], [pytest.approx(y1), pytest.approx(x1)]]
 
 
-def test_entry_roads_without_proposals_module(demo, monkeypatch):
+def test_entry_roads_are_highlighted_around_each_entry(demo):
     wards, signs, roads, groups, decisions = demo
-
-    def no_module(name, package=None):
-        raise ImportError(name)
-
-    monkeypatch.setattr(maps.importlib, "import_module", no_module)
     data = maps.prepare(wards, signs, decisions, roads=roads)
     assert len(data.entry_roads) > 0
     assert set(data.entry_roads["ward_code"]) <= set(wards["code"])
+    # Motorways and cycleways are no entries under Landsmeer's policy.
+    assert not set(data.entry_roads["road_class"]) & {"motorway", "cycleway"}
 
 
 @pytest.fixture

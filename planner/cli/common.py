@@ -11,7 +11,9 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from .. import geo, policy as policy_mod
+from functools import partial
+
+from .. import geo, geocode, policy as policy_mod
 from ..policy import Policy
 
 PACKAGE_ROOT = Path(__file__).resolve().parents[2]
@@ -92,7 +94,9 @@ LOADERS = {
     "signs": geo.load_signs,
     "roads": geo.load_roads,
     "groups": geo.load_groups,
-    "requests": geo.load_requests,
+    # Requests may give an address instead of coordinates: looked up in the local
+    # address table ($PLANNER_ADDRESSES), else at PDOK Locatieserver.
+    "requests": partial(geo.load_requests, locate=geocode.locate_requests),
 }
 
 

@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-from functools import partial
 from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from .. import geo, geocode, placement, report
 from ..errors import InputError
-from . import common
 from .common import add_input_options, add_json_option, load_inputs, print_json
-
-# Requests may give an address instead of coordinates: look it up (local
-# address table from $PLANNER_ADDRESSES, else PDOK Locatieserver).
-common.LOADERS["requests"] = partial(geo.load_requests, locate=geocode.locate_requests)
 
 OUTCOME_NL = {"approved": "toegekend", "rejected": "afgewezen", "needs_review": "beoordelen"}
 
@@ -102,11 +97,14 @@ def cmd_decide(args) -> int:
         print_json([d.to_dict() for d in decisions])
         return 0
     table = Table(title=f"Besluiten ({inp.policy.name})", show_lines=True)
-    for col in ("aanvraag", "datum", "groep", "wijk", "besluit", "reden"):
+    for col in ("aanvraag", "datum", "groep", "wijk", "besluit", "reden", "voorgestelde plekken"):
         table.add_column(col)
     for d in decisions:
-        table.add_row(d.request_id, d.date, d.group_id, d.ward["name"] if d.ward else "-",
-                      OUTCOME_NL[d.outcome], d.reason)
+        spots = "\n".join(f"{p['rank']}. {p.get('road') or 'naamloze weg'} "
+                          f"({p['lat']:.5f}, {p['lon']:.5f})" for p in d.proposals)
+        cells = (d.request_id, d.date, d.group_id, d.ward["name"] if d.ward else "-",
+                 OUTCOME_NL[d.outcome], d.reason, spots or "-")
+        table.add_row(*(Text(str(c)) for c in cells))  # Text: names are not rich markup
     _console().print(table)
     return 0
 
@@ -121,7 +119,7 @@ def cmd_status(args) -> int:
     for col in ("code", "naam", "borden", "gedekt"):
         table.add_column(col)
     for row in status.itertuples():
-        table.add_row(row.code, row.name, str(row.signs), "ja" if row.covered else "nee")
+        table.add_row(*(Text(str(c)) for c in (row.code, row.name, row.signs, "ja" if row.covered else "nee")))
     _console().print(table)
     return 0
 
