@@ -195,3 +195,14 @@ def test_unknown_policy_and_bad_arguments_are_clean_errors(run_cli):
     assert_clean_error(run_cli("check", "--at", "vier,vijf"), "--at")
     res = run_cli("check")
     assert res.returncode == 2 and res.stderr.startswith("error: ")
+
+
+def test_names_with_rich_markup_are_printed_as_text(run_cli, tmp_path):
+    from shapely.geometry import box
+    wards = gpd.GeoDataFrame({"code": ["W1", "W2"], "name": ["[/]", "[bold red]Dorp[/]"]},
+                             geometry=[box(120000, 490000, 121000, 491000), box(121000, 490000, 122000, 491000)],
+                             crs="EPSG:28992")
+    wards.to_file(tmp_path / "w.gpkg")
+    res = run_cli("status", "--wards", tmp_path / "w.gpkg")
+    assert res.returncode == 0, res.stderr
+    assert "[/]" in res.stdout and "[bold red]Dorp[/]" in res.stdout

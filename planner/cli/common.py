@@ -130,6 +130,12 @@ def load_inputs(args, *names: str, optional: tuple[str, ...] = ()) -> Inputs:
     return inputs
 
 
+def add_text_row(table, *cells) -> None:
+    """Add a row of plain text to a rich table (names from outside are not markup)."""
+    from rich.text import Text
+    table.add_row(*(c if isinstance(c, Text) else Text("" if c is None else str(c)) for c in cells))
+
+
 def print_json(data) -> None:
     json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=str)
     sys.stdout.write("\n")

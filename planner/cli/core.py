@@ -6,11 +6,10 @@ from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
-from rich.text import Text
 
 from .. import geo, geocode, placement, report
 from ..errors import InputError
-from .common import add_input_options, add_json_option, load_inputs, print_json
+from .common import add_input_options, add_json_option, add_text_row, load_inputs, print_json
 
 OUTCOME_NL = {"approved": "toegekend", "rejected": "afgewezen", "needs_review": "beoordelen"}
 
@@ -104,7 +103,7 @@ def cmd_decide(args) -> int:
                           f"({p['lat']:.5f}, {p['lon']:.5f})" for p in d.proposals)
         cells = (d.request_id, d.date, d.group_id, d.ward["name"] if d.ward else "-",
                  OUTCOME_NL[d.outcome], d.reason, spots or "-")
-        table.add_row(*(Text(str(c)) for c in cells))  # Text: names are not rich markup
+        add_text_row(table, *cells)
     _console().print(table)
     return 0
 
@@ -119,7 +118,7 @@ def cmd_status(args) -> int:
     for col in ("code", "naam", "borden", "gedekt"):
         table.add_column(col)
     for row in status.itertuples():
-        table.add_row(*(Text(str(c)) for c in (row.code, row.name, row.signs, "ja" if row.covered else "nee")))
+        add_text_row(table, row.code, row.name, row.signs, "ja" if row.covered else "nee")
     _console().print(table)
     return 0
 

@@ -9,7 +9,7 @@ from rich.text import Text
 from .. import geo
 from ..proposals import propose_positions
 from ..relocation import relocate_sign
-from .common import add_input_options, add_json_option, load_inputs, print_json
+from .common import add_input_options, add_json_option, add_text_row, load_inputs, print_json
 
 
 def register(sub) -> None:
@@ -57,7 +57,7 @@ def cmd_propose(args) -> int:
     for p in result.proposals:
         cells = (str(p["rank"]), p["road"] or "naamloze weg", p["road_class"], f"{p['x']:.0f}, {p['y']:.0f}",
                  f"{p['lat']:.6f}, {p['lon']:.6f}", f"{p['score']:g}", p["explanation"])
-        table.add_row(*(Text(c) for c in cells))  # road names are data, not rich markup
+        add_text_row(table, *cells)
     con.print(table)
     for note in result.notes:
         con.print(f"- {note}", markup=False)

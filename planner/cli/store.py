@@ -11,10 +11,11 @@ from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from .. import export, geo, history, register as reg, store as store_mod
 from ..errors import InputError
-from .common import INPUT_FILES, add_json_option, add_store_option, print_json
+from .common import add_json_option, add_store_option, add_text_row, INPUT_FILES, LOADERS, print_json
 
 EVENT_NL = {"proposed": "voorgesteld", "approved": "goedgekeurd", "placed": "geplaatst",
             "relocated": "verplaatst", "removed": "verwijderd"}
@@ -160,11 +161,10 @@ def cmd_init(args) -> int:
     path = store_mod.default_path(args.store)
     if path.exists():
         raise InputError(f"{path}: register bestaat al; kies een andere naam of verwijder het eerst")
-    wards = geo.load_wards(folder / INPUT_FILES["wards"])
-    optional = {name: folder / INPUT_FILES[name] for name in ("signs", "groups", "requests")}
-    signs = geo.load_signs(optional["signs"]) if optional["signs"].exists() else None
-    groups = geo.load_groups(optional["groups"]) if optional["groups"].exists() else None
-    requests = geo.load_requests(optional["requests"]) if optional["requests"].exists() else None
+    wards = LOADERS["wards"](folder / INPUT_FILES["wards"])
+    signs, groups, requests = (
+        LOADERS[name](folder / INPUT_FILES[name]) if (folder / INPUT_FILES[name]).exists() else None
+        for name in ("signs", "groups", "requests"))
     store_mod.create_store(path, wards, signs, groups, requests, source=str(folder))
     counts = {"wards": len(wards), "signs": 0 if signs is None else len(signs),
               "groups": 0 if groups is None else groups["group_id"].nunique(),
@@ -199,7 +199,7 @@ def cmd_group_list(args) -> int:
     for col in ("groep", "naam", "WABP", "wijk", "beheerders"):
         table.add_column(col)
     for g in groups:
-        table.add_row(g["group_id"], g["group_name"], "ja" if g["wabp_registered"] else "nee",
+        add_text_row(table, g["group_id"], g["group_name"], "ja" if g["wabp_registered"] else "nee",
                       g["ward_code"] or "-", str(g["admins"]))
     _con().print(table)
     return 0
@@ -234,12 +234,12 @@ def cmd_contacts(args) -> int:
     if args.json:
         print_json(c)
         return 0
-    table = Table(title=f"Contacten wijk {c['ward_name']} ({c['ward_code']})")
+    table = Table(title=Text(f"Contacten wijk {c['ward_name']} ({c['ward_code']})"))
     table.add_column("beheerders (groep)")
     table.add_column("wijkagent")
     admins = [f"{_contact_line(a)} ({g['group_id']} {g['group_name']})" for g in c["groups"] for a in g["admins"]]
     officer = _contact_line(c["officer"]) if c["officer"] else "nog niet bekend ('planner officer set')"
-    table.add_row("\n".join(admins) or "geen groep bekend in deze wijk", officer)
+    add_text_row(table, "\n".join(admins) or "geen groep bekend in deze wijk", officer)
     _con().print(table)
     return 0
 
@@ -269,7 +269,7 @@ def cmd_request_list(args) -> int:
     for col in ("aanvraag", "datum", "groep", "wijk", "status"):
         table.add_column(col)
     for r in rows:
-        table.add_row(r["request_id"], r["date"], r["group_id"], r["ward_code"] or "-",
+        add_text_row(table, r["request_id"], r["date"], r["group_id"], r["ward_code"] or "-",
                       "open" if r["status"] == "pending" else "beslist")
     _con().print(table)
     return 0
@@ -326,14 +326,14 @@ def cmd_sign_history(args) -> int:
     if args.json:
         print_json(events)
         return 0
-    table = Table(title=f"Geschiedenis bord {args.sign_id}")
+    table = Table(title=Text(f"Geschiedenis bord {args.sign_id}"))
     for col in ("datum", "gebeurtenis", "positie (RD)", "aanvraag", "reden"):
         table.add_column(col)
     for e in events:
         where = f"{e['x']}, {e['y']}"
         if "from_x" in e:
             where = f"{e['from_x']}, {e['from_y']} -> {where}"
-        table.add_row(e["event_date"], EVENT_NL[e["event"]], where, e["request_id"] or "-", e["reason"])
+        add_text_row(table, e["event_date"], EVENT_NL[e["event"]], where, e["request_id"] or "-", e["reason"])
     _con().print(table)
     return 0
 
@@ -350,7 +350,7 @@ def cmd_sign_list(args) -> int:
     for col in ("bord", "status", "wijk", "straat", "geplaatst op"):
         table.add_column(col)
     for r in rows:
-        table.add_row(r["id"], STATUS_NL[r["status"]], r["ward_code"] or "-", r["street"], r["placed_on"])
+        add_text_row(table, r["id"], STATUS_NL[r["status"]], r["ward_code"] or "-", r["street"], r["placed_on"])
     _con().print(table)
     return 0
 
