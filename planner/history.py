@@ -249,6 +249,47 @@ def sign_history(store: Store, sign_id: str) -> list[dict]:
     return out
 
 
+def recorded_decisions(store: Store) -> list:
+    """The decisions recorded in the register, as :class:`planner.placement.Decision`.
+
+    In decision order (request date), with their proposals; the signs that
+    blocked a rejection are named in the reason only.
+    """
+    from .geo import to_lonlat
+    from .placement import Decision
+
+    with store.reading() as con:
+        reqs = _frame(con, "SELECT r.geom, r.request_id, r.date, d.group_id, d.ward_code, w.name AS ward_name, "
+                           "d.outcome, d.reason_code, d.reason, d.notes FROM decisions d "
+                           "JOIN requests r USING (request_id) LEFT JOIN wards w ON w.code = d.ward_code "
+                           "ORDER BY r.date, d.fid")
+        props = _frame(con, "SELECT geom, request_id, rank, road, road_class, score, entries, explanation "
+                            "FROM proposals ORDER BY request_id, rank")
+    if reqs.empty:
+        return []
+    rlon, rlat = to_lonlat(reqs.geometry)
+    by_request: dict[str, list[dict]] = {}
+    if not props.empty:
+        plon, plat = to_lonlat(props.geometry)
+        for i, p in enumerate(props.to_dict("records")):
+            by_request.setdefault(p["request_id"], []).append({
+                "rank": int(p["rank"]), "x": round(p["geometry"].x, 1), "y": round(p["geometry"].y, 1),
+                "lon": round(float(plon[i]), 7), "lat": round(float(plat[i]), 7), "road": p["road"],
+                "road_class": p["road_class"], "score": p["score"],
+                "entries": [e for e in (p["entries"] or "").split(",") if e],
+                "explanation": p["explanation"]})
+    out = []
+    for i, r in enumerate(reqs.to_dict("records")):
+        ward = {"code": r["ward_code"], "name": r["ward_name"]} if r["ward_code"] else None
+        out.append(Decision(
+            request_id=r["request_id"], date=r["date"], group_id=r["group_id"], outcome=r["outcome"],
+            reason_code=r["reason_code"], reason=r["reason"], ward=ward,
+            x=round(r["geometry"].x, 1), y=round(r["geometry"].y, 1),
+            lon=round(float(rlon[i]), 7), lat=round(float(rlat[i]), 7),
+            proposals=by_request.get(r["request_id"], []), notes=json.loads(r["notes"] or "[]")))
+    return out
+
+
 def signs_frame(store: Store) -> gpd.GeoDataFrame:
     with store.reading() as con:
         return _frame(con, "SELECT geom, sign_id, status, ward_code, street, placed_on, request_id, updated_at "
@@ -256,4 +297,4 @@ def signs_frame(store: Store) -> gpd.GeoDataFrame:
 
 
 __all__ = ["add_request", "list_requests", "decide_pending", "place_sign", "relocate_sign", "remove_sign",
-           "sign_history", "sign_info", "signs_frame"]
+           "sign_history", "sign_info", "signs_frame", "recorded_decisions"]

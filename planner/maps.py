@@ -232,7 +232,8 @@ def request_features(data: MapData, decisions: list[Decision]) -> list[dict]:
         pop = _rows([("Aanvraag", f"{esc(d.request_id)} van {esc(d.date)}"),
                      ("Groep", _group_label(data, d.group_id)),
                      ("Wijk", esc(d.ward["name"]) if d.ward else "buiten de gemeente"),
-                     ("Besluit", OUTCOME_NL[d.outcome]), ("Reden", esc(d.reason))])
+                     ("Besluit", OUTCOME_NL[d.outcome]), ("Reden", esc(d.reason))]
+                    + ([("Opmerkingen", "<br>".join(esc(n) for n in d.notes))] if d.notes else []))
         pop += _admins_html(data, d.group_id)
         feats.append({"type": "Feature", "id": i, "geometry": _point(d.lon, d.lat),
                       "properties": {"tip": f"Aanvraag {esc(d.request_id)} ({OUTCOME_NL[d.outcome]})",

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
-from .. import maps
+from .. import history, maps
 from ..errors import InputError
 from ..report import write_text_atomic
-from .common import add_input_options, add_json_option, load_inputs, print_json
+from .common import add_input_options, add_json_option, load_inputs, print_json, store_for
 
 
 def register(sub) -> None:
@@ -33,7 +34,15 @@ def cmd_map(args) -> int:
     if out is not None and (out.is_dir() or out.suffix.lower() not in {".html", ".htm"}):
         raise InputError(f"{out}: --out moet een .html-bestand zijn")
     inp = load_inputs(args, "wards", "signs", "roads", "groups", "requests", optional=("roads",))
-    decisions = decide_all(inp)
+    store = None if args.requests else store_for(args)
+    if store is None:
+        decisions = decide_all(inp)
+    else:  # the register's recorded decisions, plus a preview of what is still pending
+        pending = inp.requests[inp.requests["status"] == "pending"]
+        preview = decide_all(dataclasses.replace(inp, requests=pending)) if len(pending) else []
+        for d in preview:
+            d.notes.append("Voorlopig: nog niet beslist met 'planner decide'.")
+        decisions = history.recorded_decisions(store) + preview
     public = args.public or bool(args.request)
     data = maps.prepare(inp.wards, inp.signs, decisions, roads=inp.roads, groups=inp.groups,
                         policy=inp.policy, public=public)
