@@ -169,6 +169,7 @@ import planner
 DATA = Path("..") / "data"
 wards = planner.load_wards(DATA / "wijken.geojson")
 signs = planner.load_signs(DATA / "borden.geojson")
+roads = planner.load_roads(DATA / "wegen.geojson")
 groups = planner.load_groups(DATA / "groepen.csv")
 requests = planner.load_requests(DATA / "aanvragen.csv")
 planner.preset_names()
@@ -189,11 +190,14 @@ pd.DataFrame([landsmeer.to_dict(), streng.to_dict()])[
     md("""
 ## Dezelfde aanvragen, twee uitkomsten
 
-We beslissen alle aanvragen in datumvolgorde onder elk beleid.
+We beslissen alle aanvragen in datumvolgorde onder elk beleid, met voorstellen
+voor de plek van de borden bij de invalswegen.
 """),
     code("""
 def beslis(policy):
-    decisions = planner.decide_requests(requests, wards, signs, groups, policy)
+    voorsteller = planner.make_proposer(wards, roads, policy, signs)
+    decisions = planner.decide_requests(requests, wards, signs, groups, policy,
+                                        roads=roads, proposer=voorsteller)
     return planner.decisions_frame(decisions).assign(beleid=policy.name)
 
 besluiten = pd.concat([beslis(landsmeer), beslis(streng)], ignore_index=True)
@@ -207,19 +211,19 @@ verschil[verschil["landsmeer"] != verschil["landgraaf"]]
 ## Dekking per wijk
 
 Per wijk tellen we de borden die er al hangen of gepland zijn
-(`planner.ward_status`) en de borden die na de toekenningen geplaatst worden.
+(`planner.ward_status`) en de voorgestelde borden van de toekenningen.
 """),
     code("""
 def dekking(policy, frame):
     status = planner.ward_status(wards, signs, policy).set_index("code")
-    toegekend = frame[frame["outcome"] == "approved"].groupby("ward_code").size()
-    nieuw = toegekend.reindex(status.index, fill_value=0) * policy.max_signs
+    toegekend = frame[frame["outcome"] == "approved"].groupby("ward_code")["proposals"].sum()
+    nieuw = toegekend.reindex(status.index, fill_value=0)
     return pd.DataFrame({"wijk": status["name"], "bestaand": status["signs"], "nieuw": nieuw})
 
 per_beleid = {
     p.name: dekking(p, besluiten[besluiten["beleid"] == p.name]) for p in (landsmeer, streng)
 }
-per_beleid["landsmeer"].join(per_beleid["landgraaf"][["nieuw"]], rsuffix=" (landgraaf)")
+per_beleid["landsmeer"].assign(**{"nieuw (landgraaf)": per_beleid["landgraaf"]["nieuw"]})
 """),
     code("""
 fig, axes = plt.subplots(1, 2, figsize=(12, 4), sharey=True)
