@@ -199,7 +199,8 @@ def read_cbs_wards(path, gemeente: str, *, level: str = "buurt", year: int | Non
         Which CBS level becomes the planner's wards.
     year : int, optional
         Edition year: picks the layer when a file holds several years and
-        is stored in the ``year`` column.
+        is stored in the ``year`` column (default: the year in the file
+        name, as in ``wijkenbuurten_2024_v1.gpkg``, else unknown).
     layer : str, optional
         Layer name, when the automatic choice does not fit.
     progress : bool, optional
@@ -241,7 +242,13 @@ def read_cbs_wards(path, gemeente: str, *, level: str = "buurt", year: int | Non
     gdf = pd.concat(chunks, ignore_index=True)
     gdf = gpd.GeoDataFrame(gdf, geometry=gdf.geometry.name, crs=chunks[0].crs)
     gdf.columns = [c if c == gdf.geometry.name else c.lower() for c in gdf.columns]
-    return _to_wards(gdf, schema, level, gm_code, year, str(path))
+    return _to_wards(gdf, schema, level, gm_code, year or year_from_name(path), str(path))
+
+
+def year_from_name(path) -> int | None:
+    """The edition year in a CBS file name (``wijkenbuurten_2024_v1.gpkg``, ``buurt_2019_v3.shp``)."""
+    m = re.search(r"(?<!\d)((?:19|20)\d\d)(?!\d)", Path(path).stem)
+    return int(m[1]) if m else None
 
 
 def _to_wards(gdf: gpd.GeoDataFrame, schema: Schema, level: str, gm_code: str,
@@ -282,5 +289,5 @@ def feature_count(path, layer=None) -> int:
     return int(pyogrio.read_info(path, layer=layer)["features"])
 
 
-__all__ = ["read_cbs_wards", "choose_layer", "resolve_gemeente", "clean_population", "SCHEMAS",
+__all__ = ["read_cbs_wards", "choose_layer", "year_from_name", "resolve_gemeente", "clean_population", "SCHEMAS",
            "SENTINEL_LIMIT", "feature_count", "progress_bar"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from .errors import InputError
@@ -37,7 +38,10 @@ def export_public(store, out, formats=FORMATS) -> list[Path]:
     if bad:
         raise InputError(f"onbekend exportformaat {sorted(bad)[0]!r}; kies uit {', '.join(FORMATS)}")
     tables = {name: store.table(name) for name in PUBLIC_LAYERS}
-    tables["groups"] = tables["groups"][tables["groups"]["removed_on"].isna()]
+    groups = tables["groups"]
+    groups = groups[groups["removed_on"].isna()].copy()
+    groups["wabp_registered"] = groups["wabp_registered"].astype(bool)
+    tables["groups"] = groups
     written = []
     for name, cols in PUBLIC_LAYERS.items():
         df = tables[name]
@@ -48,7 +52,7 @@ def export_public(store, out, formats=FORMATS) -> list[Path]:
             if spatial and name != "wards":
                 lon, lat = to_lonlat(df.geometry) if len(df) else ([], [])
                 flat["x"], flat["y"] = df.geometry.x.round(1).to_numpy(), df.geometry.y.round(1).to_numpy()
-                flat["lon"], flat["lat"] = lon, lat
+                flat["lon"], flat["lat"] = np.round(lon, 7), np.round(lat, 7)
             written.append(write_text_atomic(out / f"{name}.csv", flat.to_csv(index=False)))
         if "geojson" in formats and spatial:
             gdf = gpd.GeoDataFrame(public, geometry=df.geometry, crs=df.crs).to_crs(WGS84)

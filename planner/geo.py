@@ -2,13 +2,20 @@
 
 Every loader returns a new (Geo)DataFrame: spatial layers in EPSG:28992
 (Amersfoort / RD New, metres). Files may be GeoJSON, GeoPackage, Shapefile or
-CSV (with RD ``x,y`` or ``lon,lat`` columns). GeoJSON without a ``crs`` member
-is WGS84 (RFC 7946). Problems with the input raise
+CSV (with RD ``x,y`` or ``lon,lat`` columns; comma, semicolon or tab
+separated, UTF-8 or Windows-1252, as spreadsheets export them). GeoJSON
+without a ``crs`` member is WGS84 (RFC 7946). A file with several layers
+takes the layer named after what is loaded (``wijken``, ``borden``, ...) or
+``FILE.gpkg:layer``. Problems with the input raise
 :class:`planner.errors.InputError` with a message that names the file.
+
+Coordinate parsing, validation and projection live in :mod:`planner.coords`;
+its names are re-exported here.
 """
 
 from __future__ import annotations
 
+import io
 import logging
 from pathlib import Path
 
@@ -17,25 +24,33 @@ import numpy as np
 import pandas as pd
 import pyogrio
 import shapely
-from pyproj import CRS
 
+from .coords import (  # noqa: F401  (re-exported: planner.geo is the loading API)
+    LAT_NAMES,
+    LON_NAMES,
+    NL_LONLAT_BOUNDS,
+    NL_RD_BOUNDS,
+    RD_NEW,
+    WGS84,
+    X_NAMES,
+    Y_NAMES,
+    _check_in_nl,
+    _check_lonlat,
+    _pick,
+    parse_date,
+    parse_lonlat,
+    point_rd,
+    points_from_table,
+    to_lonlat,
+    to_rd,
+    to_rd_xy,
+)
 from .errors import InputError
 
-RD_NEW = "EPSG:28992"
-WGS84 = "EPSG:4326"
 log = logging.getLogger("planner")
-
-# The Netherlands in RD New (EPSG:28992 area of use, a little generous).
-NL_RD_BOUNDS = (-7_000.0, 289_000.0, 300_000.0, 629_000.0)
-# The Netherlands in WGS84 (lon, lat), land and territorial sea.
-NL_LONLAT_BOUNDS = (3.2, 50.7, 7.3, 53.7)
 
 SIGN_STATUSES = ("placed", "planned")
 VECTOR_SUFFIXES = {".geojson", ".json", ".gpkg", ".shp", ".fgb", ".zip"}
-LON_NAMES = ("lon", "lng", "longitude")
-LAT_NAMES = ("lat", "latitude")
-X_NAMES = ("x", "rd_x")
-Y_NAMES = ("y", "rd_y")
 
 
 # ----------------------------------------------------------------- reading
@@ -53,153 +68,117 @@ def _check_file(path) -> Path:
 
 
 def read_table(path) -> pd.DataFrame:
-    """Read a CSV file as strings, with a clear error when it cannot be read."""
+    """Read a CSV file as strings, with a clear error when it cannot be read.
+
+    The separator (``,``, ``;`` or tab) is detected from the header line, so
+    a Dutch spreadsheet export (``;`` with decimal commas) reads as well; the
+    encoding is UTF-8 (with or without BOM), UTF-16 with BOM, or else
+    Windows-1252. Column names are stripped and lower-cased.
+    """
     path = _check_file(path)
+    text = _decode(path.read_bytes(), path)
+    header = text.lstrip().split("\n", 1)[0]
+    sep = max((",", ";", "\t"), key=header.count)  # ties (none of them): ","
     try:
-        df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        df = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
     except pd.errors.EmptyDataError as exc:
         raise InputError(f"{path}: bestand is leeg") from exc
-    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+    except pd.errors.ParserError as exc:
         raise InputError(f"{path}: geen leesbaar CSV-bestand ({_first_line(exc)})") from exc
-    df.columns = [c.strip().lower() for c in df.columns]
+    df.columns = [str(c).strip().lower() for c in df.columns]
     df = df.apply(lambda col: col.str.strip())
     if df.empty:
         raise InputError(f"{path}: bevat geen rijen")
     return df
 
 
+def _decode(data: bytes, path: Path) -> str:
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        encodings = ("utf-16",)
+    else:
+        encodings = ("utf-8-sig", "cp1252")
+    for encoding in encodings:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if "\x00" not in text:
+            return text
+    raise InputError(f"{path}: geen leesbaar CSV-bestand (onbekende tekenset; sla op als UTF-8)")
+
+
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()
-    return text[0] if text else type(exc).__name__
+    # GDAL appends advice about driver prefixes that does not help a planner user.
+    return text[0].split("; It might help")[0] if text else type(exc).__name__
 
 
-def _pick(columns, names) -> str | None:
-    for name in names:
-        if name in columns:
-            return name
-    return None
+LAYER_HINTS = {
+    "wards": ("wards", "wijken", "buurten", "wijk", "buurt"),
+    "signs": ("signs", "borden", "bord"),
+    "roads": ("roads", "wegen", "wegvakken", "weg"),
+    "requests": ("requests", "aanvragen", "aanvraag"),
+}
 
 
-def points_from_table(df: pd.DataFrame, source="invoer") -> gpd.GeoDataFrame:
-    """Turn a table with RD ``x,y`` and/or ``lon,lat`` columns into RD points.
-
-    A row may fill either pair; each row must fill exactly one complete pair.
-    Swapped lon/lat, RD numbers in lon/lat columns and points outside the
-    Netherlands are errors, not guesses.
-    """
-    cols = set(df.columns)
-    lon, lat = _pick(cols, LON_NAMES), _pick(cols, LAT_NAMES)
-    x, y = _pick(cols, X_NAMES), _pick(cols, Y_NAMES)
-    has_ll, has_rd = bool(lon and lat), bool(x and y)
-    if not (has_ll or has_rd):
-        raise InputError(
-            f"{source}: geen coördinaatkolommen; verwacht 'x,y' (RD New) of 'lon,lat' (WGS84)"
-        )
-    n = len(df)
-    rd_x = np.full(n, np.nan)
-    rd_y = np.full(n, np.nan)
-    filled = np.zeros(n, dtype=bool)
-    if has_rd:
-        xs, ys = _numbers(df[x], source, x), _numbers(df[y], source, y)
-        rows = ~np.isnan(xs) & ~np.isnan(ys)
-        _reject_lonlat_in_rd(xs[rows], ys[rows], source)
-        rd_x[rows], rd_y[rows] = xs[rows], ys[rows]
-        filled |= rows
-    if has_ll:
-        los, las = _numbers(df[lon], source, lon), _numbers(df[lat], source, lat)
-        rows = ~np.isnan(los) & ~np.isnan(las)
-        both = rows & filled
-        if both.any():
-            raise InputError(
-                f"{source}: rij {int(np.flatnonzero(both)[0]) + 2} heeft zowel x,y als lon,lat; kies er één"
-            )
-        _check_lonlat(los[rows], las[rows], source)
-        px, py = to_rd_xy(los[rows], las[rows])
-        rd_x[rows], rd_y[rows] = px, py
-        filled |= rows
-    if not filled.all():
-        raise InputError(
-            f"{source}: rij {int(np.flatnonzero(~filled)[0]) + 2} heeft geen volledige coördinaten"
-        )
-    _check_in_nl(rd_x, rd_y, source)
-    geometry = shapely.points(rd_x, rd_y)
-    return gpd.GeoDataFrame(df.copy(), geometry=geometry, crs=RD_NEW)
+def split_layer(path) -> tuple[Path, str | None]:
+    """``"file.gpkg:layer"`` -> (file, layer); a path that exists as given has no layer."""
+    text = str(path)
+    head, sep, tail = text.rpartition(":")
+    if sep and head and tail and "/" not in tail and "\\" not in tail and not Path(text).exists() \
+            and Path(head).suffix.lower() in VECTOR_SUFFIXES:
+        return Path(head), tail
+    return Path(text), None
 
 
-def _numbers(col: pd.Series, source: str, name: str) -> np.ndarray:
-    text = col.astype(str).str.replace(",", ".", regex=False).replace("", np.nan)
-    values = pd.to_numeric(text, errors="coerce")
-    bad = values.isna() & text.notna()
-    if bad.any():
-        raise InputError(f"{source}: kolom '{name}' bevat geen getal: {col[bad].iloc[0]!r}")
-    return values.to_numpy(dtype=float)
+def _choose_layer(path: Path, source: str, kind: str | None, layer: str | None) -> str | None:
+    """The layer to read: the one given (checked), else the only spatial one,
+    else the only one named after ``kind``; several candidates are an error."""
+    try:
+        layers = pyogrio.list_layers(path)
+    except Exception:  # unreadable: read_dataframe reports it
+        return layer
+    names = [str(n) for n in layers[:, 0]]
+    if layer is not None:
+        if layer not in names:
+            raise InputError(f"{source}: laag {layer!r} bestaat niet; lagen: {', '.join(names)}")
+        return layer
+    if len(layers) <= 1:
+        return None
+    spatial = [str(n) for n, g in layers if g is not None]
+    if len(spatial) == 1:
+        return spatial[0]
+    hinted = [n for n in spatial if n.lower() in LAYER_HINTS.get(kind, ())]
+    if len(hinted) == 1:
+        return hinted[0]
+    raise InputError(
+        f"{source}: bevat meerdere lagen ({', '.join(names)}); kies er één met {path}:LAAG"
+    )
 
 
-def _check_lonlat(lon: np.ndarray, lat: np.ndarray, source: str) -> None:
-    if lon.size == 0:
-        return
-    if np.abs(lon).max() > 180 or np.abs(lat).max() > 90:
-        raise InputError(
-            f"{source}: lon/lat-waarden als {lon.max():.0f}, {lat.max():.0f} zijn geen graden; "
-            "dit lijken RD-coördinaten (gebruik x,y of geef de CRS EPSG:28992)"
-        )
-    lo0, la0, lo1, la1 = NL_LONLAT_BOUNDS
-    swapped = (lon >= la0) & (lon <= la1) & (lat >= lo0) & (lat <= lo1)
-    if swapped.any():
-        i = int(np.flatnonzero(swapped)[0])
-        raise InputError(
-            f"{source}: lon en lat lijken verwisseld (lon={lon[i]}, lat={lat[i]}); "
-            "in Nederland is lon ongeveer 3-7 en lat ongeveer 50-54"
-        )
-
-
-def _reject_lonlat_in_rd(x: np.ndarray, y: np.ndarray, source: str) -> None:
-    if x.size and np.abs(x).max() <= 180 and np.abs(y).max() <= 180:
-        raise InputError(
-            f"{source}: x,y-waarden als {x[0]}, {y[0]} zijn geen RD-meters; "
-            "dit lijken graden (gebruik kolommen lon,lat)"
-        )
-
-
-def _check_in_nl(x: np.ndarray, y: np.ndarray, source: str) -> None:
-    x0, y0, x1, y1 = NL_RD_BOUNDS
-    outside = ~((x >= x0) & (x <= x1) & (y >= y0) & (y <= y1))
-    if outside.any():
-        i = int(np.flatnonzero(outside)[0])
-        raise InputError(
-            f"{source}: coördinaten buiten Nederland (RD {x[i]:.0f}, {y[i]:.0f}); "
-            "controleer de kolommen en de CRS"
-        )
-
-
-def to_rd_xy(lon, lat):
-    """Project WGS84 lon/lat arrays to RD New x/y arrays."""
-    pts = gpd.GeoSeries(shapely.points(np.asarray(lon, float), np.asarray(lat, float)), crs=WGS84)
-    pts = pts.to_crs(RD_NEW)
-    return pts.x.to_numpy(), pts.y.to_numpy()
-
-
-def to_lonlat(geoms: gpd.GeoSeries) -> tuple[np.ndarray, np.ndarray]:
-    """Lon/lat arrays of the (representative) points of RD geometries."""
-    pts = gpd.GeoSeries(geoms, crs=RD_NEW).to_crs(WGS84)
-    return pts.x.to_numpy(), pts.y.to_numpy()
-
-
-def read_vector(path, *, layer=None, source=None) -> gpd.GeoDataFrame:
+def read_vector(path, *, layer=None, source=None, kind=None) -> gpd.GeoDataFrame:
     """Read any vector layer (or a CSV of points) into RD New, validated.
+
+    ``path`` may name a layer as ``FILE.gpkg:layer``. Without a layer, a file
+    with several layers gives its only spatial layer, or the only one named
+    after ``kind`` (``"wards"``: ``wijken``/``wards``/...; see
+    ``LAYER_HINTS``), or an error listing the layers.
 
     Raises InputError for a missing/empty/unreadable file, a layer without
     geometry, swapped or RD coordinates in a WGS84 file, or data outside
     the Netherlands.
     """
+    path, named = split_layer(path)
+    layer = layer or named
     path = _check_file(path)
-    source = source or str(path)
+    source = source or (f"{path}:{layer}" if layer else str(path))
     if path.suffix.lower() in {".csv", ".txt"}:
         return points_from_table(read_table(path), source)
     if path.suffix.lower() not in VECTOR_SUFFIXES:
         raise InputError(
             f"{source}: onbekend bestandstype '{path.suffix}'; gebruik GeoJSON, GeoPackage, Shapefile of CSV"
         )
+    layer = _choose_layer(path, source, kind, layer)
     try:
         gdf = pyogrio.read_dataframe(path, layer=layer)
     except pyogrio.errors.DataSourceError as exc:
@@ -208,37 +187,13 @@ def read_vector(path, *, layer=None, source=None) -> gpd.GeoDataFrame:
         raise InputError(f"{source}: laag niet leesbaar ({_first_line(exc)})") from exc
     except Exception as exc:  # GDAL can raise plain errors on corrupt files
         raise InputError(f"{source}: geen leesbaar GIS-bestand ({_first_line(exc)})") from exc
+    if len(gdf) == 0:
+        raise InputError(f"{source}: laag bevat geen objecten")
     if not isinstance(gdf, gpd.GeoDataFrame) or gdf.geometry.name not in gdf or gdf.geometry.isna().all():
         raise InputError(f"{source}: laag heeft geen geometrie")
-    if gdf.empty:
-        raise InputError(f"{source}: laag bevat geen objecten")
     gdf.columns = [c if c == gdf.geometry.name else c.strip().lower() for c in gdf.columns]
     gdf = gdf[~gdf.geometry.isna() & ~gdf.geometry.is_empty].copy()
     return to_rd(gdf, source)
-
-
-def to_rd(gdf: gpd.GeoDataFrame, source="invoer") -> gpd.GeoDataFrame:
-    """Validate the coordinates against the layer's CRS and project to RD New.
-
-    A layer without CRS whose numbers are RD-like is taken as RD New (and
-    reported); one whose numbers look like degrees is an error.
-    """
-    x0, y0, x1, y1 = gdf.total_bounds
-    crs = gdf.crs
-    if crs is None:
-        if abs(x0) <= 180 and abs(x1) <= 180 and abs(y0) <= 90 and abs(y1) <= 90:
-            raise InputError(
-                f"{source}: laag heeft geen CRS en de getallen lijken graden; geef de CRS op (bijv. een .prj-bestand)"
-            )
-        log.warning("%s: geen CRS opgegeven; aangenomen RD New (EPSG:28992)", source)
-        gdf = gdf.set_crs(RD_NEW)
-    elif CRS.from_user_input(crs).is_geographic:
-        coords = shapely.get_coordinates(gdf.geometry.values)
-        _check_lonlat(coords[:, 0], coords[:, 1], source)
-    gdf = gdf.to_crs(RD_NEW)
-    bx0, by0, bx1, by1 = gdf.total_bounds
-    _check_in_nl(np.array([bx0, bx1]), np.array([by0, by1]), source)
-    return gdf
 
 
 # ----------------------------------------------------------------- layers
@@ -264,7 +219,7 @@ def load_wards(path, *, layer=None) -> gpd.GeoDataFrame:
     ``result.attrs["repaired"]`` (list of ward codes).
     """
     source = str(path)
-    gdf = read_vector(path, layer=layer)
+    gdf = read_vector(path, layer=layer, kind="wards")
     if "code" not in gdf.columns:
         for alt in ("buurtcode", "wijkcode", "bu_code", "wk_code"):
             if alt in gdf.columns:
@@ -311,7 +266,7 @@ def _polygonal(geom):
 def load_signs(path, *, layer=None) -> gpd.GeoDataFrame:
     """Load sign points with ``id``, ``status`` (placed/planned) and ``placed_on``."""
     source = str(path)
-    gdf = read_vector(path, layer=layer)
+    gdf = read_vector(path, layer=layer, kind="signs")
     _require_columns(gdf, ["id", "status"], source, "bordenlaag")
     if not set(gdf.geom_type.unique()) <= {"Point"}:
         raise InputError(f"{source}: borden moeten punten zijn")
@@ -339,7 +294,7 @@ def load_roads(path, *, layer=None, name_column=None, class_column=None) -> gpd.
     ``stt_naam``) onto these names.
     """
     source = str(path)
-    gdf = read_vector(path, layer=layer)
+    gdf = read_vector(path, layer=layer, kind="roads")
     rename = {}
     if name_column:
         rename[name_column.lower()] = "name"
@@ -394,7 +349,10 @@ def groups_summary(groups: pd.DataFrame) -> pd.DataFrame:
 
 
 def load_requests(path, *, locate=None) -> gpd.GeoDataFrame:
-    """Load requests: ``request_id``, ``date`` (YYYY-MM-DD), ``group_id``, location.
+    """Load requests: ``request_id``, ``date``, ``group_id``, location.
+
+    ``date`` becomes ``YYYY-MM-DD`` (Dutch ``DD-MM-YYYY`` and the other forms
+    of :func:`planner.coords.parse_date` are read too; a time is dropped).
 
     The location is RD ``x,y`` or ``lon,lat``. An optional ``preferred``
     column holds the admin's preferred positions as ``lon lat; lon lat``.
@@ -409,31 +367,12 @@ def load_requests(path, *, locate=None) -> gpd.GeoDataFrame:
             table = locate(table, source)
         gdf = points_from_table(table, source)
     else:
-        gdf = read_vector(path)
+        gdf = read_vector(path, kind="requests")
     _require_columns(gdf, ["request_id", "date", "group_id"], source, "aanvragenbestand")
     gdf["request_id"] = gdf["request_id"].astype(str).str.strip()
     _require_unique(gdf["request_id"], source, "aanvraag-id")
-    dates = pd.to_datetime(gdf["date"], format="%Y-%m-%d", errors="coerce")
-    if dates.isna().any():
-        raise InputError(f"{source}: ongeldige datum {gdf.loc[dates.isna(), 'date'].iloc[0]!r}; gebruik JJJJ-MM-DD")
-    gdf["date"] = dates.dt.strftime("%Y-%m-%d")
+    gdf["date"] = [parse_date(d, source) for d in gdf["date"].astype(str)]
     if "preferred" not in gdf.columns:
         gdf["preferred"] = ""
     gdf["preferred"] = gdf["preferred"].fillna("").astype(str)
     return gdf.reset_index(drop=True)
-
-
-def parse_lonlat(text: str, what="--at") -> tuple[float, float]:
-    """Parse ``"LON,LAT"`` into floats, with a clear error."""
-    try:
-        a, b = (float(v) for v in text.replace(" ", "").split(","))
-    except ValueError as exc:
-        raise InputError(f"{what}: verwacht twee getallen 'A,B', kreeg {text!r}") from exc
-    return a, b
-
-
-def point_rd(lon=None, lat=None, *, x=None, y=None, source="punt") -> shapely.Point:
-    """One point in RD New from lon/lat or RD x/y, validated like file input."""
-    row = {"lon": lon, "lat": lat} if x is None else {"x": x, "y": y}
-    df = pd.DataFrame([{k: "" if v is None else str(v) for k, v in row.items()}])
-    return points_from_table(df, source).geometry.iloc[0]

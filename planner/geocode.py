@@ -17,8 +17,8 @@ and WGS84 coordinates:
 :func:`geocode_one` picks one candidate for a decision (the best when it is
 clearly best, else an error that lists the candidates);
 :func:`locate_requests` fills in the coordinates of requests that carry only
-an ``address``. This module is the only one in the planner that uses the
-network.
+an ``address`` (or ``adres``). This module is the only one in the planner
+that uses the network.
 """
 
 from __future__ import annotations
@@ -31,6 +31,8 @@ import unicodedata
 import urllib.error
 import urllib.parse
 import urllib.request
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -164,9 +166,29 @@ def _table_label(r) -> str:
     return f"{pc} {nr}"
 
 
+# The address table chosen for the current command (``--addresses``); see :func:`using_addresses`.
+_ADDRESSES: ContextVar = ContextVar("planner_addresses", default=None)
+
+
+@contextmanager
+def using_addresses(path):
+    """Within the block, lookups without an explicit table use ``path`` (before ``$PLANNER_ADDRESSES``).
+
+    This is how ``planner decide --addresses FILE.csv`` reaches the requests
+    loader; ``path=None`` changes nothing. The table is read only when an
+    address is actually looked up.
+    """
+    token = _ADDRESSES.set(path) if path else None
+    try:
+        yield
+    finally:
+        if token is not None:
+            _ADDRESSES.reset(token)
+
+
 def address_table(path=None) -> AddressTable | None:
-    """The address table from ``path`` or ``$PLANNER_ADDRESSES`` (None when neither is set)."""
-    path = path or os.environ.get("PLANNER_ADDRESSES")
+    """The address table from ``path``, :func:`using_addresses` or ``$PLANNER_ADDRESSES`` (else None)."""
+    path = path or _ADDRESSES.get() or os.environ.get("PLANNER_ADDRESSES")
     return AddressTable.from_csv(Path(path)) if path else None
 
 
@@ -278,37 +300,51 @@ def geocode_one(query: str, **kwargs) -> Candidate:
     return choose(query, geocode(query, **kwargs))
 
 
-# Only ``address``: the core tests pin that a file with just an ``adres``
-# column is a "no coordinate columns" error (and must not reach the network).
-ADDRESS_COLUMNS = ("address",)
+# Column names that hold an address in a requests file (English and Dutch).
+ADDRESS_COLUMNS = ("address", "adres")
 
 
 def locate_requests(table: pd.DataFrame, source: str = "aanvragen", **kwargs) -> pd.DataFrame:
     """Fill RD ``x,y`` for rows of a request table that have only an address.
 
-    Rows with coordinates keep them. Returns a new table; each address is
-    looked up once. The hook for :func:`planner.geo.load_requests`.
+    Rows with coordinates keep them. Returns a new table; each distinct
+    address is looked up once, and the local address table is read once.
+    The hook for :func:`planner.geo.load_requests`.
     """
     col = next((c for c in ADDRESS_COLUMNS if c in table.columns), None)
     if col is None:
         return table
+    cols = set(table.columns)
+    pairs = [(geo._pick(cols, geo.X_NAMES), geo._pick(cols, geo.Y_NAMES)),
+             (geo._pick(cols, geo.LON_NAMES), geo._pick(cols, geo.LAT_NAMES))]
+    pairs = [p for p in pairs if all(p)]
+    has_point = np.zeros(len(table), dtype=bool)
+    for a, b in pairs:
+        has_point |= ((table[a].astype(str).str.strip() != "") & (table[b].astype(str).str.strip() != "")).to_numpy()
+    texts = table[col].astype(str).str.strip()
+    need = ~has_point & (texts != "").to_numpy()
+    if not need.any():
+        return table
+    x_col, y_col = pairs[0] if pairs and pairs[0][0] in geo.X_NAMES else ("x", "y")
     table = table.copy()
-    for c in ("x", "y"):
+    for c in (x_col, y_col):
         if c not in table.columns:
             table[c] = ""
-    has_xy = (table["x"].astype(str).str.strip() != "") & (table["y"].astype(str).str.strip() != "")
-    has_ll = pd.Series(False, index=table.index)
-    if "lon" in table.columns and "lat" in table.columns:
-        has_ll = (table["lon"].astype(str).str.strip() != "") & (table["lat"].astype(str).str.strip() != "")
-    need = ~has_xy & ~has_ll & (table[col].astype(str).str.strip() != "")
+    addresses = kwargs.pop("addresses", None)
+    if not isinstance(addresses, AddressTable):
+        addresses = address_table(addresses)
     found = {}
-    for text in pd.unique(table.loc[need, col].astype(str).str.strip()):
+    for text in pd.unique(texts[need]):
         try:
-            found[text] = geocode_one(text, **kwargs)
+            found[text] = geocode_one(text, addresses=addresses, **kwargs)
         except InputError as exc:
-            raise InputError(f"{source}: {exc}") from exc
-    xs = table.loc[need, col].astype(str).str.strip().map(lambda t: found[t].x)
-    ys = table.loc[need, col].astype(str).str.strip().map(lambda t: found[t].y)
-    table.loc[need, "x"] = np.round(xs.astype(float), 3).astype(str)
-    table.loc[need, "y"] = np.round(ys.astype(float), 3).astype(str)
+            rows = table.loc[need & (texts == text)]
+            which = f"aanvraag {rows['request_id'].iloc[0]}: " if "request_id" in rows else ""
+            hint = ("" if pairs else
+                    "geen coördinaatkolommen ('x,y' of 'lon,lat') en het adres is niet op te zoeken; ")
+            raise InputError(f"{source}: {which}{hint}{exc}") from exc
+    xs = texts[need].map(lambda t: found[t].x).astype(float)
+    ys = texts[need].map(lambda t: found[t].y).astype(float)
+    table.loc[need, x_col] = np.round(xs, 3).astype(str)
+    table.loc[need, y_col] = np.round(ys, 3).astype(str)
     return table

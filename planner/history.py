@@ -14,19 +14,15 @@ import geopandas as gpd
 import shapely
 
 from . import register
+from .coords import parse_date
 from .errors import InputError
 from .store import Store, _event, _frame, _grow_extent, lonlat_of, now, today
 from .store_schema import to_blob
 
 
 def _check_date(value: str | None) -> str:
-    if not value:
-        return today()
-    try:
-        from datetime import date
-        return date.fromisoformat(value).isoformat()
-    except ValueError:
-        raise InputError(f"ongeldige datum {value!r}; gebruik JJJJ-MM-DD") from None
+    """A date as ``YYYY-MM-DD`` (Dutch day-first forms too); today when empty."""
+    return parse_date(value) if value else today()
 
 
 # ----------------------------------------------------------------- requests
@@ -34,7 +30,7 @@ def _check_date(value: str | None) -> str:
 
 def add_request(store: Store, point, group_id: str, *, request_id: str | None = None,
                 date: str | None = None, preferred: str = "") -> dict:
-    """Record a pending request at ``point`` (RD New) for ``group_id``.
+    """Record a pending request at ``point`` (RD New) for ``group_id`` (a group in the register).
 
     ``preferred`` holds the admin's preferred positions as ``lon lat; lon lat``.
     """
@@ -42,6 +38,11 @@ def add_request(store: Store, point, group_id: str, *, request_id: str | None = 
     group_id = register.check_id(group_id, "groep-id")
     preferred = _check_preferred(preferred)
     with store.transaction() as con:
+        try:
+            register._active_group(con, group_id)
+        except InputError:
+            raise InputError(f"onbekende groep {group_id!r}; voeg de groep eerst toe met "
+                             "'planner group add'") from None
         if request_id:
             request_id = register.check_id(request_id, "aanvraag-id")
             if con.execute("SELECT 1 FROM requests WHERE request_id = ?", (request_id,)).fetchone():
@@ -166,7 +167,7 @@ _STATUS_NL = {"planned": "gepland", "placed": "geplaatst", "removed": "verwijder
 
 
 def relocate_sign(store: Store, sign_id: str, to=None, *, reason: str, date: str | None = None,
-                  chooser=None) -> dict:
+                  chooser=None, roads: gpd.GeoDataFrame | None = None) -> dict:
     """Move a sign within its ward, recording where it stood and why.
 
     Parameters
@@ -177,6 +178,11 @@ def relocate_sign(store: Store, sign_id: str, to=None, *, reason: str, date: str
         ``chooser(sign_id, layers) -> (Point, str)`` picks the position when
         ``to`` is None (e.g. the best free candidate); the string is added
         to the reason.
+    roads : GeoDataFrame, optional
+        Roads (RD New, ``name``): the sign's street becomes the nearest named
+        road within ``STREET_DISTANCE`` of the new position (empty when there
+        is none). Without roads the street is kept for a move of at most
+        ``STREET_DISTANCE`` and cleared otherwise.
     """
     reason = (reason or "").strip()
     if not reason:
@@ -197,12 +203,31 @@ def relocate_sign(store: Store, sign_id: str, to=None, *, reason: str, date: str
             raise InputError(f"nieuwe positie van bord {sign_id} ligt buiten zijn wijk "
                              f"{ward_name or s['ward_code'] or '(geen)'}")
         old = s["geometry"]
-        con.execute("UPDATE signs SET geom=?, updated_at=? WHERE sign_id=?", (to_blob(to), now(), sign_id))
+        street = street_at(to, roads) if roads is not None else (
+            s["street"] if shapely.distance(old, to) <= STREET_DISTANCE else "")
+        con.execute("UPDATE signs SET geom=?, street=?, updated_at=? WHERE sign_id=?",
+                    (to_blob(to), street, now(), sign_id))
         _event(con, sign_id, "relocated", to, ward_code=s["ward_code"], request_id=s["request_id"],
                reason=reason, event_date=date, from_xy=(old.x, old.y))
         _grow_extent(con, "signs")
         _grow_extent(con, "sign_events")
     return sign_info(store, sign_id)
+
+
+STREET_DISTANCE = 25.0  # metres: a sign belongs to a street this close
+
+
+def street_at(point, roads: gpd.GeoDataFrame | None, max_distance: float = STREET_DISTANCE) -> str:
+    """Name of the nearest named road within ``max_distance`` of ``point`` (RD New), else ``""``."""
+    if roads is None or roads.empty or "name" not in roads:
+        return ""
+    names = roads["name"].fillna("").astype(str).str.strip().to_numpy()
+    named = names != ""
+    if not named.any():
+        return ""
+    tree = shapely.STRtree(roads.geometry.values[named])
+    hit = tree.query_nearest(point, max_distance=max_distance, all_matches=False)
+    return str(names[named][hit[0]]) if len(hit) else ""
 
 
 def remove_sign(store: Store, sign_id: str, *, reason: str, date: str | None = None) -> dict:

@@ -300,21 +300,22 @@ def overview_map(data: MapData, *, public: bool = False):
     if len(data.entry_roads):
         ml.geojson_layer(entry_road_features(data.entry_roads), "Invalswegen",
                          style={"color": ml.ENTRY_ROAD_COLOUR, "weight": 5, "opacity": 0.8}).add_to(m)
-    ml.geojson_layer(sign_features(data.signs), "Borden", points=True).add_to(m)
+    signs = sign_features(data.signs)
+    ml.geojson_layer(signs, "Borden", points=True).add_to(m)
     proposals = proposal_features(data.decisions)
     if proposals:
         ml.geojson_layer(proposals, "Voorgestelde plekken", points=True).add_to(m)
+    points = signs + proposals
     if not public:
-        pending = [d for d in data.decisions if d.outcome in PENDING_OUTCOMES]
-        done = [d for d in data.decisions if d.outcome not in PENDING_OUTCOMES]
-        ml.geojson_layer(request_features(data, pending), "Aanvragen in behandeling",
-                         points=True).add_to(m)
-        ml.geojson_layer(request_features(data, done), "Aanvragen afgehandeld",
-                         points=True, show=False).add_to(m)
+        pending = request_features(data, [d for d in data.decisions if d.outcome in PENDING_OUTCOMES])
+        done = request_features(data, [d for d in data.decisions if d.outcome not in PENDING_OUTCOMES])
+        ml.geojson_layer(pending, "Aanvragen in behandeling", points=True).add_to(m)
+        ml.geojson_layer(done, "Aanvragen afgehandeld", points=True, show=False).add_to(m)
+        points += pending + done
     info = f"<h4>{title}</h4>Klik op een wijk of symbool voor details."
     if public:
         info += "<br>Zonder persoonsgegevens."
-    legend = ml.legend_html(requests=not public, proposals=bool(proposals),
+    legend = ml.legend_html(statuses=data.wards["status"], markers=_kinds(points),
                             entries=bool(len(data.entry_roads)))
     return ml.finish(m, _bounds(data.wards), legend=legend, info=info)
 
@@ -331,29 +332,45 @@ def decision_map(data: MapData, decision: Decision):
     code = decision.ward["code"] if decision.ward else None
     others = [f for f, code_ in zip(ward_features(data, public=True), data.wards["code"]) if code_ != code]
     _ward_layer(others, name="Andere wijken").add_to(m)
-    bounds = None
+    bounds, entries = None, False
     if code is not None:
         focus = ward_features(data, public=True, only=code)
         _ward_layer(focus, name="Wijk van de aanvraag", focus=True).add_to(m)
         bounds = _bounds(data.wards[data.wards["code"] == code])
         roads = data.entry_roads[data.entry_roads["ward_code"] == code]
-        if len(roads):
+        entries = bool(len(roads))
+        if entries:
             ml.geojson_layer(entry_road_features(roads), "Invalswegen",
                              style={"color": ml.ENTRY_ROAD_COLOUR, "weight": 5, "opacity": 0.8}).add_to(m)
     if decision.signs:
-        ml.geojson_layer(sign_features(decision.signs), "Borden in de wijk", points=True).add_to(m)
+        signs = sign_features(decision.signs)
+    elif code is not None and decision.reason_code == "ward_covered":  # recorded: blocking signs by name only
+        signs = sign_features(data.signs[data.signs["ward_code"] == code])
+    else:
+        signs = []
+    if signs:
+        ml.geojson_layer(signs, "Borden in de wijk", points=True).add_to(m)
     proposals = proposal_features([decision])
     if proposals:
         ml.geojson_layer(proposals, "Voorgestelde plekken", points=True).add_to(m)
     public_view = MapData(**{**data.__dict__, "admins": {}})
-    ml.geojson_layer(request_features(public_view, [decision]), "Aanvraag", points=True).add_to(m)
-    if bounds is None:
-        bounds = [[decision.lat - 0.005, decision.lon - 0.008], [decision.lat + 0.005, decision.lon + 0.008]]
-    ward = esc(decision.ward["name"]) if decision.ward else "buiten de gemeente"
-    info = (f"<h4>{title}</h4>Groep {_group_label(data, decision.group_id)}, wijk {ward}, "
+    request = request_features(public_view, [decision])
+    ml.geojson_layer(request, "Aanvraag", points=True).add_to(m)
+    if bounds is None:  # outside every ward: show the municipality and the request
+        (y0, x0), (y1, x1) = _bounds(data.wards)
+        bounds = [[min(y0, decision.lat) - 0.002, min(x0, decision.lon) - 0.003],
+                  [max(y1, decision.lat) + 0.002, max(x1, decision.lon) + 0.003]]
+    ward = f"wijk {esc(decision.ward['name'])}" if decision.ward else "buiten de gemeente"
+    info = (f"<h4>{title}</h4>Groep {_group_label(data, decision.group_id)}, {ward}, "
             f"{esc(decision.date)}.<br>{esc(decision.reason)}")
-    legend = ml.legend_html(requests=True, proposals=bool(proposals), entries=True)
+    legend = ml.legend_html(statuses=data.wards["status"], markers=_kinds(signs + proposals + request),
+                            entries=entries)
     return ml.finish(m, bounds, legend=legend, info=info)
+
+
+def _kinds(features: list[dict]) -> set[str]:
+    """The marker kinds (``k``) among point features, for the legend."""
+    return {f["properties"]["k"] for f in features}
 
 
 def _bounds(wards: gpd.GeoDataFrame):

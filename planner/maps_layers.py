@@ -154,19 +154,35 @@ class Box(MacroElement):
         self.css_class = css_class
 
 
-def legend_html(*, requests=True, proposals=True, entries=True) -> str:
-    """The legend in Dutch (fixed text, no outside data)."""
+LEGEND_MARKERS = [  # (marker kind, symbol text, label), in legend order
+    ("bord", "", "bord (geplaatst)"),
+    ("gepland", "", "bord (gepland)"),
+    ("aanvraag", "", "aanvraag in behandeling"),
+    ("afgehandeld", "", "aanvraag afgehandeld"),
+    ("voorstel", "1", "voorgestelde plek (nummer = rang)"),
+]
+
+
+def legend_html(*, statuses=tuple(WARD_STYLES), markers=(), entries=False) -> str:
+    """The legend in Dutch (fixed text, no outside data), listing only what the map shows.
+
+    Parameters
+    ----------
+    statuses : iterable of str
+        The ward statuses (keys of ``WARD_STYLES``) that occur on the map.
+    markers : iterable of str
+        The marker kinds (``k`` of the point features) that occur on the map.
+    entries : bool
+        Whether entry roads are drawn.
+    """
+    statuses, markers = set(statuses), set(markers)
     rows = ["<h4>Legenda</h4>"]
-    for colour, label in WARD_STYLES.values():
-        rows.append(f'<div><i class="sw" style="background:{colour}"></i>Wijk {label}</div>')
-    rows.append('<div><span class="ic pl-ic pl-bord"></span>bord (geplaatst)</div>')
-    rows.append('<div><span class="ic pl-ic pl-gepland"></span>bord (gepland)</div>')
-    if requests:
-        rows.append('<div><span class="ic pl-ic pl-aanvraag"></span>aanvraag in behandeling</div>')
-        rows.append('<div><span class="ic pl-ic pl-afgehandeld"></span>aanvraag afgehandeld</div>')
-    if proposals:
-        rows.append('<div><span class="ic pl-ic pl-voorstel">1</span>voorgestelde plek '
-                    '(nummer = rang)</div>')
+    for status, (colour, label) in WARD_STYLES.items():
+        if status in statuses:
+            rows.append(f'<div><i class="sw" style="background:{colour}"></i>Wijk {label}</div>')
+    for kind, symbol, label in LEGEND_MARKERS:
+        if kind in markers:
+            rows.append(f'<div><span class="ic pl-ic pl-{kind}">{symbol}</span>{label}</div>')
     if entries:
         rows.append(f'<div><i class="sw" style="background:{ENTRY_ROAD_COLOUR};height:4px"></i>'
                     'invalsweg</div>')

@@ -190,6 +190,10 @@ def decide_requests(requests: gpd.GeoDataFrame, wards: gpd.GeoDataFrame,
                     proposer: Proposer | None = None) -> list[Decision]:
     """Decide every request under ``policy``, in date order.
 
+    Requests on the same date keep their order in the input (first come,
+    first served): of two requests for one ward on one day, the first one
+    listed is approved and the second sees the ward covered by its signs.
+
     Rules, in the order they apply:
 
     1. location outside every ward -> ``rejected`` / ``outside_wards``;

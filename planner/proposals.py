@@ -58,8 +58,13 @@ def _lonlat(xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def _ward_row(ward_code: str, wards: gpd.GeoDataFrame) -> pd.Series:
     hit = wards[wards["code"] == str(ward_code)]
+    if hit.empty:  # "lm01" for "LM01", when that is unambiguous
+        folded = wards[wards["code"].astype(str).str.casefold() == str(ward_code).strip().casefold()]
+        hit = folded if len(folded) == 1 else hit
     if hit.empty:
-        raise InputError(f"wijk {ward_code!r} bestaat niet in de wijkenlaag")
+        codes = sorted(wards["code"].astype(str))
+        known = ", ".join(codes[:20]) + (", ..." if len(codes) > 20 else "")
+        raise InputError(f"wijk {ward_code!r} bestaat niet in de wijkenlaag (wel: {known})")
     return hit.iloc[0]
 
 
@@ -185,7 +190,8 @@ def propose_positions(ward_code: str, wards: gpd.GeoDataFrame, roads: gpd.GeoDat
     other_xy = _sign_xy(signs)
     own_signs = int(shapely.contains_xy(row.geometry, other_xy[:, 0], other_xy[:, 1]).sum()) if len(other_xy) else 0
     if own_signs:
-        result.notes.append(f"In wijk {name} staan al {own_signs} bord{'en' if own_signs != 1 else ''}; "
+        result.notes.append(f"In wijk {name} {'staat' if own_signs == 1 else 'staan'} al {own_signs} "
+                            f"bord{'en' if own_signs != 1 else ''}; "
                             f"plekken binnen {policy.min_spacing:.0f} m daarvan vallen af.")
     free = _min_distance(cand_xy, other_xy) >= policy.min_spacing
     cand = pd.DataFrame({"x": cand_xy[:, 0], "y": cand_xy[:, 1], "road": mine["road"].to_numpy(),
@@ -242,7 +248,8 @@ def propose_positions(ward_code: str, wards: gpd.GeoDataFrame, roads: gpd.GeoDat
     result.notes += [w["explanation"] for w in result.wishes]
     if not result.proposals:
         result.needs_review = True
-        result.reason = f"Voor wijk {name} is geen geldige plek gevonden (max. {budget} borden)."
+        result.reason = (f"Met hooguit 0 borden komt er in wijk {name} geen bord." if budget == 0 else
+                         f"Voor wijk {name} is geen geldige plek gevonden (max. {budget} borden).")
     return result
 
 

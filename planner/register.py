@@ -159,14 +159,22 @@ def _active_group(con, group_id: str):
 
 
 def list_groups(store) -> list[dict]:
-    """Every active group with its number of admins (no personal data)."""
+    """Every active group with its number of admins and its wards (no personal data).
+
+    ``wards`` are the ward it was added with and the wards of its requests,
+    as in :func:`show_group`.
+    """
     with store.reading() as con:
         rows = con.execute(
             "SELECT g.group_id, g.group_name, g.wabp_registered, g.ward_code, count(a.fid) FROM groups g "
             "LEFT JOIN admins a USING (group_id) WHERE g.removed_on IS NULL GROUP BY g.group_id "
             "ORDER BY g.group_id").fetchall()
+        wards: dict[str, set] = {}
+        for gid, code in con.execute("SELECT group_id, ward_code FROM requests WHERE ward_code IS NOT NULL"):
+            wards.setdefault(gid, set()).add(code)
     return [{"group_id": r[0], "group_name": r[1], "wabp_registered": bool(r[2]), "ward_code": r[3],
-             "admins": r[4]} for r in rows]
+             "wards": sorted(wards.get(r[0], set()) | ({r[3]} if r[3] else set())), "admins": r[4]}
+            for r in rows]
 
 
 def show_group(store, group_id: str) -> dict:

@@ -19,7 +19,7 @@ import shapely
 
 from .entries import find_entries, road_candidates
 from .errors import InputError
-from .geo import to_rd_xy
+from .geo import parse_date, to_rd_xy
 from .placement import ward_of
 from .policy import Policy
 from .proposals import MIN_MOVE, _lonlat, _min_distance, _nearest_road
@@ -95,11 +95,7 @@ def relocate_sign(sign_id: str, signs: gpd.GeoDataFrame, wards: gpd.GeoDataFrame
     reason = str(reason or "").strip()
     if not reason:
         raise InputError("een reden voor de verplaatsing is verplicht (--reason)")
-    date = date or dt.date.today().isoformat()
-    try:
-        date = dt.date.fromisoformat(str(date)).isoformat()
-    except ValueError as exc:
-        raise InputError(f"ongeldige datum {date!r}; gebruik JJJJ-MM-DD") from exc
+    date = parse_date(date, "--date") if date else dt.date.today().isoformat()
     hit = np.flatnonzero(signs["id"].astype(str).to_numpy() == str(sign_id))
     if hit.size == 0:
         raise InputError(f"bord {sign_id!r} staat niet in de bordenlaag")

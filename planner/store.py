@@ -2,7 +2,9 @@
 
 Every change is one sqlite transaction (``BEGIN IMMEDIATE``, rollback
 journal, ``synchronous=FULL``): a process killed mid-write leaves the store
-exactly as before or exactly as after. Writers are serialized by sqlite's
+exactly as before or exactly as after. The ``-journal`` file such a process
+leaves next to the store is rolled back and removed by the next command that
+opens it. Writers are serialized by sqlite's
 lock; a writer that waits longer than the busy timeout gets
 :class:`StoreBusyError` ("de opslag is bezet"), never a lost update, because
 each change reads what it depends on inside its own write transaction.
@@ -116,7 +118,8 @@ def _fill(con, wards, signs, groups, requests, source) -> None:
                         (blob, sid, row.status, row.ward_code, row.street, row.placed_on, t))
             event = "placed" if row.status == "placed" else "approved"
             _event(con, sid, event, row.geometry, ward_code=row.ward_code,
-                   event_date=row.placed_on or today(), reason=f"overgenomen bij init uit {source or 'bestand'}")
+                   event_date=row.placed_on or today(),
+                   reason=f"overgenomen bij init uit {Path(source).name or 'bestand'}")  # no full path: it is public
     if groups is not None:
         for gid, grp in groups.groupby("group_id", sort=True):
             con.execute("INSERT INTO groups (group_id, group_name, wabp_registered, created_at) VALUES (?, ?, ?, ?)",
@@ -185,12 +188,37 @@ class Store:
                 raise InputError(f"{self.path}: geen planner-register ({exc})") from None
             if app != APPLICATION_ID or meta is None:
                 raise InputError(f"{self.path}: geen planner-register")
+        self._clear_dead_journal()
+
+    def _clear_dead_journal(self) -> None:
+        """Remove the ``-journal`` file a killed writer left behind, when no writer is active.
+
+        Opening the store already rolled back a *hot* journal (one whose
+        changes reached the database file) and deleted it. A writer killed
+        before it touched the database file leaves a journal that sqlite
+        ignores (zeroed header) but does not delete; while we hold the write
+        lock nobody else can own a journal, so it is removed here. When
+        another writer is busy, nothing is done.
+        """
+        journal = self.path.with_name(self.path.name + "-journal")
+        if not journal.exists():
+            return
+        con = sqlite3.connect(self.path, isolation_level=None, timeout=0)
+        try:
+            con.execute("BEGIN IMMEDIATE")  # rolls back a hot journal first, if there still is one
+            journal.unlink(missing_ok=True)
+            con.execute("ROLLBACK")
+        except sqlite3.OperationalError:
+            pass  # a live writer holds the lock and owns the journal
+        finally:
+            con.close()
 
     @contextmanager
     def _connect(self):
         con = sqlite3.connect(self.path, isolation_level=None, timeout=self.busy_timeout)
         try:
             con.execute("PRAGMA secure_delete = ON")
+            con.execute("PRAGMA synchronous = FULL")  # a commit is on disk before it returns
             con.execute("PRAGMA foreign_keys = ON")
             yield con
         finally:

@@ -49,3 +49,24 @@ def run_cli(tmp_path):
         return CliResult(proc)
 
     return run
+
+
+def _closed_loopback_url() -> str:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    return f"http://127.0.0.1:{port}/bzk/locatieserver/search/v3_1/free"
+
+
+@pytest.fixture(autouse=True)
+def no_pdok(monkeypatch):
+    """No test can reach PDOK: address lookups go to a closed loopback port.
+
+    Set for the test process and (through the environment) for every CLI
+    subprocess; tests that replay recorded answers pass their own URL. A
+    user's ``$PLANNER_ADDRESSES`` does not leak into the tests either.
+    """
+    monkeypatch.setenv("PLANNER_PDOK_URL", _closed_loopback_url())
+    monkeypatch.delenv("PLANNER_ADDRESSES", raising=False)

@@ -231,3 +231,49 @@ def test_cli_import_wards_unknown_municipality_writes_nothing(run_cli, gpkg, tmp
     assert res.stderr.startswith("error: gemeente 'Landsmer' niet gevonden") and "Landsmeer (GM0415)" in res.stderr
     assert not out.exists()
     assert list(tmp_path.glob(".planner-*")) == []
+
+
+def test_year_comes_from_the_file_name_unless_given(gpkg, shp):
+    assert set(cbs.read_cbs_wards(gpkg, "Landsmeer")["year"]) == {2024}
+    assert set(cbs.read_cbs_wards(shp, "Landsmeer")["year"]) == {2019}
+    assert set(cbs.read_cbs_wards(shp, "Landsmeer", year=2020)["year"]) == {2020}
+
+
+def test_cli_import_wards_into_a_new_register(run_cli, gpkg, tmp_path):
+    store = tmp_path / "planner.gpkg"
+    res = run_cli("import", "wards", gpkg, "--gemeente", "Landsmeer", "--store", store)
+    assert res.returncode == 0, res.stderr
+    status = run_cli("status", "--store", store, "--json")
+    assert status.returncode == 0, status.stderr
+    assert sorted(w["code"] for w in status.json()) == ["BU04150000", "BU04150001", "BU04150003", "BU04150004"]
+    again = run_cli("import", "wards", gpkg, "--gemeente", "Landsmeer", "--store", store)
+    assert again.returncode == 2 and "bestaat al" in again.stderr
+
+
+def _pbf_across_den_ilp(path):
+    """An OSM extract with one named road from Landsmeer-Dorp north into Den Ilp (test wards above)."""
+    import osmium
+
+    lon, lat = geo.to_lonlat(gpd.GeoSeries(shapely.points([X0 + 500, X0 + 500], [Y0 + 300, Y0 + 1700])))
+    with osmium.SimpleWriter(str(path)) as w:
+        for nid, (a, b) in enumerate(zip(lon, lat), start=1):
+            w.add_node(osmium.osm.mutable.Node(id=nid, location=osmium.osm.Location(a, b), version=1))
+        w.add_way(osmium.osm.mutable.Way(id=10, nodes=[1, 2], tags={"highway": "residential", "name": "Ilperweg"},
+                                         version=1))
+    return path
+
+
+def test_imported_wards_and_roads_make_a_working_setup(run_cli, gpkg, tmp_path):
+    wards, roads = tmp_path / "wijken.geojson", tmp_path / "wegen.geojson"
+    assert run_cli("import", "wards", gpkg, "--gemeente", "Landsmeer", "--out", wards).returncode == 0
+    res = run_cli("import", "roads", _pbf_across_den_ilp(tmp_path / "x.osm.pbf"), "--wards", wards, "--out", roads)
+    assert res.returncode == 0, res.stderr
+    status = run_cli("status", "--wards", wards, "--json")
+    assert status.returncode == 0, status.stderr
+    assert "'t Twiske" in {w["name"] for w in status.json()}
+    check = run_cli("check", "--at-rd", f"{X0 + 1500},{Y0 + 500}", "--wards", wards, "--json")
+    assert check.returncode == 0, check.stderr
+    assert check.json()["ward"]["name"] == "'t Twiske"
+    propose = run_cli("propose", "BU04150003", "--wards", wards, "--roads", roads, "--json")
+    assert propose.returncode == 0, propose.stderr
+    assert [p["road"] for p in propose.json()["proposals"]] == ["Ilperweg"]

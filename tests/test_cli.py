@@ -14,6 +14,50 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point
 
+from planner.cli import main
+
+
+class Result:
+    """Exit code and output of one command, like ``subprocess.CompletedProcess``."""
+
+    def __init__(self, returncode, stdout, stderr):
+        self.returncode, self.stdout, self.stderr = returncode, stdout, stderr
+
+    def json(self):
+        return json.loads(self.stdout)
+
+
+@pytest.fixture
+def run_cli(tmp_path, monkeypatch, capsys, data_dir):
+    """``planner ARGS`` in-process through :func:`planner.cli.main` (fast), in ``tmp_path``.
+
+    Overrides the subprocess runner of ``conftest.py``; the real console
+    command and ``python -m planner`` are tested by subprocess below.
+    """
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PLANNER_DATA", str(data_dir))
+    monkeypatch.delenv("PLANNER_STORE", raising=False)
+
+    def run(*args) -> Result:
+        capsys.readouterr()
+        try:
+            code = main([str(a) for a in args])
+        except SystemExit as exc:  # argparse usage errors
+            code = exc.code
+        out, err = capsys.readouterr()
+        return Result(code, out, err)
+
+    return run
+
+
+def run_process(*args, cwd):
+    """``python -m planner ARGS`` as a real process (bundled demo data)."""
+    env = {**os.environ, "PLANNER_DATA": str(Path(__file__).resolve().parent.parent / "data")}
+    env.pop("PLANNER_STORE", None)
+    proc = subprocess.run([sys.executable, "-m", "planner", *map(str, args)], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=120)
+    return Result(proc.returncode, proc.stdout, proc.stderr)
+
 # ------------------------------------------------------------------ commands
 
 
@@ -183,11 +227,13 @@ def test_csv_without_coordinate_columns_is_a_clean_error(run_cli, tmp_path):
     assert_clean_error(run_cli("decide", "--requests", csv), "coördinaatkolommen")
 
 
-def test_bad_input_writes_nothing(run_cli, tmp_path):
+def test_bad_input_writes_nothing(tmp_path):
+    # A real process: exit code 2, one line on stderr, no traceback, no output folder.
     (tmp_path / "leeg.csv").write_text("")
     out = tmp_path / "out"
-    assert_clean_error(run_cli("demo", "--out", out, "--requests", tmp_path / "leeg.csv"))
+    assert_clean_error(run_process("demo", "--out", out, "--requests", tmp_path / "leeg.csv", cwd=tmp_path))
     assert not out.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["leeg.csv"]
 
 
 def test_unknown_policy_and_bad_arguments_are_clean_errors(run_cli):
@@ -206,3 +252,72 @@ def test_names_with_rich_markup_are_printed_as_text(run_cli, tmp_path):
     res = run_cli("status", "--wards", tmp_path / "w.gpkg")
     assert res.returncode == 0, res.stderr
     assert "[/]" in res.stdout and "[bold red]Dorp[/]" in res.stdout
+
+
+COMMANDS = {
+    "check": ["check", "--at", "4.916,52.433"],
+    "decide": ["decide"],
+    "status": ["status"],
+    "demo": ["demo", "--out", "uit"],
+    "propose": ["propose", "LM01"],
+    "relocate": ["relocate", "B001", "--reason", "test"],
+}
+
+
+@pytest.fixture
+def bad_files(tmp_path, data_dir):
+    """One file per kind of bad input of issue 2, point 7 (in a subfolder of tmp_path)."""
+    from shapely.geometry import box
+    d = tmp_path / "bad"
+    d.mkdir()
+    wards = gpd.GeoDataFrame({"code": ["W1"], "name": ["Wijk"]}, geometry=[box(120000, 490000, 121000, 491000)],
+                             crs="EPSG:28992")
+    (d / "leeg.geojson").write_text("")
+    (d / "kapot.geojson").write_bytes(b"\x00\x01 geen geojson")
+    wards.to_crs("EPSG:4326").to_file(d / "graden.shp")
+    (d / "graden.prj").unlink()
+    wards.to_file(d / "cbs.gpkg", layer="wijken")
+    wards.to_file(d / "cbs.gpkg", layer="buurten")
+    write_geojson(d / "verwisseld.geojson", [point_feature({"id": "B1", "status": "placed"}, [52.43, 4.91])])
+    write_geojson(d / "rd.geojson", [point_feature({"id": "B1", "status": "placed"}, [122955, 494016])])
+    write_geojson(d / "dubbel.geojson", [point_feature({"id": "B1", "status": "placed"}, [4.91, 52.43]),
+                                         point_feature({"id": "B1", "status": "placed"}, [4.92, 52.43])])
+    return {
+        ("wards", "nope.geojson"): "bestaat niet",
+        ("wards", "leeg.geojson"): "leeg",
+        ("wards", "kapot.geojson"): "geen leesbaar GIS-bestand",
+        ("wards", "graden.shp"): "geen CRS",
+        ("wards", "cbs.gpkg"): "meerdere lagen",
+        ("signs", "verwisseld.geojson"): "verwisseld",
+        ("signs", "rd.geojson"): "RD",
+        ("signs", "dubbel.geojson"): "dubbele",
+    }, d
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_every_command_reports_bad_input_in_one_line_and_writes_nothing(run_cli, tmp_path, bad_files, command):
+    cases, d = bad_files
+    before = sorted(tmp_path.rglob("*"))
+    for (option, name), fragment in cases.items():
+        assert_clean_error(run_cli(*COMMANDS[command], f"--{option}", d / name), name, fragment)
+    assert sorted(tmp_path.rglob("*")) == before
+
+
+def test_decide_reads_a_dutch_spreadsheet_export(run_cli, tmp_path):
+    csv = tmp_path / "aanvragen.csv"
+    csv.write_bytes("\ufeffrequest_id;date;group_id;x;y\r\nA1;3-9-2026;G02;123750;493900\r\n".encode("cp1252",
+                                                                                                    "ignore"))
+    out = run_cli("decide", "--requests", csv, "--json").json()
+    assert [(d["request_id"], d["date"], d["outcome"]) for d in out] == [("A1", "2026-09-03", "approved")]
+
+
+def test_output_cut_short_by_a_closed_pipe_is_no_traceback(tmp_path, data_dir):
+    # 'planner decide --json | head -1': the reader leaves before the output ends.
+    env = {**os.environ, "PLANNER_DATA": str(data_dir)}
+    proc = subprocess.Popen([sys.executable, "-m", "planner", "decide", "--json"], cwd=tmp_path, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.read(1)
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 0
+    assert "Traceback" not in err and "BrokenPipe" not in err

@@ -145,6 +145,60 @@ def test_invalid_polygons_are_repaired_and_reported(tmp_path, caplog):
     assert "B1" in caplog.text and "gerepareerd" in caplog.text
 
 
+
+def test_dutch_spreadsheet_csv_with_semicolons_and_decimal_commas_reads(tmp_path):
+    # Dutch Excel: ';' between fields, ',' as decimal sign, Windows-1252 text, often a BOM.
+    path = tmp_path / "a.csv"
+    path.write_bytes(b"\xef\xbb\xbfrequest_id;date;group_id;lon;lat\r\nA1;2026-09-01;G01;4,9166;52,4336\r\n")
+    reqs = planner.load_requests(path)
+    assert list(reqs.columns[:3]) == ["request_id", "date", "group_id"]
+    assert reqs.geometry.x.iloc[0] == pytest.approx(123000, abs=10)
+    (tmp_path / "g.csv").write_bytes("group_id;group_name;admin_name\nG01;Café Noord;José\n".encode("cp1252"))
+    assert planner.load_groups(tmp_path / "g.csv")["group_name"].iloc[0] == "Café Noord"
+
+
+def test_request_dates_in_dutch_order_are_read_and_nonsense_dates_are_errors(tmp_path):
+    path = tmp_path / "a.csv"
+    rows = ["1-9-2026", "02/09/2026", "2026/09/03", "2026-09-04 10:30", "20260905", "06.09.2026"]
+    path.write_text("request_id,date,group_id,x,y\n" + "".join(
+        f"A{i},{d},G01,123000,494000\n" for i, d in enumerate(rows)))
+    assert list(planner.load_requests(path)["date"]) == [f"2026-09-0{k}" for k in range(1, 7)]
+    for bad in ("1 september 2026", "31-02-2026", "09/2026"):
+        path.write_text(f"request_id,date,group_id,x,y\nA1,{bad},G01,123000,494000\n")
+        with pytest.raises(InputError, match="ongeldige datum"):
+            planner.load_requests(path)
+
+
+def test_geopackage_with_several_layers_takes_the_named_layer_or_asks(tmp_path):
+    wards = make_wards(WEST, EAST)
+    signs = make_signs(("S1", "placed", "", (120500, 490500)))
+    path = tmp_path / "alles.gpkg"
+    wards.to_file(path, layer="wijken")
+    signs.to_file(path, layer="borden")
+    assert list(planner.load_wards(path)["code"]) == ["W1", "E1"]
+    assert list(planner.load_signs(path)["id"]) == ["S1"]
+    assert list(planner.load_signs(f"{path}:borden")["id"]) == ["S1"]
+    wards.to_file(path, layer="buurten")  # wijken and buurten: which one is meant?
+    with pytest.raises(InputError, match="meerdere lagen .*wijken.*buurten"):
+        planner.load_wards(path)
+    assert len(planner.load_wards(f"{path}:buurten")) == 2
+    with pytest.raises(InputError, match="laag 'wegen' bestaat niet"):
+        planner.load_roads(f"{path}:wegen")
+
+
+def test_shapefile_without_prj_is_rd_new_or_an_error_when_the_numbers_are_degrees(tmp_path, caplog):
+    wards = make_wards(WEST, EAST)
+    wards.to_file(tmp_path / "rd.shp")
+    (tmp_path / "rd.prj").unlink()
+    with caplog.at_level(logging.WARNING, logger="planner"):
+        assert planner.load_wards(tmp_path / "rd.shp").crs == RD
+    assert "aangenomen RD New" in caplog.text
+    wards.to_crs("EPSG:4326").to_file(tmp_path / "deg.shp")
+    (tmp_path / "deg.prj").unlink()
+    with pytest.raises(InputError, match="geen CRS .* graden"):
+        planner.load_wards(tmp_path / "deg.shp")
+
+
 # ------------------------------------------------------------------ wards and coverage
 
 
@@ -230,6 +284,16 @@ def test_requests_are_decided_in_date_order_and_an_earlier_approval_covers_the_w
     assert all(s["status"] == "planned" and s["request_id"] == "R-early" for s in late.signs)
     assert "R-early" in late.reason
 
+
+
+def test_requests_on_the_same_date_are_decided_in_file_order():
+    # Two admins of one ward ask on the same day: the first row in the file gets the signs.
+    reqs = make_requests(("R-b", "2026-03-01", "G2", (121600, 490600)),
+                         ("R-a", "2026-03-01", "G1", (121500, 490500)))
+    ds = planner.decide_requests(reqs, make_wards(WEST, EAST), make_signs(),
+                                 make_groups(("G1", True), ("G2", True)), Policy())
+    assert [(d.request_id, d.outcome) for d in ds] == [("R-b", "approved"), ("R-a", "rejected")]
+    assert ds[1].reason_code == "ward_covered" and "R-b" in ds[1].reason
 
 def test_demo_requests_exercise_every_outcome(data_dir):
     wards = planner.load_wards(data_dir / "wijken.geojson")

@@ -13,6 +13,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
+import pandas as pd
 import pytest
 
 from planner import geocode
@@ -221,3 +222,51 @@ def test_requests_with_unknown_address_exit_2(run_cli, address_csv, tmp_path, cl
                   env={"PLANNER_ADDRESSES": str(address_csv), "PLANNER_PDOK_URL": closed_url})
     assert res.returncode == 2
     assert "9999 ZZ 1" in res.stderr
+
+
+def test_requests_with_a_dutch_adres_column_are_located(run_cli, address_csv, tmp_path):
+    requests = tmp_path / "aanvragen.csv"
+    requests.write_text("request_id,date,group_id,adres\nA1,2024-03-01,G01,\"Zuideinde 1, Landsmeer\"\n",
+                        encoding="utf-8")
+    res = run_cli("decide", "--requests", requests, "--json", env={"PLANNER_ADDRESSES": str(address_csv)})
+    assert res.returncode == 0, res.stderr
+    [d] = res.json()
+    assert (d["x"], d["y"]) == pytest.approx((122860.8, 493395.9))
+
+
+def test_decide_takes_an_address_table_option(run_cli, address_csv, tmp_path):
+    requests = tmp_path / "aanvragen.csv"
+    requests.write_text("request_id,date,group_id,adres\nA1,2024-03-01,G01,1121 BV 1\n", encoding="utf-8")
+    res = run_cli("decide", "--requests", requests, "--addresses", address_csv, "--json")
+    assert res.returncode == 0, res.stderr
+    assert res.json()[0]["ward"] is not None
+
+
+def test_address_only_requests_without_service_name_the_request_and_coordinates(tmp_path):
+    table = pd.DataFrame({"request_id": ["A7"], "date": ["2024-03-01"], "group_id": ["G01"],
+                          "adres": ["Zuideinde 1"]})
+    with pytest.raises(InputError, match="aanvraag A7: geen coördinaatkolommen.*niet bereikbaar"):
+        geocode.locate_requests(table, "a.csv", timeout=2)
+
+
+def test_address_table_is_read_once_for_many_requests(address_csv, monkeypatch):
+    reads = []
+    real = geocode.AddressTable.from_csv.__func__
+
+    def counting(cls, path):
+        reads.append(path)
+        return real(cls, path)
+
+    monkeypatch.setattr(geocode.AddressTable, "from_csv", classmethod(counting))
+    table = pd.DataFrame({"request_id": ["A1", "A2", "A3"], "adres": ["1121 CA 1", "1121 BV 1", "1121CA 3a"]})
+    with geocode.using_addresses(address_csv):
+        out = geocode.locate_requests(table)
+    assert len(reads) == 1
+    assert out["x"].astype(float).tolist() == pytest.approx([122860.8, 122383.4, 122870.0])
+
+
+def test_tests_never_reach_pdok():
+    """The autouse fixture in conftest points every lookup at a closed port on this machine."""
+    assert geocode.pdok_url("Zuideinde 1").startswith("http://127.0.0.1:")
+    with pytest.raises(InputError, match="niet bereikbaar"):
+        geocode.search_pdok("Zuideinde 1", timeout=2)

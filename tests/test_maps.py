@@ -239,3 +239,36 @@ def test_local_leaflet_copy_matches_the_cdn_version(repo_root):
     package = json.loads((repo_root / "tests" / "browser" / "package.json").read_text(encoding="utf-8"))
     assert package["dependencies"]["leaflet"] == maps_layers.LEAFLET_VERSION
     assert f"leaflet@{maps_layers.LEAFLET_VERSION}/" in maps_layers.LEAFLET_JS
+
+
+def legend_of(page: str) -> str:
+    """The legend's HTML (the Box control's innerHTML)."""
+    part = page.split('"pl-box pl-legend"')[1].split("d.innerHTML = ", 1)[1]
+    return json.loads(part[:part.index(";\n")])
+
+
+def test_legend_lists_only_the_symbols_the_map_shows(demo):
+    wards, signs, roads, groups, decisions = demo
+    data = maps.prepare(wards, signs, decisions, roads=roads, groups=groups, public=True)
+    by_id = {d.request_id: d for d in decisions}
+
+    def symbols(m):
+        return set(re.findall(r'class="ic pl-ic pl-(\w+)"', legend_of(maps.render(m))))
+
+    # A001: rejected, its ward covered by two placed signs; no proposals
+    assert symbols(maps.decision_map(data, by_id["A001"])) == {"bord", "afgehandeld"}
+    a002 = mapdata.with_proposals([by_id["A002"]])[0]
+    assert symbols(maps.decision_map(data, a002)) == {"voorstel", "aanvraag"}
+    assert symbols(maps.overview_map(data, public=True)) == {"bord", "gepland"}  # no requests in public
+
+
+def test_decision_map_outside_the_municipality_shows_it_with_the_request(demo):
+    wards, signs, roads, groups, decisions = demo
+    data = maps.prepare(wards, signs, decisions, roads=roads, groups=groups, public=True)
+    outside = next(d for d in decisions if d.reason_code == "outside_wards")
+    page = maps.render(maps.decision_map(data, outside))
+    (s, w), (n, e) = json.loads(re.search(r"fitBounds\(\s*(\[\[.*?\]\])", page, re.S).group(1))
+    x0, y0, x1, y1 = data.wards.total_bounds
+    assert s <= min(y0, outside.lat) and n >= max(y1, outside.lat)
+    assert w <= min(x0, outside.lon) and e >= max(x1, outside.lon)
+    assert "wijk buiten" not in page and "buiten de gemeente" in page

@@ -54,6 +54,9 @@ def test_max_signs_limits_the_number_of_signs():
     res = propose_positions("A", wards(("A", SQUARE)), CROSSROADS, POLICY, max_signs=1)
     assert len(res.proposals) == 1 and res.proposals[0]["road"] == "Hoofdweg"
 
+    none = propose_positions("A", wards(("A", SQUARE)), CROSSROADS, POLICY, max_signs=0)
+    assert none.proposals == [] and none.needs_review and "hooguit 0 borden" in none.reason
+
 
 def test_ward_with_one_road_in_gets_one_sign():
     r = roads(("Doodlopend", "residential", [(-200, 400), (300, 400)]))
@@ -118,6 +121,7 @@ def test_existing_signs_block_candidates_within_min_spacing():
     sign = np.array([[X0 + 30, Y0 + 500]])
     res = propose_positions("A", wards(("A", SQUARE)), CROSSROADS, POLICY, signs=sign)
     assert (15, 500) not in spots(res) and (985, 500) in spots(res)
+    assert "staat al 1 bord;" in res.notes[0]
 
 
 def test_proposal_has_the_contract_fields():
@@ -283,6 +287,12 @@ def test_cli_propose_ward_without_entries_needs_review(cli):
 def test_cli_propose_unknown_ward_exits_2(cli):
     code, out, err = cli("propose", "XX")
     assert code == 2 and out == "" and err.startswith("error: ") and "XX" in err
+    assert "LM01" in err  # names the codes that do exist
+
+
+def test_cli_propose_ward_code_is_case_insensitive(cli):
+    code, out, _ = cli("propose", "lm04", "--json")
+    assert code == 0 and json.loads(out)["ward"]["code"] == "LM04"
 
 
 def test_cli_decide_json_lists_proposals(cli):

@@ -70,7 +70,15 @@ def test_relocation_needs_a_reason_and_a_known_sign():
     with pytest.raises(InputError, match="S7"):
         relocate_sign("S7", s, WARDS, CROSSROADS, POLICY, "reden")
     with pytest.raises(InputError, match="datum"):
-        relocate_sign("S1", s, WARDS, CROSSROADS, POLICY, "reden", date="1-10-2026")
+        relocate_sign("S1", s, WARDS, CROSSROADS, POLICY, "reden", date="volgende week")
+    with pytest.raises(InputError, match="datum"):
+        relocate_sign("S1", s, WARDS, CROSSROADS, POLICY, "reden", date="31-02-2026")
+
+
+def test_relocation_date_may_be_written_the_dutch_way():
+    moved = relocate_sign("S1", signs(("S1", 15, 500)), WARDS, CROSSROADS, POLICY, "paal vervangen",
+                          date="1-10-2026")
+    assert moved.date == "2026-10-01"
 
 
 def test_relocation_result_is_plain_json():

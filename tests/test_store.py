@@ -114,7 +114,8 @@ def test_group_add_list_show(store, capsys):
     _, groups, _ = run(capsys, "group", "list", "--json")
     row = next(x for x in groups if x["group_id"] == "G20")
     assert row == {"group_id": "G20", "group_name": "Buurt Noord", "wabp_registered": True,
-                   "ward_code": "LM02", "admins": 2}
+                   "ward_code": "LM02", "wards": ["LM02"], "admins": 2}
+    assert next(x for x in groups if x["group_id"] == "G02")["wards"] == ["LM04"]  # from its request
     assert "Els" not in json.dumps(groups)  # the list holds no personal data
     _, shown, _ = run(capsys, "group", "show", "G20", "--json")
     assert shown["admins"][0]["phone"] == "06-12345678"
@@ -197,6 +198,15 @@ def test_request_add_and_decide_records_decision_and_planned_sign(store, capsys)
     assert again == []  # nothing pending: nothing decided twice
 
 
+def test_request_for_unknown_or_removed_group_is_refused(store, capsys):
+    run(capsys, "group", "remove", "G03")
+    before = dump(store)
+    for gid in ("G99", "G03"):
+        code, _, err = run(capsys, "request", "add", "--group", gid, "--at-rd", "122200,493900")
+        assert code == 2 and err.count("\n") == 1 and "onbekende groep" in err and "group add" in err
+    assert dump(store) == before
+
+
 def test_decide_approval_creates_planned_sign_with_events(store, capsys):
     _, decisions, _ = run(capsys, "decide", "--json")
     approved = [d["request_id"] for d in decisions if d["outcome"] == "approved"]
@@ -236,6 +246,19 @@ def test_sign_place_relocate_remove_history(store, capsys):
     moved = events[2]
     assert (moved["from_x"], moved["from_y"]) == (events[1]["x"], events[1]["y"])
     assert moved["reason"] == "paal vervangen"
+
+
+def test_relocated_sign_gets_the_street_at_its_new_position(store, capsys):
+    code, s, err = run(capsys, "sign", "relocate", "B004", "--to-rd", "123600,494710", "--reason", "zicht",
+                       "--json")
+    assert code == 0, err
+    assert s["street"] == "Noorderweg"  # was Burgemeester Postweg
+    code, s, err = run(capsys, "sign", "relocate", "B004", "--to-rd", "123300,495000", "--reason", "tuin",
+                       "--json")
+    assert code == 0, err
+    assert s["street"] == ""  # no named road within 25 m: unknown, not the old street
+    _, signs, _ = run(capsys, "sign", "list", "--json")
+    assert next(x for x in signs if x["id"] == "B004")["street"] == ""
 
 
 def test_relocation_outside_ward_or_unknown_sign_changes_nothing(store, capsys):
@@ -286,6 +309,18 @@ def test_export_holds_no_personal_data(store, capsys, env):
     text = "".join((env / "export" / n).read_text(encoding="utf-8") for n in names)
     for secret in ("Anna Fictief", "06-0000000", "@example.org", "Agent Bakker", "0900-8844"):
         assert secret not in text
+
+
+def test_export_is_tidy_no_local_paths_rounded_coordinates(store, capsys, env, data_dir):
+    code, _, err = run(capsys, "export", "--out", env / "export", "--format", "csv")
+    assert code == 0, err
+    events = (env / "export" / "sign_events.csv").read_text(encoding="utf-8")
+    assert str(data_dir) not in events and "overgenomen bij init uit data" in events
+    import pandas as pd
+    signs = pd.read_csv(env / "export" / "signs.csv")
+    assert (signs["lon"].round(7) == signs["lon"]).all() and (signs["lat"].round(7) == signs["lat"]).all()
+    groups = pd.read_csv(env / "export" / "groups.csv")
+    assert set(groups["wabp_registered"]) <= {True, False}
 
 
 # ----------------------------------------------------------------- round trip

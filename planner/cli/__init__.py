@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 
 from ..errors import InputError, PlannerError
@@ -47,3 +48,6 @@ def main(argv=None) -> int:
     except KeyboardInterrupt:
         print("error: afgebroken", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # e.g. 'planner decide --json | head': the reader left
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0

@@ -39,7 +39,7 @@ def add_input_options(parser, *names: str) -> None:
     """``--wards``, ``--signs``, ... (default: the files in ``data/``) and ``--policy``."""
     for name in names:
         parser.add_argument(f"--{name}", metavar="FILE",
-                            help=f"{name} file (default: data/{INPUT_FILES[name]})")
+                            help=f"{name} file, or FILE.gpkg:LAYER (default: data/{INPUT_FILES[name]})")
     parser.add_argument("--policy", metavar="NAME|FILE.toml",
                         help=f"policy preset ({', '.join(policy_mod.preset_names())}) or TOML file; default landsmeer")
     add_store_option(parser)

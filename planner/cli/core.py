@@ -28,6 +28,8 @@ def register(sub) -> None:
 
     p = sub.add_parser("decide", help="decide the requests")
     add_input_options(p, "wards", "signs", "roads", "groups", "requests")
+    p.add_argument("--addresses", metavar="FILE.csv",
+                   help="local address table for requests with an address (default $PLANNER_ADDRESSES, else PDOK)")
     add_json_option(p)
     p.set_defaults(func=cmd_decide)
 
@@ -86,14 +88,19 @@ def decide_all(inp):
 
 def cmd_decide(args) -> int:
     from .store import decide_with_store  # register: decide what is pending and record it
-    recorded = decide_with_store(args, decide_all)
-    if recorded is not None:
-        inp, decisions = recorded
-    else:
-        inp = load_inputs(args, "wards", "signs", "roads", "groups", "requests", optional=("roads",))
-        decisions = decide_all(inp)
+    with geocode.using_addresses(args.addresses):  # requests files may give addresses
+        recorded = decide_with_store(args, decide_all)
+        if recorded is not None:
+            inp, decisions = recorded
+        else:
+            inp = load_inputs(args, "wards", "signs", "roads", "groups", "requests", optional=("roads",))
+            decisions = decide_all(inp)
     if args.json:
         print_json([d.to_dict() for d in decisions])
+        return 0
+    if not decisions:
+        if recorded is None:
+            _console().print("Geen aanvragen om te beslissen.")
         return 0
     table = Table(title=f"Besluiten ({inp.policy.name})", show_lines=True)
     for col in ("aanvraag", "datum", "groep", "wijk", "besluit", "reden", "voorgestelde plekken"):

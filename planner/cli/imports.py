@@ -28,7 +28,7 @@ def register(sub) -> None:
     w.add_argument("--level", choices=cbs.LEVELS, default="buurt", help="CBS level (default: buurt)")
     w.add_argument("--year", type=int, metavar="YYYY", help="edition year (picks the layer; stored per ward)")
     w.add_argument("--layer", metavar="NAME", help="layer name, when the automatic choice does not fit")
-    _add_out(w)
+    _add_out(w, store=True)
     w.set_defaults(func=cmd_import_wards)
 
     r = what.add_parser("roads", help="roads from an OSM .osm.pbf extract, NWB or a line layer")
@@ -54,9 +54,13 @@ def register(sub) -> None:
     g.set_defaults(func=cmd_geocode)
 
 
-def _add_out(p) -> None:
-    p.add_argument("--out", required=True, metavar="FILE.geojson|FILE.gpkg",
-                   help="output file (GeoJSON in WGS84, or GeoPackage in RD New)")
+def _add_out(p, store: bool = False) -> None:
+    dest = p.add_mutually_exclusive_group(required=True) if store else p
+    dest.add_argument("--out", required=not store, metavar="FILE.geojson|FILE.gpkg",
+                      help="output file (GeoJSON in WGS84, or GeoPackage in RD New)")
+    if store:
+        dest.add_argument("--store", metavar="FILE.gpkg",
+                          help="create a new register with these wards (like 'planner init'; never overwrites)")
     p.add_argument("--force", action="store_true", help="overwrite an existing output file")
 
 
@@ -96,13 +100,29 @@ def write_layer(gdf: gpd.GeoDataFrame, out: Path, layer: str) -> None:
             os.unlink(tmp)
 
 
+def check_new_store(path) -> Path:
+    """A register path that does not exist yet, in an existing folder."""
+    path = Path(path)
+    if path.exists():
+        raise InputError(f"{path}: register bestaat al; importeer met --out naar een bestand, "
+                         "of kies een nieuwe naam voor --store")
+    if not path.parent.exists():
+        raise InputError(f"{path.parent}: map bestaat niet")
+    return path
+
+
 def cmd_import_wards(args) -> int:
-    out = check_out(args.out, args.force)
+    from .. import store as store_mod
+    out = check_new_store(args.store) if args.store else check_out(args.out, args.force)
     wards = cbs.read_cbs_wards(args.file, args.gemeente, level=args.level, year=args.year, layer=args.layer)
-    write_layer(wards, out, "wijken")
+    if args.store:
+        store_mod.create_store(out, wards, source=str(args.file))
+    else:
+        write_layer(wards, out, "wijken")
     con = _console()
     gm = wards["gemeente"].iloc[0]
-    con.print(f"{len(wards)} {args.level}en van {gm} geschreven naar {out}", markup=False)
+    where = f"nieuw register {out}" if args.store else str(out)
+    con.print(f"{len(wards)} {args.level}en van {gm} geschreven naar {where}", markup=False)
     if wards.attrs.get("water_dropped"):
         con.print(f"  weggelaten (alleen water): {', '.join(wards.attrs['water_dropped'])}", markup=False)
     if wards.attrs.get("repaired"):

@@ -196,11 +196,11 @@ def cmd_group_list(args) -> int:
         print_json(groups)
         return 0
     table = Table(title="Groepen")
-    for col in ("groep", "naam", "WABP", "wijk", "beheerders"):
+    for col in ("groep", "naam", "WABP", "wijken", "beheerders"):
         table.add_column(col)
     for g in groups:
         add_text_row(table, g["group_id"], g["group_name"], "ja" if g["wabp_registered"] else "nee",
-                      g["ward_code"] or "-", str(g["admins"]))
+                      ", ".join(g["wards"]) or "-", str(g["admins"]))
     _con().print(table)
     return 0
 
@@ -285,16 +285,14 @@ def cmd_sign_place(args) -> int:
     return _say(args, s, _sign_text(s))
 
 
-def _best_free(args):
+def _best_free(base, reason: str):
     """Chooser for ``sign relocate`` without ``--to``: the best free candidate in the ward."""
     import shapely
 
     from ..relocation import relocate_sign as best_free
-    from .common import load_inputs
-    base = load_inputs(args, "roads", optional=("roads",))
 
     def choose(sign_id, layers):
-        r = best_free(sign_id, layers["signs"], layers["wards"], base.roads, base.policy, args.reason)
+        r = best_free(sign_id, layers["signs"], layers["wards"], base.roads, base.policy, reason)
         if not r.moved:
             raise InputError(f"bord {sign_id} blijft staan: {r.message}")
         road = f"aan de {r.to['road']}" if r.to.get("road") else ""
@@ -311,9 +309,15 @@ def cmd_sign_relocate(args) -> int:
     elif args.to_rd:
         x, y = geo.parse_lonlat(args.to_rd, "--to-rd")
         to = geo.point_rd(x=x, y=y, source="--to-rd")
-    s = history.relocate_sign(_store(args), args.sign_id, to, reason=args.reason, date=args.date,
-                              chooser=None if to is not None else _best_free(args))
-    return _say(args, s, _sign_text(s))
+    from .common import load_inputs
+    base = load_inputs(args, "roads", optional=("roads",))  # the new street; the best spot without --to
+    store = _store(args)
+    before = history.sign_info(store, args.sign_id)
+    s = history.relocate_sign(store, args.sign_id, to, reason=args.reason, date=args.date,
+                              chooser=None if to is not None else _best_free(base, args.reason), roads=base.roads)
+    street = f" aan de {s['street']}" if s["street"] else ""
+    return _say(args, s, f"Bord {s['id']} verplaatst van RD {before['x']}, {before['y']} naar RD {s['x']}, "
+                         f"{s['y']}{street} (wijk {s['ward_code']}).")
 
 
 def cmd_sign_remove(args) -> int:
@@ -389,6 +393,8 @@ def decide_with_store(args, decide_all):
 
     decisions = history.decide_pending(store, decide, base.policy.name)
     if not args.json:
-        _con().print(f"{len(decisions)} openstaande aanvra{'ag' if len(decisions) == 1 else 'gen'} beslist "
-                     f"en vastgelegd in {store.path}.", markup=False)
+        text = (f"{len(decisions)} openstaande aanvra{'ag' if len(decisions) == 1 else 'gen'} beslist "
+                f"en vastgelegd in {store.path}." if decisions else
+                f"Geen openstaande aanvragen in {store.path}; niets beslist (nieuwe aanvraag: 'planner request add').")
+        _con().print(text, markup=False)
     return base, decisions

@@ -1,0 +1,233 @@
+"""Coordinates: parse, validate and project points, tables of points and dates.
+
+RD New (EPSG:28992, metres) is what the planner computes in; WGS84 lon/lat
+is what people type. Numbers that do not fit the column or CRS they came in
+(swapped lon/lat, RD metres in a degrees column, points outside the
+Netherlands) are reported as :class:`planner.errors.InputError`, never
+guessed. :mod:`planner.geo` builds the file loaders on top of this module
+(and re-exports its names).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from pyproj import CRS
+
+from .errors import InputError
+
+RD_NEW = "EPSG:28992"
+WGS84 = "EPSG:4326"
+log = logging.getLogger("planner")
+
+# The Netherlands in RD New (EPSG:28992 area of use, a little generous).
+NL_RD_BOUNDS = (-7_000.0, 289_000.0, 300_000.0, 629_000.0)
+# The Netherlands in WGS84 (lon, lat), land and territorial sea.
+NL_LONLAT_BOUNDS = (3.2, 50.7, 7.3, 53.7)
+
+LON_NAMES = ("lon", "lng", "longitude")
+LAT_NAMES = ("lat", "latitude")
+X_NAMES = ("x", "rd_x")
+Y_NAMES = ("y", "rd_y")
+
+
+def _pick(columns, names) -> str | None:
+    for name in names:
+        if name in columns:
+            return name
+    return None
+
+
+# ----------------------------------------------------------------- tables of points
+
+
+def points_from_table(df: pd.DataFrame, source="invoer") -> gpd.GeoDataFrame:
+    """Turn a table with RD ``x,y`` and/or ``lon,lat`` columns into RD points.
+
+    A row may fill either pair; each row must fill exactly one complete pair.
+    Decimal commas (``4,9166``) are read as decimal points. Swapped lon/lat,
+    RD numbers in lon/lat columns and points outside the Netherlands are
+    errors, not guesses.
+    """
+    cols = set(df.columns)
+    lon, lat = _pick(cols, LON_NAMES), _pick(cols, LAT_NAMES)
+    x, y = _pick(cols, X_NAMES), _pick(cols, Y_NAMES)
+    has_ll, has_rd = bool(lon and lat), bool(x and y)
+    if not (has_ll or has_rd):
+        raise InputError(
+            f"{source}: geen coördinaatkolommen; verwacht 'x,y' (RD New) of 'lon,lat' (WGS84)"
+        )
+    n = len(df)
+    rd_x = np.full(n, np.nan)
+    rd_y = np.full(n, np.nan)
+    filled = np.zeros(n, dtype=bool)
+    if has_rd:
+        xs, ys = _numbers(df[x], source, x), _numbers(df[y], source, y)
+        rows = ~np.isnan(xs) & ~np.isnan(ys)
+        _reject_lonlat_in_rd(xs[rows], ys[rows], source)
+        rd_x[rows], rd_y[rows] = xs[rows], ys[rows]
+        filled |= rows
+    if has_ll:
+        los, las = _numbers(df[lon], source, lon), _numbers(df[lat], source, lat)
+        rows = ~np.isnan(los) & ~np.isnan(las)
+        both = rows & filled
+        if both.any():
+            raise InputError(
+                f"{source}: rij {int(np.flatnonzero(both)[0]) + 2} heeft zowel x,y als lon,lat; kies er één"
+            )
+        _check_lonlat(los[rows], las[rows], source)
+        px, py = to_rd_xy(los[rows], las[rows])
+        rd_x[rows], rd_y[rows] = px, py
+        filled |= rows
+    if not filled.all():
+        raise InputError(
+            f"{source}: rij {int(np.flatnonzero(~filled)[0]) + 2} heeft geen volledige coördinaten"
+        )
+    _check_in_nl(rd_x, rd_y, source)
+    geometry = shapely.points(rd_x, rd_y)
+    return gpd.GeoDataFrame(df.copy(), geometry=geometry, crs=RD_NEW)
+
+
+def _numbers(col: pd.Series, source: str, name: str) -> np.ndarray:
+    text = col.astype(str).str.replace(",", ".", regex=False).replace("", np.nan)
+    values = pd.to_numeric(text, errors="coerce")
+    bad = (values.isna() & text.notna()) | np.isinf(values.fillna(0.0))
+    if bad.any():
+        raise InputError(f"{source}: kolom '{name}' bevat geen getal: {col[bad].iloc[0]!r}")
+    return values.to_numpy(dtype=float)
+
+
+# ----------------------------------------------------------------- checks
+
+
+def _check_lonlat(lon: np.ndarray, lat: np.ndarray, source: str) -> None:
+    if lon.size == 0:
+        return
+    if np.abs(lon).max() > 180 or np.abs(lat).max() > 90:
+        raise InputError(
+            f"{source}: lon/lat-waarden als {lon.max():.0f}, {lat.max():.0f} zijn geen graden; "
+            "dit lijken RD-coördinaten (gebruik x,y of geef de CRS EPSG:28992)"
+        )
+    lo0, la0, lo1, la1 = NL_LONLAT_BOUNDS
+    swapped = (lon >= la0) & (lon <= la1) & (lat >= lo0) & (lat <= lo1)
+    if swapped.any():
+        i = int(np.flatnonzero(swapped)[0])
+        raise InputError(
+            f"{source}: lon en lat lijken verwisseld (lon={lon[i]}, lat={lat[i]}); "
+            "in Nederland is lon ongeveer 3-7 en lat ongeveer 50-54"
+        )
+
+
+def _reject_lonlat_in_rd(x: np.ndarray, y: np.ndarray, source: str) -> None:
+    if x.size and np.abs(x).max() <= 180 and np.abs(y).max() <= 180:
+        raise InputError(
+            f"{source}: x,y-waarden als {x[0]}, {y[0]} zijn geen RD-meters; "
+            "dit lijken graden (gebruik kolommen lon,lat)"
+        )
+
+
+def _check_in_nl(x: np.ndarray, y: np.ndarray, source: str) -> None:
+    x0, y0, x1, y1 = NL_RD_BOUNDS
+    outside = ~((x >= x0) & (x <= x1) & (y >= y0) & (y <= y1))
+    if outside.any():
+        i = int(np.flatnonzero(outside)[0])
+        raise InputError(
+            f"{source}: coördinaten buiten Nederland (RD {x[i]:.0f}, {y[i]:.0f}); "
+            "controleer de kolommen en de CRS"
+        )
+
+
+# ----------------------------------------------------------------- projection
+
+
+def to_rd_xy(lon, lat):
+    """Project WGS84 lon/lat arrays to RD New x/y arrays."""
+    pts = gpd.GeoSeries(shapely.points(np.asarray(lon, float), np.asarray(lat, float)), crs=WGS84)
+    pts = pts.to_crs(RD_NEW)
+    return pts.x.to_numpy(), pts.y.to_numpy()
+
+
+def to_lonlat(geoms: gpd.GeoSeries) -> tuple[np.ndarray, np.ndarray]:
+    """Lon/lat arrays of the (representative) points of RD geometries."""
+    pts = gpd.GeoSeries(geoms, crs=RD_NEW).to_crs(WGS84)
+    return pts.x.to_numpy(), pts.y.to_numpy()
+
+
+def to_rd(gdf: gpd.GeoDataFrame, source="invoer") -> gpd.GeoDataFrame:
+    """Validate the coordinates against the layer's CRS and project to RD New.
+
+    A layer without CRS whose numbers are RD-like is taken as RD New (and
+    reported); one whose numbers look like degrees is an error.
+    """
+    x0, y0, x1, y1 = gdf.total_bounds
+    crs = gdf.crs
+    if crs is None:
+        if abs(x0) <= 180 and abs(x1) <= 180 and abs(y0) <= 90 and abs(y1) <= 90:
+            raise InputError(
+                f"{source}: laag heeft geen CRS en de getallen lijken graden; geef de CRS op (bijv. een .prj-bestand)"
+            )
+        log.warning("%s: geen CRS opgegeven; aangenomen RD New (EPSG:28992)", source)
+        gdf = gdf.set_crs(RD_NEW)
+    elif CRS.from_user_input(crs).is_geographic:
+        coords = shapely.get_coordinates(gdf.geometry.values)
+        _check_lonlat(coords[:, 0], coords[:, 1], source)
+    gdf = gdf.to_crs(RD_NEW)
+    bx0, by0, bx1, by1 = gdf.total_bounds
+    _check_in_nl(np.array([bx0, bx1]), np.array([by0, by1]), source)
+    return gdf
+
+
+# ----------------------------------------------------------------- typed values
+
+
+def parse_lonlat(text: str, what="--at") -> tuple[float, float]:
+    """Parse ``"LON,LAT"`` into floats, with a clear error."""
+    try:
+        a, b = (float(v) for v in text.replace(" ", "").split(","))
+    except ValueError as exc:
+        raise InputError(f"{what}: verwacht twee getallen 'A,B', kreeg {text!r}") from exc
+    return a, b
+
+
+def point_rd(lon=None, lat=None, *, x=None, y=None, source="punt") -> shapely.Point:
+    """One point in RD New from lon/lat or RD x/y, validated like file input."""
+    row = {"lon": lon, "lat": lat} if x is None else {"x": x, "y": y}
+    df = pd.DataFrame([{k: "" if v is None else str(v) for k, v in row.items()}])
+    return points_from_table(df, source).geometry.iloc[0]
+
+
+DATE_FORMATS_NL = "JJJJ-MM-DD (ook DD-MM-JJJJ, DD/MM/JJJJ, DD.MM.JJJJ of JJJJMMDD)"
+_DATE_PATTERNS = (
+    (re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})"), "ymd"),
+    (re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})"), "ymd"),
+    (re.compile(r"(\d{4})(\d{2})(\d{2})"), "ymd"),
+    (re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})"), "dmy"),  # Dutch order: day first
+)
+_TIME = re.compile(r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(?:Z|[+-]\d{2}:?\d{2})?")
+
+
+def parse_date(text, what="datum") -> str:
+    """A date as ``YYYY-MM-DD``; also reads Dutch ``DD-MM-YYYY`` (day first).
+
+    Accepted: ``2026-09-01``, ``2026/09/01``, ``20260901``, ``1-9-2026``,
+    ``01/09/2026``, ``1.9.2026``, each optionally followed by a time
+    (``2026-09-01 10:30``, ``2026-09-01T10:30:00``), which is dropped.
+    Anything else, or an impossible date, is an :class:`InputError`.
+    """
+    raw = str(text).strip()
+    for pattern, order in _DATE_PATTERNS:
+        m = pattern.match(raw)
+        if m and _TIME.fullmatch(raw[m.end():]):
+            a, b, c = (int(v) for v in m.groups())
+            year, month, day = (a, b, c) if order == "ymd" else (c, b, a)
+            try:
+                return dt.date(year, month, day).isoformat()
+            except ValueError:
+                break
+    raise InputError(f"{what}: ongeldige datum {raw!r}; gebruik {DATE_FORMATS_NL}")
