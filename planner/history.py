@@ -151,11 +151,12 @@ def _free_sign_id(con, wanted: str) -> str:
 
 def place_sign(store: Store, sign_id: str, *, date: str | None = None, note: str = "") -> dict:
     """A planned sign is now on its pole."""
-    date = _check_date(date)
+    given, date = bool(date), _check_date(date)
     with store.transaction() as con:
         s = store._sign(con, sign_id)
         if s["status"] != "planned":
             raise InputError(f"bord {sign_id} is {_STATUS_NL[s['status']]}, niet gepland; kan niet geplaatst worden")
+        _not_before_history(con, sign_id, date, given)
         con.execute("UPDATE signs SET status='placed', placed_on=?, updated_at=? WHERE sign_id=?",
                     (date, now(), sign_id))
         _event(con, sign_id, "placed", s["geometry"], ward_code=s["ward_code"], request_id=s["request_id"],
@@ -164,6 +165,15 @@ def place_sign(store: Store, sign_id: str, *, date: str | None = None, note: str
 
 
 _STATUS_NL = {"planned": "gepland", "placed": "geplaatst", "removed": "verwijderd"}
+
+
+def _not_before_history(con, sign_id: str, date: str, given: bool) -> None:
+    """Refuse a date the user gave that lies before the sign's last event."""
+    if not given:
+        return
+    last = con.execute("SELECT MAX(event_date) FROM sign_events WHERE sign_id = ?", (sign_id,)).fetchone()[0]
+    if last and date < last:
+        raise InputError(f"datum {date} ligt vóór de laatste gebeurtenis van bord {sign_id} ({last})")
 
 
 def relocate_sign(store: Store, sign_id: str, to=None, *, reason: str, date: str | None = None,
@@ -187,11 +197,12 @@ def relocate_sign(store: Store, sign_id: str, to=None, *, reason: str, date: str
     reason = (reason or "").strip()
     if not reason:
         raise InputError("verplaatsen vraagt een reden (--reason)")
-    date = _check_date(date)
+    given, date = bool(date), _check_date(date)
     with store.transaction() as con:
         s = store._sign(con, sign_id)
         if s["status"] == "removed":
             raise InputError(f"bord {sign_id} is verwijderd en kan niet verplaatst worden")
+        _not_before_history(con, sign_id, date, given)
         if to is None:
             if chooser is None:
                 raise InputError("geef de nieuwe positie met --to LON,LAT of --to-rd X,Y")
@@ -235,11 +246,12 @@ def remove_sign(store: Store, sign_id: str, *, reason: str, date: str | None = N
     reason = (reason or "").strip()
     if not reason:
         raise InputError("verwijderen vraagt een reden (--reason)")
-    date = _check_date(date)
+    given, date = bool(date), _check_date(date)
     with store.transaction() as con:
         s = store._sign(con, sign_id)
         if s["status"] == "removed":
             raise InputError(f"bord {sign_id} is al verwijderd")
+        _not_before_history(con, sign_id, date, given)
         con.execute("UPDATE signs SET status='removed', updated_at=? WHERE sign_id=?", (now(), sign_id))
         _event(con, sign_id, "removed", s["geometry"], ward_code=s["ward_code"], request_id=s["request_id"],
                reason=reason, event_date=date)

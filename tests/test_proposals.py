@@ -299,3 +299,13 @@ def test_cli_decide_json_lists_proposals(cli):
     decided = {d["request_id"]: d for d in json.loads(cli("decide", "--json")[1])}
     assert decided["A002"]["outcome"] == "approved" and decided["A002"]["proposals"]
     assert decided["A007"]["reason_code"] == "no_entries"
+
+
+def test_propose_on_a_covered_ward_says_the_policy_adds_no_signs(cli):
+    code, out, _ = cli("propose", "LM03", "--json")  # Landsmeer-Zuid has B001 and B002
+    data = json.loads(out)
+    assert code == 0 and data["covered"] is True
+    assert "komen er geen borden bij" in data["notes"][0]
+    uncovered = json.loads(cli("propose", "LM04", "--json")[1])
+    assert uncovered["covered"] is False
+    assert not any("komen er geen borden bij" in n for n in uncovered["notes"])

@@ -235,8 +235,8 @@ def test_demo_ignores_store(store, capsys, env):
 def test_sign_place_relocate_remove_history(store, capsys):
     code, s, err = run(capsys, "sign", "place", "B004", "--date", "2026-10-02", "--json")
     assert code == 0 and s["status"] == "placed", err
-    code, s, err = run(capsys, "sign", "relocate", "B004", "--to-rd", "122300,494900", "--reason",
-                       "paal vervangen", "--json")
+    code, s, err = run(capsys, "sign", "relocate", "B004", "--to-rd", "122300,494900", "--force",
+                       "--reason", "paal vervangen", "--json")
     assert code == 0, err
     assert (s["x"], s["y"]) == (122300.0, 494900.0)
     code, s, err = run(capsys, "sign", "remove", "B004", "--reason", "wijk opgeheven", "--json")
@@ -245,7 +245,7 @@ def test_sign_place_relocate_remove_history(store, capsys):
     assert [e["event"] for e in events] == ["approved", "placed", "relocated", "removed"]
     moved = events[2]
     assert (moved["from_x"], moved["from_y"]) == (events[1]["x"], events[1]["y"])
-    assert moved["reason"] == "paal vervangen"
+    assert moved["reason"].startswith("paal vervangen")
 
 
 def test_relocated_sign_gets_the_street_at_its_new_position(store, capsys):
@@ -253,7 +253,7 @@ def test_relocated_sign_gets_the_street_at_its_new_position(store, capsys):
                        "--json")
     assert code == 0, err
     assert s["street"] == "Noorderweg"  # was Burgemeester Postweg
-    code, s, err = run(capsys, "sign", "relocate", "B004", "--to-rd", "123300,495000", "--reason", "tuin",
+    code, s, err = run(capsys, "sign", "relocate", "B004", "--to-rd", "123300,495000", "--force", "--reason", "tuin",
                        "--json")
     assert code == 0, err
     assert s["street"] == ""  # no named road within 25 m: unknown, not the old street
@@ -264,6 +264,8 @@ def test_relocated_sign_gets_the_street_at_its_new_position(store, capsys):
 def test_relocation_outside_ward_or_unknown_sign_changes_nothing(store, capsys):
     before = dump(store)
     code, _, err = run(capsys, "sign", "relocate", "B004", "--to-rd", "123000,492800", "--reason", "x")
+    assert code == 2 and "niet in dezelfde wijk" in err
+    code, _, err = run(capsys, "sign", "relocate", "B004", "--to-rd", "123000,492800", "--force", "--reason", "x")
     assert code == 2 and "buiten zijn wijk" in err
     code, _, err = run(capsys, "sign", "place", "B999")
     assert code == 2 and "onbekend bord" in err
@@ -338,7 +340,8 @@ def test_round_trip_read_back_with_pyogrio(store, capsys, env):
     wards = pyogrio.read_dataframe(store, layer="wards")
     inner = wards[wards["code"] == approved["ward"]["code"]].geometry.iloc[0].representative_point()
     x, y = round(inner.x, 1), round(inner.y, 1)
-    assert run(capsys, "sign", "relocate", sign_id, "--to-rd", f"{x},{y}", "--reason", "beter zichtbaar")[0] == 0
+    assert run(capsys, "sign", "relocate", sign_id, "--to-rd", f"{x},{y}", "--force",
+               "--reason", "beter zichtbaar")[0] == 0
     assert run(capsys, "export", "--out", env / "export")[0] == 0
 
     signs = pyogrio.read_dataframe(store, layer="signs")
@@ -367,3 +370,24 @@ def test_relocate_without_target_moves_to_best_free_spot_in_ward(store, capsys):
     assert s["ward_code"] == "LM06"
     _, events, _ = run(capsys, "sign", "history", "B003", "--json")
     assert events[-1]["event"] == "relocated" and events[-1]["reason"].startswith("wegwerkzaamheden")
+
+
+def test_relocation_target_off_the_roads_is_refused_unless_forced(store, capsys):
+    before = dump(store)
+    code, _, err = run(capsys, "sign", "relocate", "B004", "--to-rd", "122300,494900", "--reason", "x")
+    assert code == 2 and "blijft staan" in err and "openbare weg" in err and "alternatief" in err
+    assert dump(store) == before
+    code, s, err = run(capsys, "sign", "relocate", "B004", "--to-rd", "122300,494900", "--force",
+                       "--reason", "nieuwe paal", "--json")
+    assert code == 0, err
+    assert (s["x"], s["y"]) == (122300.0, 494900.0)
+
+
+def test_sign_events_cannot_be_dated_before_the_sign_history(store, capsys):
+    before = dump(store)
+    code, _, err = run(capsys, "sign", "place", "B004", "--date", "2026-09-30")  # approved 2026-10-01
+    assert code == 2 and "vóór de laatste gebeurtenis" in err
+    assert dump(store) == before
+    assert run(capsys, "sign", "place", "B004", "--date", "1-10-2026")[0] == 0  # Dutch date, same day
+    code, _, err = run(capsys, "sign", "remove", "B004", "--date", "2026-09-01", "--reason", "x")
+    assert code == 2 and "vóór" in err

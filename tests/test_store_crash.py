@@ -92,7 +92,7 @@ OPERATIONS = [
     ["group", "add", "G50", "--name", "Nieuw", "--admin", "Ada Test;0612345678;ada@example.org",
      "--admin", "Bob Test;;bob@example.org"],
     ["group", "remove", "G02"],
-    ["sign", "relocate", "B004", "--to-rd", "122300,494900", "--reason", "test"],
+    ["sign", "relocate", "B004", "--to-rd", "122300,494900", "--force", "--reason", "test"],
 ]
 
 

@@ -7,6 +7,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .. import geo
+from ..placement import ward_status
 from ..proposals import propose_positions
 from ..relocation import relocate_sign
 from .common import add_input_options, add_json_option, add_text_row, load_inputs, print_json
@@ -42,8 +43,13 @@ def cmd_propose(args) -> int:
     inp = load_inputs(args, "wards", "signs", "roads", optional=("roads", "signs"))
     result = propose_positions(args.ward, inp.wards, inp.roads, inp.policy, max_signs=args.max_signs,
                                cover_all=args.cover_all, wishes=args.prefer, signs=inp.signs)
+    covered = _covered(inp, result.ward["code"])
+    if covered:
+        result.notes.insert(0, f"Wijk {result.ward['name']} heeft al borden; volgens het beleid "
+                               f"({inp.policy.name}) komen er geen borden bij. Dit voorstel is alleen "
+                               "ter informatie (bijvoorbeeld bij verplaatsen).")
     if args.json:
-        print_json(result.to_dict())
+        print_json({**result.to_dict(), "covered": covered})
         return 0
     con = _console()
     ward = result.ward
@@ -62,6 +68,14 @@ def cmd_propose(args) -> int:
     for note in result.notes:
         con.print(f"- {note}", markup=False)
     return 0
+
+
+def _covered(inp, ward_code: str) -> bool:
+    """Does the ward already have signs that count under the policy?"""
+    if inp.signs is None:
+        return False
+    status = ward_status(inp.wards, inp.signs, inp.policy)
+    return bool(status.loc[status["code"] == ward_code, "covered"].any())
 
 
 def cmd_relocate(args) -> int:

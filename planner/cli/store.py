@@ -106,6 +106,9 @@ def register(sub) -> None:
     to = p.add_mutually_exclusive_group()
     to.add_argument("--to", metavar="LON,LAT", help="new position in WGS84 degrees")
     to.add_argument("--to-rd", metavar="X,Y", help="new position in RD New metres")
+    p.add_argument("--force", action="store_true",
+                   help="keep --to/--to-rd even when it is not near a known road or close to another sign "
+                        "(staff know the spot); it must still lie in the sign's ward")
     p.add_argument("--reason", required=True, help="why the sign moves")
     p.add_argument("--date", help="JJJJ-MM-DD (default: today)")
     p.add_argument("--roads", metavar="FILE", help="roads for choosing the best free position without --to "
@@ -285,16 +288,23 @@ def cmd_sign_place(args) -> int:
     return _say(args, s, _sign_text(s))
 
 
-def _best_free(base, reason: str):
-    """Chooser for ``sign relocate`` without ``--to``: the best free candidate in the ward."""
+def _relocation_chooser(base, reason: str, target=None, *, force: bool = False):
+    """Chooser for ``sign relocate``: checks ``target`` (inside the ward, near a
+    public road, spaced from other signs) or, without one, picks the best free
+    candidate in the ward; the same rules as ``planner relocate``. ``force``
+    keeps the target unchecked (the register still refuses another ward)."""
     import shapely
 
-    from ..relocation import relocate_sign as best_free
+    from ..relocation import relocate_sign as plan_move
 
     def choose(sign_id, layers):
-        r = best_free(sign_id, layers["signs"], layers["wards"], base.roads, base.policy, reason)
+        if force and target is not None:
+            return target, "plek gekozen door de gemeente"
+        r = plan_move(sign_id, layers["signs"], layers["wards"], base.roads, base.policy, reason, to=target)
         if not r.moved:
             raise InputError(f"bord {sign_id} blijft staan: {r.message}")
+        if target is not None:
+            return target, ""
         road = f"aan de {r.to['road']}" if r.to.get("road") else ""
         return shapely.Point(r.to["x"], r.to["y"]), f"beste vrije plek {road}".strip()
 
@@ -313,8 +323,9 @@ def cmd_sign_relocate(args) -> int:
     base = load_inputs(args, "roads", optional=("roads",))  # the new street; the best spot without --to
     store = _store(args)
     before = history.sign_info(store, args.sign_id)
-    s = history.relocate_sign(store, args.sign_id, to, reason=args.reason, date=args.date,
-                              chooser=None if to is not None else _best_free(base, args.reason), roads=base.roads)
+    s = history.relocate_sign(store, args.sign_id, None, reason=args.reason, date=args.date,
+                              chooser=_relocation_chooser(base, args.reason, to, force=args.force),
+                              roads=base.roads)
     street = f" aan de {s['street']}" if s["street"] else ""
     return _say(args, s, f"Bord {s['id']} verplaatst van RD {before['x']}, {before['y']} naar RD {s['x']}, "
                          f"{s['y']}{street} (wijk {s['ward_code']}).")
