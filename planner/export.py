@@ -1,9 +1,12 @@
-"""Public export of the register to CSV and GeoJSON for other systems.
+"""Export of the register to CSV and GeoJSON for other systems.
 
-The export holds no personal data: no admin or officer names, phone numbers
-or e-mail addresses, and no request locations (a request's location may be
-an admin's home). Groups appear by id and name only. GeoJSON is WGS84
-(RFC 7946); CSV carries RD New ``x,y`` and WGS84 ``lon,lat``.
+The public export (the default) holds no personal data: no admin or officer
+names, phone numbers or e-mail addresses, and no request locations (a
+request's location may be an admin's home). Groups appear by id and name
+only. The internal export (``internal=True``, for the municipality's own
+systems) adds the requests with their locations, the proposals, the admins'
+contact data and the wijkagenten. GeoJSON is WGS84 (RFC 7946); CSV carries RD
+New ``x,y`` and WGS84 ``lon,lat``.
 """
 
 from __future__ import annotations
@@ -27,23 +30,35 @@ PUBLIC_LAYERS = {
                   "reason", "n_proposals"],
     "groups": ["group_id", "group_name", "wabp_registered"],
 }
+INTERNAL_LAYERS = {
+    **PUBLIC_LAYERS,
+    "requests": ["request_id", "date", "group_id", "ward_code", "preferred", "status"],
+    "proposals": ["request_id", "rank", "sign_id", "road", "road_class", "score", "entries", "explanation"],
+    "admins": ["group_id", "name", "phone", "email"],  # personal data
+    "officers": ["ward_code", "name", "phone", "email"],
+}
 
 
-def export_public(store, out, formats=FORMATS) -> list[Path]:
-    """Write the public layers of ``store`` to folder ``out``; return the files written."""
+def export_register(store, out, formats=FORMATS, *, internal: bool = False) -> list[Path]:
+    """Write the (public) layers of ``store`` to folder ``out``; return the files written.
+
+    ``internal=True`` also writes requests, proposals, admins and officers
+    (personal data: for the municipality's own systems, never to publish).
+    """
     out = Path(out)
     if out.exists() and not out.is_dir():
         raise InputError(f"{out}: is geen map")
     bad = set(formats) - set(FORMATS)
     if bad:
         raise InputError(f"onbekend exportformaat {sorted(bad)[0]!r}; kies uit {', '.join(FORMATS)}")
-    tables = {name: store.table(name) for name in PUBLIC_LAYERS}
+    layers = INTERNAL_LAYERS if internal else PUBLIC_LAYERS
+    tables = {name: store.table(name) for name in layers}
     groups = tables["groups"]
     groups = groups[groups["removed_on"].isna()].copy()
     groups["wabp_registered"] = groups["wabp_registered"].astype(bool)
     tables["groups"] = groups
     written = []
-    for name, cols in PUBLIC_LAYERS.items():
+    for name, cols in layers.items():
         df = tables[name]
         spatial = isinstance(df, gpd.GeoDataFrame)
         public = df[cols].copy()

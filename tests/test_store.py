@@ -11,6 +11,7 @@ import shutil
 import sqlite3
 import subprocess
 
+import pandas as pd
 import pyogrio
 import pytest
 
@@ -391,3 +392,20 @@ def test_sign_events_cannot_be_dated_before_the_sign_history(store, capsys):
     assert run(capsys, "sign", "place", "B004", "--date", "1-10-2026")[0] == 0  # Dutch date, same day
     code, _, err = run(capsys, "sign", "remove", "B004", "--date", "2026-09-01", "--reason", "x")
     assert code == 2 and "vóór" in err
+
+
+def test_internal_export_adds_requests_and_contacts_for_internal_systems(store, capsys, env, data_dir):
+    assert run(capsys, "officer", "set", "LM04", "--name", "Agent Bakker", "--phone", "0900-8844")[0] == 0
+    code, out, err = run(capsys, "export", "--internal", "--out", env / "intern", "--json")
+    assert code == 0 and out["internal"] is True, err
+    admins = pd.read_csv(env / "intern" / "admins.csv", dtype=str)
+    expected = pd.read_csv(data_dir / "groepen.csv", dtype=str)
+    assert set(admins["name"]) == set(expected["admin_name"])
+    assert set(admins["phone"]) == set(expected["admin_phone"])
+    assert "Agent Bakker" in (env / "intern" / "officers.csv").read_text(encoding="utf-8")
+    requests = pyogrio.read_dataframe(env / "intern" / "requests.geojson")
+    assert sorted(requests["request_id"]) == sorted(pd.read_csv(data_dir / "aanvragen.csv")["request_id"])
+    assert requests.crs.to_epsg() == 4326
+    # The public export next to it still has none of it.
+    assert run(capsys, "export", "--out", env / "publiek")[0] == 0
+    assert not (env / "publiek" / "admins.csv").exists() and not (env / "publiek" / "requests.csv").exists()

@@ -132,6 +132,8 @@ def register(sub) -> None:
 
     p = sub.add_parser("export", help="public export (CSV/GeoJSON) without personal data")
     p.add_argument("--out", metavar="DIR", default="export", help="output folder (default: export)")
+    p.add_argument("--internal", action="store_true",
+                   help="also requests, proposals, admins and wijkagenten: PERSONAL DATA, for internal systems only")
     p.add_argument("--format", choices=["csv", "geojson", "both"], default="both")
     _common(p)
     p.set_defaults(func=cmd_export)
@@ -372,9 +374,11 @@ def cmd_sign_list(args) -> int:
 
 def cmd_export(args) -> int:
     formats = ("csv", "geojson") if args.format == "both" else (args.format,)
-    files = export.export_public(_store(args), args.out, formats)
-    return _say(args, {"written": [str(f) for f in files]},
-                "\n".join(f"  geschreven: {f}" for f in files) or "niets geschreven")
+    files = export.export_register(_store(args), args.out, formats, internal=args.internal)
+    text = "\n".join(f"  geschreven: {f}" for f in files) or "niets geschreven"
+    if args.internal:
+        text += "\nLet op: deze export bevat persoonsgegevens (AVG); niet publiceren of delen buiten de gemeente."
+    return _say(args, {"written": [str(f) for f in files], "internal": args.internal}, text)
 
 
 # ----------------------------------------------------------------- decide (called by core's decide)
