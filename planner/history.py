@@ -16,6 +16,7 @@ import shapely
 from . import register
 from .coords import parse_date
 from .errors import InputError
+from .placement import nearest_street
 from .store import Store, _event, _frame, _grow_extent, lonlat_of, now, today
 from .store_schema import to_blob
 
@@ -230,15 +231,7 @@ STREET_DISTANCE = 25.0  # metres: a sign belongs to a street this close
 
 def street_at(point, roads: gpd.GeoDataFrame | None, max_distance: float = STREET_DISTANCE) -> str:
     """Name of the nearest named road within ``max_distance`` of ``point`` (RD New), else ``""``."""
-    if roads is None or roads.empty or "name" not in roads:
-        return ""
-    names = roads["name"].fillna("").astype(str).str.strip().to_numpy()
-    named = names != ""
-    if not named.any():
-        return ""
-    tree = shapely.STRtree(roads.geometry.values[named])
-    hit = tree.query_nearest(point, max_distance=max_distance, all_matches=False)
-    return str(names[named][hit[0]]) if len(hit) else ""
+    return str(nearest_street([point], roads, max_distance)[0])
 
 
 def remove_sign(store: Store, sign_id: str, *, reason: str, date: str | None = None) -> dict:

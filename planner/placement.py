@@ -63,22 +63,29 @@ def assign_wards(gdf: gpd.GeoDataFrame, wards: gpd.GeoDataFrame) -> gpd.GeoDataF
     return out
 
 
+def nearest_street(points, roads: gpd.GeoDataFrame | None,
+                   max_distance: float = STREET_SEARCH_RADIUS) -> np.ndarray:
+    """Name of the nearest named road within ``max_distance`` of each point ("" if none)."""
+    geoms = np.asarray(getattr(points, "values", points), dtype=object)
+    out = np.full(len(geoms), "", dtype=object)
+    if roads is None or roads.empty or "name" not in roads or len(geoms) == 0:
+        return out
+    names = roads["name"].fillna("").astype(str).str.strip().to_numpy()
+    named = names != ""
+    if not named.any():
+        return out
+    tree = shapely.STRtree(roads.geometry.values[named])
+    point_idx, road_idx = tree.query_nearest(geoms, max_distance=max_distance, all_matches=False)
+    out[point_idx] = names[named][road_idx]
+    return out
+
+
 def sign_streets(signs: gpd.GeoDataFrame, roads: gpd.GeoDataFrame | None) -> np.ndarray:
     """The street of each sign: its ``street`` value, else the nearest named road."""
     streets = signs["street"].fillna("").astype(str).to_numpy(dtype=object).copy()
     missing = streets == ""
-    if roads is None or not missing.any():
-        return streets
-    named = roads[roads["name"] != ""]
-    if named.empty:
-        return streets
-    tree = shapely.STRtree(named.geometry.values)
-    sign_idx, road_idx = tree.query_nearest(
-        signs.geometry.values[missing], max_distance=STREET_SEARCH_RADIUS, all_matches=False
-    )
-    fill = streets[missing]
-    fill[sign_idx] = named["name"].to_numpy()[road_idx]
-    streets[missing] = fill
+    if missing.any():
+        streets[missing] = nearest_street(signs.geometry.values[missing], roads)
     return streets
 
 
