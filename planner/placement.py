@@ -112,15 +112,19 @@ def sign_records(signs: gpd.GeoDataFrame) -> list[dict]:
     if signs.empty:
         return []
     lon, lat = to_lonlat(signs.geometry)
-    recs = []
-    for i, (_, s) in enumerate(signs.iterrows()):
-        recs.append({
-            "id": s["id"], "status": s["status"], "street": s.get("street", "") or "",
-            "placed_on": s.get("placed_on", "") or "",
-            "x": round(float(s.geometry.x), 1), "y": round(float(s.geometry.y), 1),
-            "lon": round(float(lon[i]), 7), "lat": round(float(lat[i]), 7),
-        })
-    return recs
+    table = pd.DataFrame({
+        "id": signs["id"].astype(str).to_numpy(), "status": signs["status"].to_numpy(),
+        "street": _text_column(signs, "street"), "placed_on": _text_column(signs, "placed_on"),
+        "x": signs.geometry.x.round(1).to_numpy(), "y": signs.geometry.y.round(1).to_numpy(),
+        "lon": np.round(lon, 7), "lat": np.round(lat, 7),
+    })
+    return table.to_dict("records")
+
+
+def _text_column(df: pd.DataFrame, name: str) -> np.ndarray:
+    if name not in df:
+        return np.full(len(df), "", dtype=object)
+    return df[name].fillna("").astype(str).to_numpy(dtype=object)
 
 
 def check_point(point, wards: gpd.GeoDataFrame, signs: gpd.GeoDataFrame, policy: Policy,
