@@ -409,3 +409,17 @@ def test_internal_export_adds_requests_and_contacts_for_internal_systems(store, 
     # The public export next to it still has none of it.
     assert run(capsys, "export", "--out", env / "publiek")[0] == 0
     assert not (env / "publiek" / "admins.csv").exists() and not (env / "publiek" / "requests.csv").exists()
+
+
+def test_request_add_by_address_from_a_local_address_table(store, capsys, env):
+    table = env / "adressen.csv"
+    table.write_text("postcode,huisnummer,x,y\n1121AB,12,123750,493900\n", encoding="utf-8")
+    code, r, err = run(capsys, "request", "add", "--group", "G02", "--address", "1121 AB 12",
+                       "--addresses", table, "--json")
+    assert code == 0, err
+    assert (r["x"], r["y"], r["ward_code"]) == (123750.0, 493900.0, "LM04")
+    before = dump(store)
+    code, _, err = run(capsys, "request", "add", "--group", "G02", "--address", "9999 ZZ 1",
+                       "--addresses", table)
+    assert code == 2 and err.startswith("error: ")
+    assert dump(store) == before

@@ -73,6 +73,28 @@ def store_for(args):
     return None
 
 
+def add_location_options(parser) -> None:
+    """``--at LON,LAT`` | ``--at-rd X,Y`` | ``--address TEXT`` (one required), and ``--addresses``."""
+    where = parser.add_mutually_exclusive_group(required=True)
+    where.add_argument("--at", metavar="LON,LAT", help="location in WGS84 degrees")
+    where.add_argument("--at-rd", metavar="X,Y", help="location in RD New metres")
+    where.add_argument("--address", metavar="TEXT", help='address, e.g. "Zuideinde 1, Landsmeer" or "1121 AB 12"')
+    parser.add_argument("--addresses", metavar="FILE.csv",
+                        help="local address table for --address (default $PLANNER_ADDRESSES, else PDOK)")
+
+
+def location_from_args(args):
+    """The RD New point of ``--at``/``--at-rd``/``--address``, and the address found (or None)."""
+    if args.at:
+        lon, lat = geo.parse_lonlat(args.at, "--at")
+        return geo.point_rd(lon, lat, source="--at"), None
+    if args.address:
+        found = geocode.geocode_one(args.address, addresses=args.addresses)
+        return geo.point_rd(x=found.x, y=found.y, source=f"adres {found.label}"), found
+    x, y = geo.parse_lonlat(args.at_rd, "--at-rd")
+    return geo.point_rd(x=x, y=y, source="--at-rd"), None
+
+
 def add_json_option(parser) -> None:
     parser.add_argument("--json", action="store_true", help="print JSON for scripts")
 

@@ -7,21 +7,17 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from .. import geo, geocode, placement, report
+from .. import geocode, placement, report
 from ..errors import InputError
-from .common import add_input_options, add_json_option, add_text_row, load_inputs, print_json
+from .common import (add_input_options, add_json_option, add_location_options, add_text_row, load_inputs,
+                     location_from_args, print_json)
 
 OUTCOME_NL = {"approved": "toegekend", "rejected": "afgewezen", "needs_review": "beoordelen"}
 
 
 def register(sub) -> None:
     p = sub.add_parser("check", help="is the ward at a location already covered?")
-    where = p.add_mutually_exclusive_group(required=True)
-    where.add_argument("--at", metavar="LON,LAT", help="location in WGS84 degrees")
-    where.add_argument("--at-rd", metavar="X,Y", help="location in RD New metres")
-    where.add_argument("--address", metavar="TEXT", help='address, e.g. "Zuideinde 1, Landsmeer" or "1121 AB 12"')
-    p.add_argument("--addresses", metavar="FILE.csv",
-                   help="local address table for --address (default $PLANNER_ADDRESSES, else PDOK)")
+    add_location_options(p)
     add_input_options(p, "wards", "signs", "roads")
     add_json_option(p)
     p.set_defaults(func=cmd_check)
@@ -49,15 +45,7 @@ def _console() -> Console:
 
 
 def cmd_check(args) -> int:
-    if args.at:
-        lon, lat = geo.parse_lonlat(args.at, "--at")
-        point = geo.point_rd(lon, lat, source="--at")
-    elif args.address:
-        found = geocode.geocode_one(args.address, addresses=args.addresses)
-        point = geo.point_rd(x=found.x, y=found.y, source=f"adres {found.label}")
-    else:
-        x, y = geo.parse_lonlat(args.at_rd, "--at-rd")
-        point = geo.point_rd(x=x, y=y, source="--at-rd")
+    point, found = location_from_args(args)
     inp = load_inputs(args, "wards", "signs", "roads", optional=("roads",))
     result = placement.check_point(point, inp.wards, inp.signs, inp.policy, inp.roads)
     if args.address:

@@ -15,7 +15,8 @@ from rich.text import Text
 
 from .. import export, geo, history, register as reg, store as store_mod
 from ..errors import InputError
-from .common import add_json_option, add_store_option, add_text_row, INPUT_FILES, LOADERS, print_json
+from .common import (add_json_option, add_location_options, add_store_option, add_text_row, INPUT_FILES,
+                     LOADERS, location_from_args, print_json)
 
 EVENT_NL = {"proposed": "voorgesteld", "approved": "goedgekeurd", "placed": "geplaatst",
             "relocated": "verplaatst", "removed": "verwijderd"}
@@ -80,9 +81,7 @@ def register(sub) -> None:
         dest="action", metavar="ACTION", required=True)
     p = r.add_parser("add", help="record a request (decide it with 'planner decide')")
     p.add_argument("--group", required=True, metavar="GROUP_ID")
-    where = p.add_mutually_exclusive_group(required=True)
-    where.add_argument("--at", metavar="LON,LAT", help="location in WGS84 degrees")
-    where.add_argument("--at-rd", metavar="X,Y", help="location in RD New metres")
+    add_location_options(p)
     p.add_argument("--id", dest="request_id", help="request id (default: R0001, R0002, ...)")
     p.add_argument("--date", help="date of the request, JJJJ-MM-DD (default: today)")
     p.add_argument("--preferred", default="", metavar="'LON LAT; LON LAT'",
@@ -253,12 +252,7 @@ def cmd_contacts(args) -> int:
 
 
 def cmd_request_add(args) -> int:
-    if args.at:
-        lon, lat = geo.parse_lonlat(args.at, "--at")
-        point = geo.point_rd(lon, lat, source="--at")
-    else:
-        x, y = geo.parse_lonlat(args.at_rd, "--at-rd")
-        point = geo.point_rd(x=x, y=y, source="--at-rd")
+    point, _ = location_from_args(args)
     r = history.add_request(_store(args), point, args.group, request_id=args.request_id, date=args.date,
                             preferred=args.preferred)
     return _say(args, r, f"Aanvraag {r['request_id']} van groep {r['group_id']} vastgelegd "
