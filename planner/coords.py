@@ -112,7 +112,8 @@ def _check_lonlat(lon: np.ndarray, lat: np.ndarray, source: str) -> None:
     if np.abs(lon).max() > 180 or np.abs(lat).max() > 90:
         raise InputError(
             f"{source}: lon/lat-waarden als {lon.max():.0f}, {lat.max():.0f} zijn geen graden; "
-            "dit lijken RD-coördinaten (gebruik x,y of geef de CRS EPSG:28992)"
+            "dit lijken RD-coördinaten (" + ("gebruik --at-rd X,Y" if source.startswith("--") else
+                                             "gebruik x,y of geef de CRS EPSG:28992") + ")"
         )
     lo0, la0, lo1, la1 = NL_LONLAT_BOUNDS
     swapped = (lon >= la0) & (lon <= la1) & (lat >= lo0) & (lat <= lo1)
@@ -128,7 +129,8 @@ def _reject_lonlat_in_rd(x: np.ndarray, y: np.ndarray, source: str) -> None:
     if x.size and np.abs(x).max() <= 180 and np.abs(y).max() <= 180:
         raise InputError(
             f"{source}: x,y-waarden als {x[0]}, {y[0]} zijn geen RD-meters; "
-            "dit lijken graden (gebruik kolommen lon,lat)"
+            "dit lijken graden (" + ("gebruik --at LON,LAT" if source.startswith("--") else
+                                     "gebruik kolommen lon,lat") + ")"
         )
 
 

@@ -29,7 +29,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from .geo import RD_NEW
-from .policy import Policy
+from .policy import Policy, road_class_nl
 
 SIDE_STEP = 0.5        # metres along the road to look at both sides of a crossing
 BOUNDARY_TOL = 0.01    # a point closer than this to the boundary is "on" it
@@ -272,7 +272,7 @@ def no_entry_reason(ward_code: str, wards: gpd.GeoDataFrame, roads: gpd.GeoDataF
         return f"In of langs wijk {name} liggen geen wegen.{tail}"
     classes = classify_roads(near, policy, class_map, class_column)
     if (classes["weight"] == 0).all():
-        labels = sorted({f"{n or 'naamloze weg'} ({c or 'zonder klasse'})"
+        labels = sorted({f"{n or 'naamloze weg'} ({road_class_nl(c)})"
                          for n, c in zip(near["name"], classes["road_class"])})
         return (f"Wijk {name} heeft alleen wegen die volgens het beleid geen invalsweg zijn: "
                 f"{', '.join(labels)}.{tail}")

@@ -22,8 +22,14 @@ from .store_schema import to_blob
 
 
 def _check_date(value: str | None) -> str:
-    """A date as ``YYYY-MM-DD`` (Dutch day-first forms too); today when empty."""
-    return parse_date(value) if value else today()
+    """A date as ``YYYY-MM-DD`` (Dutch day-first forms too); today when empty; never in the future."""
+    if not value:
+        return today()
+    date = parse_date(value)
+    if date > today():
+        raise InputError(f"datum {date} ligt in de toekomst (vandaag is {today()}); "
+                         "leg gebeurtenissen vast als ze gebeurd zijn")
+    return date
 
 
 # ----------------------------------------------------------------- requests

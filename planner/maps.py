@@ -40,7 +40,7 @@ from . import maps_layers as ml
 from .entries import find_entries
 from .geo import RD_NEW, WGS84
 from .placement import STATUS_NL as SIGN_STATUS_NL, Decision, assign_wards, ward_status
-from .policy import Policy
+from .policy import Policy, road_class_nl
 
 SIMPLIFY_TOLERANCE = 2.0  # metres, in RD New
 DECIMALS = 5  # 1e-5 degree: about 1.1 m north-south, 0.7 m east-west here
@@ -249,7 +249,7 @@ def proposal_features(decisions: list[Decision]) -> list[dict]:
         for p in d.proposals:
             road = esc(p.get("road")) or "naamloze weg"
             pop = _rows([("Voorstel", f"{int(p['rank'])} voor aanvraag {esc(d.request_id)}"),
-                         ("Weg", f"{road} ({esc(p.get('road_class'))})"),
+                         ("Weg", f"{road} ({esc(road_class_nl(p.get('road_class')))})"),
                          ("Score", esc(p.get("score"))), ("Toelichting", esc(p.get("explanation"))),
                          ("RD", f"{float(p['x']):.0f}, {float(p['y']):.0f}")])
             feats.append({"type": "Feature", "id": len(feats), "geometry": _point(p["lon"], p["lat"]),

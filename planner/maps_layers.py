@@ -36,9 +36,9 @@ BASEMAPS = [
 
 # Ward fill per status: (fill colour, label in the legend).
 WARD_STYLES = {
-    "gedekt": ("#1b9e77", "gedekt: er hangen (of komen) al borden"),
-    "in_behandeling": ("#f39c12", "aanvraag in behandeling: toegekend maar nog niet "
-                                  "geplaatst, of ter beoordeling"),
+    "gedekt": ("#1b9e77", "gedekt: heeft borden die volgens het beleid meetellen"),
+    "in_behandeling": ("#f39c12", "aanvraag in behandeling: net toegekend (borden nog te plaatsen) "
+                                  "of ter beoordeling"),
     "niet_gedekt": ("#9e9e9e", "niet gedekt: geen borden, geen lopende aanvraag"),
 }
 STATUS_NL = {"gedekt": "gedekt", "in_behandeling": "aanvraag in behandeling",

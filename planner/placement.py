@@ -182,11 +182,11 @@ Proposer = Callable[[str, pd.Series], ProposalResult]
 
 
 def _sign_phrase(sign: dict) -> str:
-    street = f" aan de {sign['street']}" if sign.get("street") else ""
     status = STATUS_NL.get(sign["status"], sign["status"])
     if sign.get("request_id"):
         status += f" na aanvraag {sign['request_id']}"
-    return f"bord {sign['id']}{street} ({status})"
+    street = f"{sign['street']}, " if sign.get("street") else ""
+    return f"bord {sign['id']} ({street}{status})"
 
 
 def _join_nl(items: list[str]) -> str:

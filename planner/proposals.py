@@ -26,7 +26,7 @@ from .entries import classify_roads, find_entries, no_entry_reason
 from .errors import InputError
 from .geo import RD_NEW, to_lonlat, to_rd_xy
 from .placement import ProposalResult, Proposer
-from .policy import Policy
+from .policy import Policy, road_class_nl
 
 MIN_MOVE = 5.0  # metres: a relocation must move the sign at least this far
 
@@ -272,9 +272,9 @@ def _proposal_records(chosen: pd.DataFrame, cover: np.ndarray, entries, policy: 
         road = c["road"] or "naamloze weg"
         count = f"{len(covered)} invalsweg{'en' if len(covered) != 1 else ''}"
         if c["source"] == "wens":
-            what = f"Gewenste plek van de beheerder bij de {road} ({c['road_class']}); geldig"
+            what = f"Gewenste plek van de beheerder: {road} ({road_class_nl(c['road_class'])}); geldig"
         else:
-            what = f"Aan de {road} ({c['road_class']}), ongeveer {policy.inset:.0f} m binnen de wijk"
+            what = f"{road} ({road_class_nl(c['road_class'])}), ongeveer {policy.inset:.0f} m binnen de wijk"
         recs.append({"rank": 0, "x": round(float(c["x"]), 1), "y": round(float(c["y"]), 1),
                      "lon": round(float(lon[k]), 7), "lat": round(float(lat[k]), 7),
                      "road": c["road"], "road_class": c["road_class"],
@@ -312,7 +312,7 @@ def _wish_records(wishes, wish_xy, valid, why, proposals) -> list[dict]:
             alt = min(planner_props, key=lambda p: np.hypot(p["x"] - wish_xy[k, 0], p["y"] - wish_xy[k, 1]),
                       default=None)
             rec["alternative"] = alt and {key: alt[key] for key in ("rank", "lon", "lat", "x", "y", "road")}
-            offer = (f" Beste geldige alternatief: bord {alt['rank']} aan de {alt['road'] or 'naamloze weg'} "
+            offer = (f" Beste geldige alternatief: bord {alt['rank']} op {alt['road'] or 'een naamloze weg'} "
                      f"({alt['lat']:.5f}, {alt['lon']:.5f})." if alt else " Er is geen geldig alternatief.")
             rec["explanation"] = f"{label} is niet overgenomen: {why[k]}.{offer}"
         out.append(rec)

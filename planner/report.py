@@ -16,6 +16,7 @@ from pathlib import Path
 
 from .maps import map_pages
 from .placement import Decision
+from .policy import road_class_nl
 
 OUTCOME_NL = {"approved": "toegekend", "rejected": "afgewezen", "needs_review": "beoordelen"}
 
@@ -57,7 +58,7 @@ def decision_report(decisions: list[Decision], policy_name: str, policy_descript
             continue
         lines += ["", f"## Voorstel voor aanvraag {d.request_id} ({_md(d.ward['name'])})", ""]
         for p in d.proposals:
-            lines.append(f"{p['rank']}. {_md(p.get('road') or 'naamloze weg')} ({p.get('road_class', '')}): "
+            lines.append(f"{p['rank']}. {_md(p.get('road') or 'naamloze weg')} ({road_class_nl(p.get('road_class', ''))}): "
                          f"RD {p['x']:.0f}, {p['y']:.0f}; WGS84 {p['lat']:.6f}, {p['lon']:.6f}")
     lines.append("")
     return "\n".join(lines)

@@ -250,6 +250,8 @@ planner.ward_status(wards, signs, eigen)
 
 
 def write(name, cells):
+    for k, cell in enumerate(cells, start=1):
+        cell.id = f"{name.split('_')[0]}-{k:02d}"  # stable ids: rebuilding changes nothing
     nb = new_notebook(cells=cells)
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nb.metadata["language_info"] = {"name": "python"}

@@ -321,3 +321,8 @@ def test_output_cut_short_by_a_closed_pipe_is_no_traceback(tmp_path, data_dir):
     err = proc.stderr.read().decode()
     assert proc.wait(timeout=60) == 0
     assert "Traceback" not in err and "BrokenPipe" not in err
+
+
+def test_degrees_and_rd_mixed_up_on_the_command_line_point_to_the_right_option(run_cli):
+    assert_clean_error(run_cli("check", "--at-rd", "4.9,52.4"), "gebruik --at LON,LAT")
+    assert_clean_error(run_cli("check", "--at", "122000,494000"), "gebruik --at-rd X,Y")

@@ -141,7 +141,7 @@ def test_classes_without_weight_are_no_entries():
               ("Voetpad", "footway", [(-100, 700), (1100, 700)]))
     assert find_entries(w, r, POLICY).empty
     reason = no_entry_reason("A", w, r, POLICY)
-    assert "A7 (motorway)" in reason and "Fietspad (cycleway)" in reason
+    assert "A7 (autosnelweg)" in reason and "Fietspad (fietspad)" in reason
 
 
 def test_class_weights_are_policy_settings():

@@ -237,7 +237,7 @@ def test_demo_approved_decisions_carry_their_proposals(demo):
 def test_demo_het_twiske_needs_review_without_entries(demo):
     d = decide_demo(demo)["A007"]
     assert (d.outcome, d.reason_code, d.proposals) == ("needs_review", "no_entries", [])
-    assert "A7 (motorway)" in d.reason
+    assert "A7 (autosnelweg)" in d.reason
 
 
 def test_demo_wish_of_a008_is_kept(demo):

@@ -234,7 +234,7 @@ def test_demo_ignores_store(store, capsys, env):
 
 
 def test_sign_place_relocate_remove_history(store, capsys):
-    code, s, err = run(capsys, "sign", "place", "B004", "--date", "2026-10-02", "--json")
+    code, s, err = run(capsys, "sign", "place", "B004", "--date", "2026-10-01", "--json")
     assert code == 0 and s["status"] == "placed", err
     code, s, err = run(capsys, "sign", "relocate", "B004", "--to-rd", "122300,494900", "--force",
                        "--reason", "paal vervangen", "--json")
@@ -335,7 +335,7 @@ def test_round_trip_read_back_with_pyogrio(store, capsys, env):
     _, decisions, _ = run(capsys, "decide", "--json")
     approved = next(d for d in decisions if d["outcome"] == "approved")
     sign_id = f"{approved['request_id']}-1"
-    assert run(capsys, "sign", "place", sign_id, "--date", "2026-10-05")[0] == 0
+    assert run(capsys, "sign", "place", sign_id, "--date", "2026-10-01")[0] == 0
     first = (approved["proposals"][0]["x"], approved["proposals"][0]["y"]) if approved["proposals"] \
         else (approved["x"], approved["y"])
     wards = pyogrio.read_dataframe(store, layer="wards")
@@ -422,4 +422,14 @@ def test_request_add_by_address_from_a_local_address_table(store, capsys, env):
     code, _, err = run(capsys, "request", "add", "--group", "G02", "--address", "9999 ZZ 1",
                        "--addresses", table)
     assert code == 2 and err.startswith("error: ")
+    assert dump(store) == before
+
+
+def test_events_and_requests_cannot_be_dated_in_the_future(store, capsys):
+    before = dump(store)
+    code, _, err = run(capsys, "sign", "place", "B004", "--date", "2026-10-02")  # today is 2026-10-01
+    assert code == 2 and "in de toekomst" in err
+    code, _, err = run(capsys, "request", "add", "--group", "G01", "--at-rd", "123000,494000",
+                       "--date", "2027-01-01")
+    assert code == 2 and "in de toekomst" in err
     assert dump(store) == before

@@ -275,7 +275,7 @@ def cmd_request_list(args) -> int:
 
 
 def _sign_text(s: dict) -> str:
-    street = f" aan de {s['street']}" if s.get("street") else ""
+    street = f" ({s['street']})" if s.get("street") else ""
     return f"Bord {s['id']}{street} in wijk {s['ward_code'] or '-'}: {STATUS_NL[s['status']]} (RD {s['x']}, {s['y']})."
 
 
@@ -301,7 +301,7 @@ def _relocation_chooser(base, reason: str, target=None, *, force: bool = False):
             raise InputError(f"bord {sign_id} blijft staan: {r.message}")
         if target is not None:
             return target, ""
-        road = f"aan de {r.to['road']}" if r.to.get("road") else ""
+        road = f"op {r.to['road']}" if r.to.get("road") else ""
         return shapely.Point(r.to["x"], r.to["y"]), f"beste vrije plek {road}".strip()
 
     return choose
@@ -322,9 +322,9 @@ def cmd_sign_relocate(args) -> int:
     s = history.relocate_sign(store, args.sign_id, None, reason=args.reason, date=args.date,
                               chooser=_relocation_chooser(base, args.reason, to, force=args.force),
                               roads=base.roads)
-    street = f" aan de {s['street']}" if s["street"] else ""
+    street = f"{s['street']}, " if s["street"] else ""
     return _say(args, s, f"Bord {s['id']} verplaatst van RD {before['x']}, {before['y']} naar RD {s['x']}, "
-                         f"{s['y']}{street} (wijk {s['ward_code']}).")
+                         f"{s['y']} ({street}wijk {s['ward_code']}).")
 
 
 def cmd_sign_remove(args) -> int:
