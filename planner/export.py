@@ -51,6 +51,12 @@ def export_register(store, out, formats=FORMATS, *, internal: bool = False) -> l
     bad = set(formats) - set(FORMATS)
     if bad:
         raise InputError(f"onbekend exportformaat {sorted(bad)[0]!r}; kies uit {', '.join(FORMATS)}")
+    if not internal:  # a public folder must not keep personal data from an earlier internal export
+        left = sorted(p.name for name in set(INTERNAL_LAYERS) - set(PUBLIC_LAYERS)
+                      for p in (out / f"{name}.{fmt}" for fmt in FORMATS) if p.exists())
+        if left:
+            raise InputError(f"{out}: bevat een interne export ({', '.join(left)}, persoonsgegevens); "
+                             "kies een andere map voor de openbare export")
     layers = INTERNAL_LAYERS if internal else PUBLIC_LAYERS
     tables = {name: store.table(name) for name in layers}
     groups = tables["groups"]

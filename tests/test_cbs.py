@@ -277,3 +277,15 @@ def test_imported_wards_and_roads_make_a_working_setup(run_cli, gpkg, tmp_path):
     propose = run_cli("propose", "BU04150003", "--wards", wards, "--roads", roads, "--json")
     assert propose.returncode == 0, propose.stderr
     assert [p["road"] for p in propose.json()["proposals"]] == ["Ilperweg"]
+
+
+def test_cli_import_wards_makes_a_missing_output_folder_only_on_success(run_cli, gpkg, tmp_path):
+    bad = run_cli("import", "wards", gpkg, "--gemeente", "Atlantis", "--out", tmp_path / "nieuw" / "w.geojson")
+    assert bad.returncode == 2 and not (tmp_path / "nieuw").exists()
+    out = tmp_path / "mijn" / "wijken" / "w.geojson"
+    res = run_cli("import", "wards", gpkg, "--gemeente", "Landsmeer", "--out", out)
+    assert res.returncode == 0, res.stderr
+    assert len(gpd.read_file(out)) > 0
+    (tmp_path / "bestand").write_text("x")
+    res = run_cli("import", "wards", gpkg, "--gemeente", "Landsmeer", "--out", tmp_path / "bestand" / "w.geojson")
+    assert res.returncode == 2 and "is een bestand" in res.stderr

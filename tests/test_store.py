@@ -433,3 +433,11 @@ def test_events_and_requests_cannot_be_dated_in_the_future(store, capsys):
                        "--date", "2027-01-01")
     assert code == 2 and "in de toekomst" in err
     assert dump(store) == before
+
+
+def test_public_export_refuses_a_folder_holding_an_internal_export(store, capsys, env):
+    assert run(capsys, "export", "--internal", "--out", env / "uit")[0] == 0
+    code, _, err = run(capsys, "export", "--out", env / "uit")
+    assert code == 2 and "interne export" in err and "admins.csv" in err
+    assert run(capsys, "export", "--out", env / "openbaar")[0] == 0
+    assert run(capsys, "export", "--out", env / "openbaar")[0] == 0  # refreshing a public export is fine

@@ -77,14 +77,23 @@ def check_out(out, force: bool) -> Path:
         raise InputError(f"{out}: bestaat al; gebruik --force om te overschrijven")
     if out.is_dir():
         raise InputError(f"{out}: is een map")
-    if not out.parent.exists():
-        raise InputError(f"{out.parent}: map bestaat niet")
+    _check_folder(out.parent)
     return out
+
+
+def _check_folder(folder: Path) -> None:
+    """The output folder may be missing (it is made when writing), but not a file."""
+    for part in (folder, *folder.parents):
+        if part.exists():
+            if not part.is_dir():
+                raise InputError(f"{part}: is een bestand, geen map")
+            return
 
 
 def write_layer(gdf: gpd.GeoDataFrame, out: Path, layer: str) -> None:
     """Write GeoJSON (WGS84, RFC 7946) or GeoPackage (RD New), atomically."""
     driver = OUT_SUFFIXES[out.suffix.lower()]
+    out.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(suffix=out.suffix, prefix=".planner-", dir=out.parent)
     os.close(fd)
     os.unlink(tmp)  # GDAL wants to create the file itself
@@ -106,8 +115,7 @@ def check_new_store(path) -> Path:
     if path.exists():
         raise InputError(f"{path}: register bestaat al; importeer met --out naar een bestand, "
                          "of kies een nieuwe naam voor --store")
-    if not path.parent.exists():
-        raise InputError(f"{path.parent}: map bestaat niet")
+    _check_folder(path.parent)
     return path
 
 
@@ -116,6 +124,7 @@ def cmd_import_wards(args) -> int:
     out = check_new_store(args.store) if args.store else check_out(args.out, args.force)
     wards = cbs.read_cbs_wards(args.file, args.gemeente, level=args.level, year=args.year, layer=args.layer)
     if args.store:
+        out.parent.mkdir(parents=True, exist_ok=True)
         store_mod.create_store(out, wards, source=str(args.file))
     else:
         write_layer(wards, out, "wijken")
