@@ -279,8 +279,10 @@ def _proposal_records(chosen: pd.DataFrame, cover: np.ndarray, entries, policy: 
                      "lon": round(float(lon[k]), 7), "lat": round(float(lat[k]), 7),
                      "road": c["road"], "road_class": c["road_class"],
                      "score": round(float(weights[cover[k]].sum()), 3), "entries": covered,
-                     "explanation": f"{what}; dekt {count} binnen {policy.cover_radius:.0f} m: "
-                                    f"{', '.join(covered) or '-'}.",
+                     "explanation": f"{what}; " + (
+                         f"dekt {count} binnen {policy.cover_radius:.0f} m: {', '.join(covered)}." if covered
+                         else f"dekt geen invalsweg binnen {policy.cover_radius:.0f} m (de andere borden "
+                              "dekken ze, of de wens ligt verder weg)."),
                      "source": c["source"], "_w": float(c["weight"])})
     recs.sort(key=lambda r: (r["source"] != "wens", -r["score"], -r["_w"], r["x"], r["y"]))
     for rank, r in enumerate(recs, start=1):
