@@ -9,6 +9,7 @@ goes ``proposed`` -> ``approved`` (status ``planned``) -> ``placed``, may be
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 
 import geopandas as gpd
 import shapely
@@ -158,12 +159,9 @@ def _free_sign_id(con, wanted: str) -> str:
 
 def place_sign(store: Store, sign_id: str, *, date: str | None = None, note: str = "") -> dict:
     """A planned sign is now on its pole."""
-    given, date = bool(date), _check_date(date)
-    with store.transaction() as con:
-        s = store._sign(con, sign_id)
-        if s["status"] != "planned":
-            raise InputError(f"bord {sign_id} is {_STATUS_NL[s['status']]}, niet gepland; kan niet geplaatst worden")
-        _not_before_history(con, sign_id, date, given)
+    refuse = {"placed": f"bord {sign_id} is geplaatst, niet gepland; kan niet geplaatst worden",
+              "removed": f"bord {sign_id} is verwijderd, niet gepland; kan niet geplaatst worden"}
+    with _changing_sign(store, sign_id, date, refuse) as (con, s, date):
         con.execute("UPDATE signs SET status='placed', placed_on=?, updated_at=? WHERE sign_id=?",
                     (date, now(), sign_id))
         _event(con, sign_id, "placed", s["geometry"], ward_code=s["ward_code"], request_id=s["request_id"],
@@ -171,7 +169,28 @@ def place_sign(store: Store, sign_id: str, *, date: str | None = None, note: str
     return sign_info(store, sign_id)
 
 
-_STATUS_NL = {"planned": "gepland", "placed": "geplaatst", "removed": "verwijderd"}
+@contextmanager
+def _changing_sign(store: Store, sign_id: str, date: str | None, refuse: dict):
+    """One write transaction on one sign: yields ``(con, sign, date)``.
+
+    ``refuse`` maps a sign status to the error for it; the date (today when
+    empty) may not lie in the future nor, when given, before the sign's last
+    event.
+    """
+    given, date = bool(date), _check_date(date)
+    with store.transaction() as con:
+        s = store._sign(con, sign_id)
+        if s["status"] in refuse:
+            raise InputError(refuse[s["status"]])
+        _not_before_history(con, sign_id, date, given)
+        yield con, s, date
+
+
+def _required_reason(reason: str | None, verb: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise InputError(f"{verb} vraagt een reden (--reason)")
+    return reason
 
 
 def _not_before_history(con, sign_id: str, date: str, given: bool) -> None:
@@ -201,15 +220,9 @@ def relocate_sign(store: Store, sign_id: str, to=None, *, reason: str, date: str
         is none). Without roads the street is kept for a move of at most
         ``STREET_DISTANCE`` and cleared otherwise.
     """
-    reason = (reason or "").strip()
-    if not reason:
-        raise InputError("verplaatsen vraagt een reden (--reason)")
-    given, date = bool(date), _check_date(date)
-    with store.transaction() as con:
-        s = store._sign(con, sign_id)
-        if s["status"] == "removed":
-            raise InputError(f"bord {sign_id} is verwijderd en kan niet verplaatst worden")
-        _not_before_history(con, sign_id, date, given)
+    reason = _required_reason(reason, "verplaatsen")
+    refuse = {"removed": f"bord {sign_id} is verwijderd en kan niet verplaatst worden"}
+    with _changing_sign(store, sign_id, date, refuse) as (con, s, date):
         if to is None:
             if chooser is None:
                 raise InputError("geef de nieuwe positie met --to LON,LAT of --to-rd X,Y")
@@ -242,15 +255,8 @@ def street_at(point, roads: gpd.GeoDataFrame | None, max_distance: float = STREE
 
 def remove_sign(store: Store, sign_id: str, *, reason: str, date: str | None = None) -> dict:
     """Take a sign down; it stays in the history."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise InputError("verwijderen vraagt een reden (--reason)")
-    given, date = bool(date), _check_date(date)
-    with store.transaction() as con:
-        s = store._sign(con, sign_id)
-        if s["status"] == "removed":
-            raise InputError(f"bord {sign_id} is al verwijderd")
-        _not_before_history(con, sign_id, date, given)
+    reason = _required_reason(reason, "verwijderen")
+    with _changing_sign(store, sign_id, date, {"removed": f"bord {sign_id} is al verwijderd"}) as (con, s, date):
         con.execute("UPDATE signs SET status='removed', updated_at=? WHERE sign_id=?", (now(), sign_id))
         _event(con, sign_id, "removed", s["geometry"], ward_code=s["ward_code"], request_id=s["request_id"],
                reason=reason, event_date=date)
