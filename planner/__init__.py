@@ -33,7 +33,7 @@ from .placement import (
 )
 from .policy import Policy, load_policy, preset, preset_names
 from .entries import find_entries
-from .proposals import WardProposal, choose_all_wards, make_proposer, propose_positions
+from .proposals import WardProposal, make_proposer, propose_positions
 from .relocation import Relocation, relocate_sign
 from .maps import decision_map, overview_map
 from .maps import prepare as prepare_map_data
@@ -44,7 +44,7 @@ __all__ = [
     "Decision", "ProposalResult", "ward_of", "assign_wards", "counted_signs", "ward_status",
     "check_point", "decide_requests", "decisions_frame",
     "Policy", "load_policy", "preset", "preset_names",
-    "find_entries", "propose_positions", "WardProposal", "choose_all_wards", "make_proposer",
+    "find_entries", "propose_positions", "WardProposal", "make_proposer",
     "relocate_sign", "Relocation",
     "prepare_map_data", "overview_map", "decision_map",
 ]

@@ -25,13 +25,18 @@ LSCP (every entry gets a sign, fewest signs)::
 Ties are broken lexicographically, each stage fixing the optimum of the one
 before: (MCLP only) fewest signs for that coverage, then the highest total
 road weight of the chosen positions (the more important road), then the
-widest spread (sum of pairwise distances of the chosen positions).
+widest spread (sum of pairwise distances of the chosen positions, in whole
+centimetres), and last the candidates listed first (``2**(n-1-i)`` for
+candidate ``i``: no two subsets tie), so the answer is unique.
 
 :func:`solve_mclp` / :func:`solve_lscp` solve this with scipy's ``milp``
-(HiGHS). :func:`enumerate_mclp` answers the same MCLP by enumerating all
-subsets of at most ``p`` candidates in numpy: exact, and far cheaper per ward
-when ``p`` is 2-3 and there are a few dozen candidates (the tests check that
-both give the same objective values).
+(HiGHS, no optimality gap). :func:`enumerate_mclp` answers the same MCLP by
+enumerating all subsets of at most ``p`` candidates in numpy: exact, and far
+cheaper per ward when ``p`` is 2-3 and there are a few dozen candidates.
+Both return the same positions (the tests check it on random wards).
+:func:`choose_mclp` is what the planner calls: enumeration where it fits,
+``milp`` otherwise. A ``milp`` that ends without a proven optimum is never
+an answer: it falls back to the enumeration or raises :class:`SolverError`.
 """
 
 from __future__ import annotations
@@ -41,10 +46,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, milp
+
+from .errors import SolverError
 
 TOL = 1e-6
 MAX_ENUMERATION = 300_000
+MAX_INDEX_BITS = 50  # candidates beyond this get no index preference (floats stay exact)
 
 
 @dataclass
@@ -81,8 +88,15 @@ class CoverProblem:
         return len(self.xy)
 
     def distances(self) -> np.ndarray:
+        """Pairwise distances of the candidates in whole centimetres (exact sums, equal in both solvers)."""
         d = self.xy[:, None, :] - self.xy[None, :, :]
-        return np.sqrt((d ** 2).sum(axis=-1))
+        return np.round(np.sqrt((d ** 2).sum(axis=-1)) * 100.0) / 100.0
+
+    def index_weight(self) -> np.ndarray:
+        """Last tie-break: candidate ``i`` weighs ``2**(n-1-i)`` (earlier candidates first)."""
+        if self.n <= MAX_INDEX_BITS:
+            return np.ldexp(1.0, np.arange(self.n)[::-1])
+        return np.arange(self.n, 0, -1, dtype=float)  # very large wards: earlier first, as a sum
 
     def conflicts(self) -> np.ndarray:
         """Candidate pairs (i < j) closer than ``min_spacing``, shape (k, 2)."""
@@ -106,7 +120,12 @@ class CoverProblem:
 
 
 def _lexicographic(problem: CoverProblem, rows: list, stages: list) -> np.ndarray | None:
-    """Solve with milp, maximising each stage objective in turn (None: infeasible)."""
+    """Solve with milp, maximising each stage objective in turn (None: infeasible).
+
+    Raises :class:`SolverError` when HiGHS ends without a proven optimum
+    (time limit, numerical trouble): that is never an answer.
+    """
+    from scipy.optimize import Bounds, LinearConstraint, milp
     n, m = problem.n, problem.cover.shape[1]
     pi, pj = np.triu_indices(n, k=1)
     conflict = problem.distances()[pi, pj] < problem.min_spacing
@@ -131,9 +150,9 @@ def _lexicographic(problem: CoverProblem, rows: list, stages: list) -> np.ndarra
     lower = np.r_[problem.fixed.astype(float), np.zeros(m + q)]
     bounds = Bounds(lower, np.ones(size))
     integrality = np.r_[np.ones(n), np.zeros(m + q)]
-    dist = problem.distances()[pi, pj]
+    dist = np.round(problem.distances()[pi, pj] * 100.0)  # whole centimetres
     x = None
-    for kind, vec in stages:
+    for kind, vec in stages + [("index", problem.index_weight())]:
         c = np.zeros(size)
         if kind == "spread":
             if q == 0:
@@ -141,19 +160,26 @@ def _lexicographic(problem: CoverProblem, rows: list, stages: list) -> np.ndarra
             c[n + m:] = dist
         else:
             c[:len(vec)] = vec
-        res = milp(-c, constraints=constraints, integrality=integrality, bounds=bounds)
-        if res.status != 0:
+        res = milp(-c, constraints=constraints, integrality=integrality, bounds=bounds,
+                   options={"mip_rel_gap": 0.0})
+        if res.status == 2:  # infeasible
             return None
-        x = res.x
+        if res.status != 0 or res.x is None:
+            raise SolverError(f"HiGHS vond geen bewezen optimum (status {res.status}: {res.message})")
+        x = np.where(np.arange(size) < n, np.round(res.x), res.x)
         best = float(c @ x)
-        constraints.append(LinearConstraint(c[None, :], best - TOL * max(1.0, abs(best)), np.inf))
+        # Stage values are sums of weights (TOL) or whole numbers (centimetres, index weights: 0.5).
+        slack = 0.5 if kind in ("spread", "index") else TOL * max(1.0, abs(best))
+        constraints.append(LinearConstraint(c[None, :], best - slack, np.inf))
     return np.flatnonzero(x[:n] > 0.5)
 
 
 def solve_mclp(problem: CoverProblem, max_signs: int) -> np.ndarray:
     """Exact MCLP with ties broken as in the module docstring (scipy ``milp``/HiGHS).
 
-    Returns the indices of the chosen candidates (sorted).
+    Returns the indices of the chosen candidates (sorted). When HiGHS ends
+    without a proven optimum, the exact enumeration answers instead (when it
+    fits); otherwise :class:`SolverError` is raised.
     """
     n, m = problem.n, problem.cover.shape[1]
     if n == 0 or max_signs <= 0:
@@ -163,8 +189,25 @@ def solve_mclp(problem: CoverProblem, max_signs: int) -> np.ndarray:
     rows = [(cover_rows, -np.inf, 0.0), (budget, 0.0, float(max_signs))]
     stages = [("coverage", np.r_[np.zeros(n), problem.entry_weight]), ("count", -np.ones(n)),
               ("road", problem.road_weight), ("spread", None)]
-    chosen = _lexicographic(problem, rows, stages)
-    return np.zeros(0, dtype=np.int64) if chosen is None else chosen
+    try:
+        chosen = _lexicographic(problem, rows, stages)
+    except SolverError:
+        if _n_subsets(n, max_signs) > MAX_ENUMERATION:
+            raise
+        return enumerate_mclp(problem, max_signs)
+    if chosen is None:  # only when the admin's fixed wishes cannot all be kept
+        return np.zeros(0, dtype=np.int64)
+    return chosen
+
+
+def choose_mclp(problem: CoverProblem, max_signs: int) -> np.ndarray:
+    """The MCLP answer the planner uses: exact enumeration where it fits, else ``milp``.
+
+    Both give the same positions (same model, same tie-breaks).
+    """
+    if _n_subsets(problem.n, int(max_signs)) > MAX_ENUMERATION:
+        return solve_mclp(problem, max_signs)
+    return enumerate_mclp(problem, max_signs)
 
 
 def solve_lscp(problem: CoverProblem) -> np.ndarray | None:
@@ -197,14 +240,14 @@ def _n_subsets(n: int, p: int) -> int:
 def enumerate_mclp(problem: CoverProblem, max_signs: int) -> np.ndarray:
     """The MCLP of :func:`solve_mclp`, solved by enumerating every subset in numpy.
 
-    Exact; falls back to :func:`solve_mclp` when there are more than
-    ``MAX_ENUMERATION`` subsets.
+    Exact; raises :class:`SolverError` when there are more than
+    ``MAX_ENUMERATION`` subsets (use :func:`choose_mclp`).
     """
     n, p = problem.n, int(max_signs)
     if n == 0 or p <= 0:
         return np.zeros(0, dtype=np.int64)
     if _n_subsets(n, p) > MAX_ENUMERATION:
-        return solve_mclp(problem, p)
+        raise SolverError(f"te veel combinaties om op te sommen ({n} kandidaten, {p} borden)")
     sets = _subsets(n, p)
     real = sets < n
     cover = np.vstack([problem.cover, np.zeros((1, problem.cover.shape[1]), bool)])
@@ -221,7 +264,10 @@ def enumerate_mclp(problem: CoverProblem, max_signs: int) -> np.ndarray:
         spread += np.where(pair, dist[sets[:, a], sets[:, b]], 0.0)
     count = real.sum(axis=1)
     rw = road[sets].sum(axis=1)
-    keys = [np.round(v, 6) for v in (coverage, -count, rw, spread)]
+    index = np.r_[problem.index_weight(), 0.0][sets].sum(axis=1)
+    keys = [np.round(v, 6) for v in (coverage, -count, rw)] + [np.round(spread * 100.0), index]
     idx = np.flatnonzero(ok)
-    best = idx[np.lexsort([-keys[3][idx], -keys[2][idx], -keys[1][idx], -keys[0][idx]])[0]]
+    if idx.size == 0:  # the admin's fixed wishes cannot all be kept
+        return np.zeros(0, dtype=np.int64)
+    best = idx[np.lexsort([-k[idx] for k in keys[::-1]])[0]]
     return np.sort(sets[best][real[best]])

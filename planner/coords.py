@@ -20,7 +20,7 @@ import pandas as pd
 import shapely
 from pyproj import CRS
 
-from .errors import InputError
+from .errors import InputError, shorten
 
 RD_NEW = "EPSG:28992"
 WGS84 = "EPSG:4326"
@@ -189,12 +189,47 @@ def to_rd(gdf: gpd.GeoDataFrame, source="invoer") -> gpd.GeoDataFrame:
 
 
 def parse_lonlat(text: str, what="--at") -> tuple[float, float]:
-    """Parse ``"LON,LAT"`` into floats, with a clear error."""
+    """Parse ``"LON,LAT"`` into two finite floats, with a clear error."""
+    text = "" if text is None else str(text)
     try:
         a, b = (float(v) for v in text.replace(" ", "").split(","))
-    except ValueError as exc:
-        raise InputError(f"{what}: verwacht twee getallen 'A,B', kreeg {text!r}") from exc
+    except ValueError:
+        a = b = None
+    if a is None or not (np.isfinite(a) and np.isfinite(b)):
+        raise InputError(f"{what}: verwacht twee getallen 'A,B', kreeg {shorten(text)}")
     return a, b
+
+
+def check_wish_lonlat(lon, lat, source="voorkeursplek") -> shapely.Point:
+    """A wished position given as WGS84 ``lon lat``, validated; the point in RD New.
+
+    Swapped values (``52.43 4.91``), RD metres where degrees belong and
+    points outside the Netherlands are an :class:`InputError` naming
+    ``source``, never guessed.
+    """
+    try:
+        lon, lat = float(lon), float(lat)
+    except (TypeError, ValueError):
+        raise InputError(f"{source}: verwacht 'LON LAT' in graden, kreeg {shorten(f'{lon} {lat}')}") from None
+    if not (np.isfinite(lon) and np.isfinite(lat)):
+        raise InputError(f"{source}: verwacht 'LON LAT' in graden, kreeg {shorten(f'{lon} {lat}')}")
+    if abs(lon) > 180 or abs(lat) > 90:
+        raise InputError(f"{source}: {lon:g} {lat:g} zijn geen graden maar lijken RD-meters; "
+                         "geef de plek als 'LON LAT' in WGS84, bijv. '4.9166 52.4336'")
+    return point_rd(lon, lat, source=source)
+
+
+def parse_wishes(text, source="voorkeursplekken") -> list[tuple[float, float]]:
+    """``"lon lat; lon lat"`` (also ``lon,lat``) as validated WGS84 pairs (see :func:`check_wish_lonlat`)."""
+    text = "" if text is None else str(text).strip()
+    out = []
+    for part in filter(None, (p.strip() for p in text.split(";"))):
+        values = part.replace(",", " ").split()
+        if len(values) != 2:
+            raise InputError(f"{source}: verwacht 'LON LAT; LON LAT', kreeg {shorten(part)}")
+        check_wish_lonlat(values[0], values[1], source)
+        out.append((float(values[0]), float(values[1])))
+    return out
 
 
 def point_rd(lon=None, lat=None, *, x=None, y=None, source="punt") -> shapely.Point:
@@ -211,7 +246,7 @@ _DATE_PATTERNS = (
     (re.compile(r"(\d{4})(\d{2})(\d{2})"), "ymd"),
     (re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})"), "dmy"),  # Dutch order: day first
 )
-_TIME = re.compile(r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(?:Z|[+-]\d{2}:?\d{2})?")
+_TIME = re.compile(r"(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?(?:Z|[+-](\d{2}):?(\d{2}))?")
 
 
 def parse_date(text, what="datum") -> str:
@@ -222,14 +257,18 @@ def parse_date(text, what="datum") -> str:
     (``2026-09-01 10:30``, ``2026-09-01T10:30:00``), which is dropped.
     Anything else, or an impossible date, is an :class:`InputError`.
     """
-    raw = str(text).strip()
+    raw = "" if text is None else str(text).strip()
     for pattern, order in _DATE_PATTERNS:
         m = pattern.match(raw)
-        if m and _TIME.fullmatch(raw[m.end():]):
+        t = _TIME.fullmatch(raw[m.end():]) if m else None
+        if t:
             a, b, c = (int(v) for v in m.groups())
             year, month, day = (a, b, c) if order == "ymd" else (c, b, a)
+            hour, minute, second, zh, zm = (int(v or 0) for v in t.groups())
+            if hour > 23 or minute > 59 or second > 59 or zh > 14 or zm > 59 or not 1 <= year <= 9999:
+                break
             try:
                 return dt.date(year, month, day).isoformat()
             except ValueError:
                 break
-    raise InputError(f"{what}: ongeldige datum {raw!r}; gebruik {DATE_FORMATS_NL}")
+    raise InputError(f"{what}: ongeldige datum {shorten(raw)}; gebruik {DATE_FORMATS_NL}")

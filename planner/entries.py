@@ -1,40 +1,53 @@
-"""Entry roads (*invalswegen*): where a public road crosses into a ward.
+"""Entry roads (*invalswegen*): where a public road comes into a ward.
 
 The model (see ``shared/domain.md``, "The placement model"):
 
-* an **entry** of ward *W* is a point where a road of a counted class
-  (``policy.class_weights``) crosses the boundary of *W* so that on one side
-  of the point the road lies strictly inside *W* and on the other side it
-  does not. Roads are two-way, so a road from ward A into ward B is an entry
-  of B and, seen from the other direction, of A; a road from outside the
-  municipality into a ward is an entry of that ward. A road lying along the
-  boundary, or touching it, is no entry until it actually enters;
+* an **entry** of ward *W* is a place where a road of a counted class
+  (``policy.class_weights``) comes from *W*'s boundary into *W* and reaches
+  ``policy.boundary_clearance`` metres (measured to the boundary) inside *W*
+  before it leaves *W* again. Roads are two-way, so a road from ward A into
+  ward B is an entry of B and, seen from the other direction, of A; a road
+  from outside the municipality into a ward is an entry of that ward;
+* a road **along the boundary** (CBS boundaries often follow street centre
+  lines: the road zig-zags across the boundary within a few decimetres) is
+  no entry of either ward; a street that leaves it into a ward is an entry of
+  that ward, at the junction. Seeds are the crossings of a road with the
+  boundary and road ends within :data:`ALONG_TOLERANCE` of it; from a seed the
+  road is followed into the ward, and a seed whose road turns back across the
+  boundary before it is ``boundary_clearance`` inside gives nothing;
 * crossings of one road (same name, or the same unnamed feature) closer
   than ``policy.merge_distance`` are one entry (a dual carriageway, a road
   zig-zagging along the boundary);
-* a **candidate** position lies on the road, ``policy.inset`` metres inside
-  the ward from the crossing (less when the road leaves the ward sooner).
+* a **candidate** position lies on the road, at least ``policy.inset``
+  metres along the road from the entry and at least
+  ``policy.boundary_clearance`` metres from the ward's boundary (its
+  ``clearance`` is that distance, measured).
 
-Everything is computed for all wards at once: one STRtree over the road
-parts, queried with all ward boundaries, and array operations from there.
+:class:`RoadNetwork` classifies the roads and builds their spatial index
+once; its :meth:`RoadNetwork.entries` answers for any set of wards at once
+(one STRtree query, array operations from there) and caches per ward, so
+the entries of one ward cost the same in a municipality or in the country.
 """
 
 from __future__ import annotations
+
+import weakref
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 
 from .geo import RD_NEW
 from .policy import Policy, road_class_nl
 
-SIDE_STEP = 0.5        # metres along the road to look at both sides of a crossing
-BOUNDARY_TOL = 0.01    # a point closer than this to the boundary is "on" it
+ALONG_TOLERANCE = 3.0   # metres: a road this close to the boundary runs along it
+SIDE_STEP = 0.5         # metres along the road to see which side of a seed is inside
+STEP = 5.0              # metres between tried candidate positions along the road
+MAX_STEPS = 40          # so a candidate is looked for up to inset + 200 m along the road
+BACK_STEP = 2.0         # metres between samples when looking back for the junction
 ENTRY_COLUMNS = ["entry_id", "ward_code", "road", "road_class", "weight", "road_index",
-                 "crossings", "candidate", "geometry"]
+                 "crossings", "candidate", "clearance", "part", "along", "direction", "limit", "geometry"]
 WATER_VALUES = {"ja", "j", "yes", "true", "1", "water"}
 
 
@@ -59,103 +72,30 @@ def classify_roads(roads: gpd.GeoDataFrame, policy: Policy, class_map: dict | No
     DataFrame with ``road_class`` (str) and ``weight`` (float, 0 = not counted),
     index aligned with ``roads``.
     """
-    raw = roads[class_column].fillna("").astype(str).str.strip()
+    cls = roads[class_column].fillna("").astype(str).str.strip().str.lower()
     if class_map:
         lookup = {str(k).lower(): str(v).lower() for k, v in class_map.items()}
-        cls = raw.str.lower().map(lambda v: lookup.get(v, v))
-    else:
-        cls = raw.str.lower()
+        cls = cls.map(lambda v: lookup.get(v, v))
     weight = cls.map(policy.class_weights).fillna(0.0).astype(float)
     return pd.DataFrame({"road_class": cls, "weight": weight}, index=roads.index)
 
 
-def _is_water(wards: gpd.GeoDataFrame) -> np.ndarray:
+def is_water(wards: gpd.GeoDataFrame) -> np.ndarray:
+    """Per ward: is it a water area (``water`` = ``JA``)?"""
     if "water" not in wards.columns:
         return np.zeros(len(wards), dtype=bool)
     return wards["water"].fillna("").astype(str).str.strip().str.lower().isin(WATER_VALUES).to_numpy()
 
 
-def _strictly_inside(polys, points) -> np.ndarray:
-    """Elementwise: point inside polygon and not on (or within a hair of) its boundary."""
-    return shapely.contains(polys, points) & (shapely.distance(shapely.boundary(polys), points) > BOUNDARY_TOL)
-
-
-def step_inside(parts, along, direction, polys, distance: float):
-    """Points ``distance`` metres along each road part in ``direction`` (+1/-1),
-    pulled back (to half, then to ``SIDE_STEP``) where that point is not
-    strictly inside its polygon. All arguments are aligned arrays."""
-    length = shapely.length(parts)
-    result = None
-    ok = np.zeros(len(parts), dtype=bool)
-    for step in (distance, distance / 2.0, SIDE_STEP):
-        pts = shapely.line_interpolate_point(parts, np.clip(along + direction * step, 0.0, length))
-        good = _strictly_inside(polys, pts)
-        result = pts if result is None else np.where(~ok & good, pts, result)
-        ok |= good
-    return result
-
-
-def find_crossings(wards: gpd.GeoDataFrame, roads: gpd.GeoDataFrame, policy: Policy, *,
-                   class_map: dict | None = None, class_column: str = "highway") -> pd.DataFrame:
-    """Every point where a counted road enters a ward (before merging).
-
-    Returns a DataFrame with ``ward_pos`` (positional index into ``wards``),
-    ``road_index`` (positional index into ``roads``), ``x``, ``y`` (the point
-    on the boundary), ``along`` and ``direction`` (position on the road part
-    and the way into the ward), ``part`` (the road part, a LineString),
-    ``road_class`` and ``weight``.
-    """
-    cols = ["ward_pos", "road_index", "x", "y", "along", "direction", "part", "road_class", "weight"]
-    if roads is None or len(roads) == 0 or len(wards) == 0:
-        return pd.DataFrame(columns=cols)
-    classes = classify_roads(roads, policy, class_map, class_column)
-    counted = np.flatnonzero(classes["weight"].to_numpy() > 0)
-    if counted.size == 0:
-        return pd.DataFrame(columns=cols)
-    parts, part_road = shapely.get_parts(roads.geometry.values[counted], return_index=True)
-    part_road = counted[part_road]
-    keep = ~shapely.is_empty(parts) & (shapely.length(parts) > 0)
-    parts, part_road = parts[keep], part_road[keep]
-    land = np.flatnonzero(~_is_water(wards))
-    polys = wards.geometry.values
-    boundaries = shapely.boundary(polys[land])
-    ward_i, part_j = shapely.STRtree(parts).query(boundaries, predicate="intersects")
-    ward_i = land[ward_i]
-    inter = shapely.intersection(shapely.boundary(polys[ward_i]), parts[part_j])
-    coords, pair = shapely.get_coordinates(inter, return_index=True)
-    if coords.size == 0:
-        return pd.DataFrame(columns=cols)
-    # The same point can come back more than once (a vertex shared by two parts
-    # of the intersection): keep one per (ward, road part, point).
-    key = pd.DataFrame({"p": pair, "x": np.round(coords[:, 0], 3), "y": np.round(coords[:, 1], 3)})
-    first = ~key.duplicated().to_numpy()
-    coords, pair = coords[first], pair[first]
-    w, pj = ward_i[pair], part_j[pair]
-    line = parts[pj]
-    pts = shapely.points(coords)
-    along = shapely.line_locate_point(line, pts)
-    length = shapely.length(line)
-    before = shapely.line_interpolate_point(line, np.clip(along - SIDE_STEP, 0.0, length))
-    after = shapely.line_interpolate_point(line, np.clip(along + SIDE_STEP, 0.0, length))
-    in_before = _strictly_inside(polys[w], before)
-    in_after = _strictly_inside(polys[w], after)
-    entry = in_before ^ in_after
-    road_index = part_road[pj[entry]]
-    return pd.DataFrame({
-        "ward_pos": w[entry],
-        "road_index": road_index,
-        "x": coords[entry, 0],
-        "y": coords[entry, 1],
-        "along": along[entry],
-        "direction": np.where(in_after[entry], 1.0, -1.0),
-        "part": line[entry],
-        "road_class": classes["road_class"].to_numpy()[road_index],
-        "weight": classes["weight"].to_numpy()[road_index],
-    })
+def _empty_entries() -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame({c: pd.Series(dtype=object) for c in ENTRY_COLUMNS[:-1]},
+                            geometry=gpd.GeoSeries([], crs=RD_NEW), crs=RD_NEW)
 
 
 def _merge_groups(xy: np.ndarray, keys: np.ndarray, distance: float) -> np.ndarray:
     """Component label of each point: same key and chained within ``distance``."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
     n = len(xy)
     if n == 0:
         return np.zeros(0, dtype=np.int64)
@@ -164,6 +104,247 @@ def _merge_groups(xy: np.ndarray, keys: np.ndarray, distance: float) -> np.ndarr
     same = keys[i] == keys[j]
     graph = coo_matrix((np.ones(same.sum()), (i[same], j[same])), shape=(n, n))
     return connected_components(graph, directed=False)[1]
+
+
+def _walk(parts, along, direction, offset):
+    """Points ``offset`` metres from ``along`` in ``direction`` on each part (aligned arrays)."""
+    return shapely.line_interpolate_point(parts, along + direction * offset)
+
+
+class RoadNetwork:
+    """Roads classified once under a policy, with their spatial indexes.
+
+    Build it once per run (:func:`road_network` caches it per roads frame
+    and policy); :meth:`entries` then answers for any wards, computing each
+    ward's entries once.
+
+    Parameters
+    ----------
+    roads : GeoDataFrame or None
+        Road lines (RD New) with ``name`` and a class column.
+    policy : Policy
+    class_map, class_column
+        See :func:`classify_roads` (for NWB-style classes).
+    """
+
+    def __init__(self, roads: gpd.GeoDataFrame | None, policy: Policy, *,
+                 class_map: dict | None = None, class_column: str = "highway"):
+        self.roads, self.policy = roads, policy
+        self._cache: dict[str, gpd.GeoDataFrame] = {}
+        self._trees: dict[str, shapely.STRtree] = {}
+        if roads is None or len(roads) == 0:
+            self.geoms = np.zeros(0, dtype=object)
+            self.names = self.road_class = np.zeros(0, dtype=object)
+            self.weight = np.zeros(0)
+        else:
+            classes = classify_roads(roads, policy, class_map, class_column)
+            self.geoms = np.asarray(roads.geometry.values, dtype=object)
+            names = roads["name"] if "name" in roads else pd.Series("", index=roads.index)
+            self.names = names.fillna("").astype(str).to_numpy(dtype=object)
+            self.road_class = classes["road_class"].to_numpy(dtype=object)
+            self.weight = classes["weight"].to_numpy(dtype=float)
+        self.counted = np.flatnonzero(self.weight > 0)
+        parts, idx = shapely.get_parts(self.geoms[self.counted], return_index=True)
+        keep = ~shapely.is_empty(parts) & (shapely.length(parts) > 0)
+        self.parts, self.part_road = parts[keep], self.counted[idx[keep]]
+
+    @property
+    def empty(self) -> bool:
+        return len(self.geoms) == 0
+
+    def _tree(self, kind: str) -> shapely.STRtree:
+        if kind not in self._trees:
+            geoms = {"parts": self.parts, "all": self.geoms, "counted": self.geoms[self.counted]}[kind]
+            self._trees[kind] = shapely.STRtree(geoms)
+        return self._trees[kind]
+
+    # ------------------------------------------------------------- lookups
+
+    def nearest_counted(self, points) -> pd.DataFrame:
+        """Nearest counted road of each point: ``road``, ``road_class``, ``weight``, ``distance``."""
+        points = np.asarray(points, dtype=object)
+        out = pd.DataFrame({"road": "", "road_class": "", "weight": 0.0, "distance": np.inf},
+                           index=range(len(points)))
+        if self.counted.size == 0 or len(points) == 0:
+            return out
+        pi, ri = self._tree("counted").query_nearest(points, all_matches=False)
+        road = self.counted[ri]
+        out.loc[pi, "road"] = self.names[road]
+        out.loc[pi, "road_class"] = self.road_class[road]
+        out.loc[pi, "weight"] = self.weight[road]
+        out.loc[pi, "distance"] = shapely.distance(points[pi], self.geoms[road])
+        return out
+
+    def near(self, geometry) -> np.ndarray:
+        """Positional indexes of the roads (any class) that intersect ``geometry``."""
+        if self.empty:
+            return np.zeros(0, dtype=np.int64)
+        return np.sort(self._tree("all").query(geometry, predicate="intersects"))
+
+    # ------------------------------------------------------------- entries
+
+    def entries(self, wards: gpd.GeoDataFrame, codes=None) -> gpd.GeoDataFrame:
+        """The entries of ``wards`` (or of the wards with ``codes``), cached per ward.
+
+        Returns the frame described in :func:`find_entries`.
+        """
+        all_codes = wards["code"].astype(str).to_numpy()
+        wanted = all_codes if codes is None else np.asarray([str(c) for c in codes], dtype=object)
+        missing = [c for c in dict.fromkeys(wanted) if c not in self._cache]
+        if missing:
+            pos = pd.Index(all_codes).get_indexer(missing)
+            found = self._compute(wards.iloc[pos[pos >= 0]])
+            groups = found.groupby("ward_code").indices if len(found) else {}
+            for code in missing:
+                idx = groups.get(code)
+                self._cache[code] = found.iloc[idx] if idx is not None else found.iloc[:0]
+        frames = [self._cache[c] for c in dict.fromkeys(wanted)]
+        frames = [f for f in frames if len(f)]
+        if not frames:
+            return _empty_entries()
+        out = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0].reset_index(drop=True)
+        return gpd.GeoDataFrame(out, geometry="geometry", crs=RD_NEW)
+
+    def _compute(self, wards: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+        """Entries of ``wards``, vectorized over all of them (see the module docstring)."""
+        policy = self.policy
+        land = np.flatnonzero(~is_water(wards))
+        if self.parts.size == 0 or land.size == 0:
+            return _empty_entries()
+        polys = np.asarray(wards.geometry.values, dtype=object)[land]
+        codes = wards["code"].astype(str).to_numpy()[land]
+        bnd = shapely.boundary(polys)
+        shapely.prepare(polys)
+        wi, pj = self._tree("parts").query(bnd, predicate="dwithin", distance=ALONG_TOLERANCE)
+        if wi.size == 0:
+            return _empty_entries()
+        part, ring = self.parts[pj], bnd[wi]
+        # Seeds: crossings with the boundary, and road ends lying on (within tolerance of) it.
+        inter = shapely.intersection(ring, part)
+        coords, k = shapely.get_coordinates(inter, return_index=True)
+        kind = np.zeros(len(k), np.int8)
+        ends = np.concatenate([shapely.get_point(part, 0), shapely.get_point(part, -1)])
+        end_pair = np.r_[np.arange(len(part)), np.arange(len(part))]
+        close = shapely.distance(ring[end_pair], ends) <= ALONG_TOLERANCE
+        coords = np.vstack([coords, shapely.get_coordinates(ends[close])])
+        k = np.r_[k, end_pair[close]]
+        kind = np.r_[kind, np.ones(close.sum(), np.int8)]
+        key = pd.DataFrame({"k": k, "x": np.round(coords[:, 0], 2), "y": np.round(coords[:, 1], 2)})
+        first = ~key.duplicated().to_numpy()
+        coords, k, kind = coords[first], k[first], kind[first]
+        line = part[k]
+        along = shapely.line_locate_point(line, shapely.points(coords))
+        length = shapely.length(line)
+        # Crossings along each (ward, part) pair, to know where the road leaves the ward again.
+        crossing_along = pd.DataFrame({"k": k[kind == 0], "a": along[kind == 0]}).sort_values(["k", "a"])
+        # Each seed looked at in both directions along the road.
+        s = np.r_[np.arange(len(k)), np.arange(len(k))]
+        direction = np.r_[np.ones(len(k)), -np.ones(len(k))]
+        a0, ln, pair = along[s], length[s], k[s]
+        room = np.where(direction > 0, ln - a0, a0)
+        poly_s = polys[wi[pair]]
+        step_pt = _walk(line[s], a0, direction, np.minimum(SIDE_STEP, room))
+        viable = (room > SIDE_STEP / 2) & shapely.contains(poly_s, step_pt)
+        # How far the road stays in the ward: up to the next crossing of the same
+        # (ward, part) pair in the walking direction, else the end of the part.
+        limit = room.copy()
+        ca_k, ca_a = crossing_along["k"].to_numpy(), crossing_along["a"].to_numpy()
+        big = float(length.max()) + 10.0 if len(length) else 1.0
+        flat = ca_k * big + ca_a  # sorted: pairs apart by more than any along
+        lo = np.searchsorted(ca_k, pair, "left")
+        hi = np.searchsorted(ca_k, pair, "right")
+        eps = 1e-3
+        nxt = np.searchsorted(flat, pair * big + a0 + eps, "left")
+        ok = (direction > 0) & (nxt < hi)
+        limit[ok] = np.minimum(limit[ok], ca_a[nxt[ok]] - a0[ok])
+        prv = np.searchsorted(flat, pair * big + a0 - eps, "left") - 1
+        ok = (direction < 0) & (prv >= lo)
+        limit[ok] = np.minimum(limit[ok], a0[ok] - ca_a[prv[ok]])
+        rows = np.flatnonzero(viable)
+        offset = np.full(len(s), np.nan)
+        clearance = np.full(len(s), np.nan)
+        todo = rows
+        for j in range(MAX_STEPS):
+            off = policy.inset + j * STEP
+            todo = todo[off <= limit[todo]]
+            if todo.size == 0:
+                break
+            pts = _walk(line[s[todo]], a0[todo], direction[todo], off)
+            dist = shapely.distance(ring[pair[todo]], pts)
+            ok = dist >= policy.boundary_clearance
+            offset[todo[ok]] = off
+            clearance[todo[ok]] = dist[ok]
+            todo = todo[~ok]
+        found = np.flatnonzero(~np.isnan(offset))
+        # The entry point: the seed, or for a road that first ran along the boundary,
+        # the last point within tolerance of the boundary before the candidate (the junction).
+        entry_off = np.zeros(len(s))
+        far = found[offset[found] > policy.inset]
+        if far.size:
+            for back in np.arange(0.0, (MAX_STEPS + 1) * STEP + policy.inset, BACK_STEP):
+                active = far[back <= offset[far]]
+                if active.size == 0:
+                    break
+                pts = _walk(line[s[active]], a0[active], direction[active], back)
+                near = shapely.distance(ring[pair[active]], pts) <= ALONG_TOLERANCE
+                entry_off[active[near]] = back
+        seed_xy = coords[s]
+        entry_pts = _walk(line[s], a0, direction, entry_off)
+        moved = entry_off > 0
+        if moved.any():  # the boundary point next to the junction
+            r = ring[pair[moved]]
+            entry_pts[moved] = shapely.line_interpolate_point(r, shapely.line_locate_point(r, entry_pts[moved]))
+        entry_xy = np.where(moved[:, None], shapely.get_coordinates(entry_pts), seed_xy)
+        road_index = self.part_road[pj[pair]]
+        names = self.names[road_index]
+        road_key = np.where(names != "", "n:" + names.astype(str), "i:" + road_index.astype(str))
+        ward_local = wi[pair]
+        keys = ward_local.astype(str) + "|" + road_key
+        # Merge every seed (valid or not) of one road in one ward within merge_distance.
+        group = _merge_groups(entry_xy, keys, policy.merge_distance)
+        table = pd.DataFrame({
+            "group": group, "valid": ~np.isnan(offset), "weight": self.weight[road_index],
+            "x": entry_xy[:, 0], "y": entry_xy[:, 1], "seed": k[s], "sx": np.round(seed_xy[:, 0], 2),
+            "sy": np.round(seed_xy[:, 1], 2)})
+        crossings = table.drop_duplicates(["group", "sx", "sy"]).groupby("group").size()
+        table = table[table["valid"]]
+        if table.empty:
+            return _empty_entries()
+        table = table.sort_values(["group", "weight", "x", "y"], ascending=[True, False, True, True])
+        rep = table[~table["group"].duplicated()].index.to_numpy()
+        cand = _walk(line[s[rep]], a0[rep], direction[rep], offset[rep])
+        out = pd.DataFrame({
+            "ward_code": codes[ward_local[rep]], "road": names[rep], "road_class": self.road_class[road_index[rep]],
+            "weight": self.weight[road_index[rep]], "road_index": road_index[rep].astype(np.int64),
+            "crossings": crossings.loc[group[rep]].to_numpy().astype(np.int64), "candidate": cand,
+            "clearance": clearance[rep], "part": line[s[rep]], "along": a0[rep], "direction": direction[rep],
+            "limit": limit[rep], "x": entry_xy[rep, 0], "y": entry_xy[rep, 1]})
+        out = out.sort_values(["ward_code", "weight", "x", "y"], ascending=[True, False, True, True])
+        k_in_ward = out.groupby("ward_code").cumcount() + 1
+        out["entry_id"] = out["ward_code"] + "-E" + k_in_ward.astype(str)
+        geometry = shapely.points(out[["x", "y"]].to_numpy(dtype=float))
+        return gpd.GeoDataFrame(out[ENTRY_COLUMNS[:-1]].reset_index(drop=True), geometry=geometry, crs=RD_NEW)
+
+
+_NETWORKS: dict[int, tuple] = {}
+
+
+def road_network(roads: gpd.GeoDataFrame | None, policy: Policy, *, class_map: dict | None = None,
+                 class_column: str = "highway") -> RoadNetwork:
+    """The :class:`RoadNetwork` of ``roads`` under ``policy``, built once and reused.
+
+    Cached while the roads frame lives (same object, same policy, same class options).
+    """
+    if roads is None:
+        return RoadNetwork(None, policy)
+    options = (repr(policy), repr(sorted((class_map or {}).items())), class_column, len(roads))
+    hit = _NETWORKS.get(id(roads))
+    if hit is not None and hit[0]() is roads and hit[1] == options:
+        return hit[2]
+    network = RoadNetwork(roads, policy, class_map=class_map, class_column=class_column)
+    key = id(roads)
+    _NETWORKS[key] = (weakref.ref(roads, lambda _: _NETWORKS.pop(key, None)), options, network)
+    return network
 
 
 def find_entries(wards: gpd.GeoDataFrame, roads: gpd.GeoDataFrame | None, policy: Policy, *,
@@ -179,7 +360,7 @@ def find_entries(wards: gpd.GeoDataFrame, roads: gpd.GeoDataFrame | None, policy
         Road lines (RD New) with ``name`` and a class column.
     policy : Policy
         ``class_weights`` (which classes count, their weight),
-        ``merge_distance`` and ``inset``.
+        ``merge_distance``, ``inset`` and ``boundary_clearance``.
     class_map, class_column
         See :func:`classify_roads` (for NWB-style classes).
 
@@ -189,91 +370,63 @@ def find_entries(wards: gpd.GeoDataFrame, roads: gpd.GeoDataFrame | None, policy
     k = 1 for the most important), ``ward_code``, ``road`` (name),
     ``road_class``, ``weight``, ``road_index`` (positional index into
     ``roads``), ``crossings`` (merged crossing count), ``candidate`` (the
-    inset position, a Point) and geometry (the Point on the ward boundary).
+    position for a sign, a Point), ``clearance`` (its distance to the ward
+    boundary, metres), ``part``/``along``/``direction``/``limit`` (the road
+    line, the entry's position on it, the way into the ward and how far the
+    road stays in the ward) and geometry (the Point on the ward boundary).
     """
-    cross = find_crossings(wards, roads, policy, class_map=class_map, class_column=class_column)
-    if cross.empty:
-        return gpd.GeoDataFrame({c: pd.Series(dtype=object) for c in ENTRY_COLUMNS[:-1]},
-                                geometry=gpd.GeoSeries([], crs=RD_NEW), crs=RD_NEW)
-    names = roads["name"].fillna("").astype(str).to_numpy()[cross["road_index"].to_numpy()]
-    road_key = np.where(names != "", "n:" + names, "i:" + cross["road_index"].astype(str).to_numpy())
-    keys = cross["ward_pos"].astype(str).to_numpy() + "|" + road_key
-    xy = cross[["x", "y"]].to_numpy(dtype=float)
-    cross = cross.assign(road=names, group=_merge_groups(xy, keys, policy.merge_distance))
-    # Representative crossing per group: the heaviest road, then west-most, south-most.
-    cross = cross.sort_values(["group", "weight", "x", "y"], ascending=[True, False, True, True])
-    counts = cross.groupby("group").size()
-    rep = cross.drop_duplicates("group").copy()
-    rep["crossings"] = rep["group"].map(counts).to_numpy()
-    polys = wards.geometry.values[rep["ward_pos"].to_numpy()]
-    rep["candidate"] = step_inside(rep["part"].to_numpy(), rep["along"].to_numpy(dtype=float),
-                                   rep["direction"].to_numpy(dtype=float), polys, policy.inset)
-    rep["ward_code"] = wards["code"].to_numpy()[rep["ward_pos"].to_numpy()]
-    rep = rep.sort_values(["ward_code", "weight", "x", "y"], ascending=[True, False, True, True])
-    k = rep.groupby("ward_code").cumcount() + 1
-    rep["entry_id"] = rep["ward_code"].astype(str) + "-E" + k.astype(str)
-    out = gpd.GeoDataFrame(rep[ENTRY_COLUMNS[:-1]].reset_index(drop=True),
-                           geometry=shapely.points(rep[["x", "y"]].to_numpy(dtype=float)), crs=RD_NEW)
-    out["road_index"] = out["road_index"].astype(np.int64)
-    out["weight"] = out["weight"].astype(float)
-    out["crossings"] = out["crossings"].astype(np.int64)
-    return out
+    if roads is None or len(roads) == 0 or len(wards) == 0:
+        return _empty_entries()
+    return road_network(roads, policy, class_map=class_map, class_column=class_column).entries(wards)
 
 
-def road_candidates(entries: gpd.GeoDataFrame, wards: gpd.GeoDataFrame, roads: gpd.GeoDataFrame,
-                    policy: Policy, steps=(1, 2, 3)) -> gpd.GeoDataFrame:
-    """More positions per entry: ``k * policy.inset`` inside the ward along its road.
+def road_candidates(entries: gpd.GeoDataFrame, policy: Policy, steps=(1, 2, 3)) -> gpd.GeoDataFrame:
+    """More positions per entry along its road: its candidate, then ``k * policy.inset`` further.
 
     Used for relocation, where a sign may move a little further along the
-    same road. Returns a GeoDataFrame with ``entry_id``, ``step`` and Point
-    geometry (duplicates, where the road leaves the ward sooner, are dropped).
+    same road. Every position keeps ``boundary_clearance`` from the ward's
+    boundary and stays on the road's stretch inside the ward. Returns a
+    GeoDataFrame with ``entry_id``, ``step`` and Point geometry.
     """
     if entries.empty:
         return gpd.GeoDataFrame({"entry_id": [], "step": []}, geometry=[], crs=RD_NEW)
-    ward_pos = pd.Index(wards["code"]).get_indexer(entries["ward_code"])
-    parts, part_entry = shapely.get_parts(roads.geometry.values[entries["road_index"].to_numpy()],
-                                          return_index=True)
-    # The part the entry lies on: the nearest one to its boundary point.
-    dist = shapely.distance(parts, entries.geometry.values[part_entry])
-    order = np.lexsort((dist, part_entry))
-    first = np.r_[True, part_entry[order][1:] != part_entry[order][:-1]]
-    part = parts[order][first]
-    pts = entries.geometry.values
-    polys = wards.geometry.values[ward_pos]
-    along = shapely.line_locate_point(part, pts)
-    length = shapely.length(part)
-    ahead = shapely.line_interpolate_point(part, np.clip(along + SIDE_STEP, 0.0, length))
-    direction = np.where(_strictly_inside(polys, ahead), 1.0, -1.0)
-    frames = []
+    frames = [gpd.GeoDataFrame({"entry_id": entries["entry_id"].to_numpy(), "step": 0},
+                               geometry=entries["candidate"].to_numpy(), crs=RD_NEW)]
+    part = entries["part"].to_numpy()
+    along = entries["along"].to_numpy(float)
+    direction = entries["direction"].to_numpy(float)
+    limit = entries["limit"].to_numpy(float)
+    first = shapely.line_locate_point(part, entries["candidate"].to_numpy()) - along
+    first = np.abs(first)
     for step in steps:
-        geom = step_inside(part, along, direction, polys, step * policy.inset)
-        frames.append(gpd.GeoDataFrame({"entry_id": entries["entry_id"].to_numpy(), "step": step},
-                                       geometry=geom, crs=RD_NEW))
+        off = first + step * policy.inset
+        ok = off <= limit
+        pts = _walk(part[ok], along[ok], direction[ok], off[ok])
+        frames.append(gpd.GeoDataFrame({"entry_id": entries["entry_id"].to_numpy()[ok], "step": step},
+                                       geometry=pts, crs=RD_NEW))
     out = pd.concat(frames, ignore_index=True)
-    xy = np.round(shapely.get_coordinates(out.geometry.values), 1)
-    out = out[~pd.DataFrame({"e": out["entry_id"], "x": xy[:, 0], "y": xy[:, 1]}).duplicated().to_numpy()]
-    return gpd.GeoDataFrame(out.reset_index(drop=True), crs=RD_NEW)
+    return gpd.GeoDataFrame(out, geometry="geometry", crs=RD_NEW)
 
 
 def no_entry_reason(ward_code: str, wards: gpd.GeoDataFrame, roads: gpd.GeoDataFrame | None,
                     policy: Policy, *, class_map: dict | None = None,
                     class_column: str = "highway") -> str:
     """Why a ward has no entries, in Dutch (for a ``needs_review`` answer)."""
-    row = wards[wards["code"] == ward_code]
+    row = wards[wards["code"].astype(str) == str(ward_code)]
     name = row["name"].iloc[0] if len(row) else ward_code
     tail = " Er wordt geen plek verzonnen; een medewerker bepaalt met de beheerder waar de borden komen."
-    if len(row) and _is_water(row)[0]:
+    if len(row) and is_water(row)[0]:
         return f"Wijk {name} is water; daar komen geen borden.{tail}"
     if roads is None or len(roads) == 0:
         return f"Er zijn geen weggegevens geladen, dus de invalswegen van wijk {name} zijn onbekend.{tail}"
-    poly = row.geometry.values[0]
-    near = roads[shapely.intersects(roads.geometry.values, poly)]
-    if near.empty:
+    network = road_network(roads, policy, class_map=class_map, class_column=class_column)
+    near = network.near(row.geometry.values[0])
+    if near.size == 0:
         return f"In of langs wijk {name} liggen geen wegen.{tail}"
-    classes = classify_roads(near, policy, class_map, class_column)
-    if (classes["weight"] == 0).all():
+    if (network.weight[near] == 0).all():
         labels = sorted({f"{n or 'naamloze weg'} ({road_class_nl(c)})"
-                         for n, c in zip(near["name"], classes["road_class"])})
+                         for n, c in zip(network.names[near], network.road_class[near])})
         return (f"Wijk {name} heeft alleen wegen die volgens het beleid geen invalsweg zijn: "
                 f"{', '.join(labels)}.{tail}")
-    return f"Geen openbare weg komt wijk {name} binnen (wegen liggen er alleen in of langs).{tail}"
+    return (f"Geen openbare weg komt wijk {name} binnen tot {policy.boundary_clearance:.0f} m van de grens "
+            f"(wegen liggen er alleen in of langs de grens).{tail}")

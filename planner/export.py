@@ -19,7 +19,7 @@ import pandas as pd
 
 from .errors import InputError
 from .geo import WGS84, to_lonlat
-from .report import write_text_atomic
+from .report import write_files_atomic
 
 FORMATS = ("csv", "geojson")
 PUBLIC_LAYERS = {
@@ -47,7 +47,7 @@ def export_register(store, out, formats=FORMATS, *, internal: bool = False) -> l
     """
     out = Path(out)
     if out.exists() and not out.is_dir():
-        raise InputError(f"{out}: is geen map")
+        raise InputError(f"{out}: is een bestand, geen map; kies met --out een (nieuwe) map")
     bad = set(formats) - set(FORMATS)
     if bad:
         raise InputError(f"onbekend exportformaat {sorted(bad)[0]!r}; kies uit {', '.join(FORMATS)}")
@@ -63,7 +63,7 @@ def export_register(store, out, formats=FORMATS, *, internal: bool = False) -> l
     groups = groups[groups["removed_on"].isna()].copy()
     groups["wabp_registered"] = groups["wabp_registered"].astype(bool)
     tables["groups"] = groups
-    written = []
+    files = {}
     for name, cols in layers.items():
         df = tables[name]
         spatial = isinstance(df, gpd.GeoDataFrame)
@@ -74,8 +74,8 @@ def export_register(store, out, formats=FORMATS, *, internal: bool = False) -> l
                 lon, lat = to_lonlat(df.geometry) if len(df) else ([], [])
                 flat["x"], flat["y"] = df.geometry.x.round(1).to_numpy(), df.geometry.y.round(1).to_numpy()
                 flat["lon"], flat["lat"] = np.round(lon, 7), np.round(lat, 7)
-            written.append(write_text_atomic(out / f"{name}.csv", flat.to_csv(index=False)))
+            files[out / f"{name}.csv"] = flat.to_csv(index=False)
         if "geojson" in formats and spatial:
             gdf = gpd.GeoDataFrame(public, geometry=df.geometry, crs=df.crs).to_crs(WGS84)
-            written.append(write_text_atomic(out / f"{name}.geojson", gdf.to_json(drop_id=True, ensure_ascii=False)))
-    return written
+            files[out / f"{name}.geojson"] = gdf.to_json(drop_id=True, ensure_ascii=False)
+    return write_files_atomic(files)  # all files or none

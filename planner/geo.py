@@ -15,6 +15,7 @@ its names are re-exported here.
 
 from __future__ import annotations
 
+import csv
 import io
 import logging
 from pathlib import Path
@@ -38,7 +39,9 @@ from .coords import (  # noqa: F401  (re-exported: planner.geo is the loading AP
     _check_lonlat,
     _pick,
     parse_date,
+    check_wish_lonlat,
     parse_lonlat,
+    parse_wishes,
     point_rd,
     points_from_table,
     to_lonlat,
@@ -46,6 +49,8 @@ from .coords import (  # noqa: F401  (re-exported: planner.geo is the loading AP
     to_rd_xy,
 )
 from .errors import InputError
+from .settings import MAX_TEXT_LENGTH
+from .text import check_column, check_ids
 
 log = logging.getLogger("planner")
 
@@ -73,23 +78,42 @@ def read_table(path) -> pd.DataFrame:
     The separator (``,``, ``;`` or tab) is detected from the header line, so
     a Dutch spreadsheet export (``;`` with decimal commas) reads as well; the
     encoding is UTF-8 (with or without BOM), UTF-16 with BOM, or else
-    Windows-1252. Column names are stripped and lower-cased.
+    Windows-1252. Column names are stripped and lower-cased. Every row must
+    have as many fields as the header (a ragged row is named, not shifted);
+    blank lines are skipped.
     """
     path = _check_file(path)
     text = _decode(path.read_bytes(), path)
     header = text.lstrip().split("\n", 1)[0]
     sep = max((",", ";", "\t"), key=header.count)  # ties (none of them): ","
     try:
-        df = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
-    except pd.errors.EmptyDataError as exc:
-        raise InputError(f"{path}: bestand is leeg") from exc
-    except pd.errors.ParserError as exc:
-        raise InputError(f"{path}: geen leesbaar CSV-bestand ({_first_line(exc)})") from exc
-    df.columns = [str(c).strip().lower() for c in df.columns]
-    df = df.apply(lambda col: col.str.strip())
-    if df.empty:
+        rows = list(csv.reader(io.StringIO(text.lstrip(), newline=""), delimiter=sep, strict=True))
+    except csv.Error as exc:
+        raise InputError(f"{path}: geen leesbaar CSV-bestand ({exc})") from exc
+    numbered = [(i + 1, row) for i, row in enumerate(rows) if any(cell.strip() for cell in row)]
+    if not numbered:
+        raise InputError(f"{path}: bestand is leeg")
+    columns = [c.strip().lower() for c in numbered[0][1]]
+    width = len(columns)
+    for line, row in numbered[1:]:
+        if len(row) != width and not (len(row) > width and not any(c.strip() for c in row[width:])):
+            raise InputError(f"{path}: rij {line} heeft {len(row)} velden, de kopregel {width}; "
+                             f"controleer het scheidingsteken '{sep}' en de aanhalingstekens in die rij")
+    named = [c for c in columns if c]
+    if len(set(named)) != len(named):
+        dup = next(c for c in named if named.count(c) > 1)
+        raise InputError(f"{path}: kolom '{dup}' staat twee keer in de kopregel")
+    data = [row[:width] for _, row in numbered[1:]]
+    if not data:
         raise InputError(f"{path}: bevat geen rijen")
-    return df
+    df = pd.DataFrame(data, columns=columns, dtype=object).apply(lambda col: col.str.strip())
+    unnamed = [i for i, c in enumerate(columns) if not c]
+    for i in unnamed:
+        if (df.iloc[:, i] != "").any():
+            raise InputError(f"{path}: kolom {i + 1} heeft geen naam in de kopregel maar wel waarden")
+    if unnamed:
+        df = df.iloc[:, [i for i in range(width) if i not in unnamed]]
+    return df.astype(str)
 
 
 def _decode(data: bytes, path: Path) -> str:
@@ -236,6 +260,10 @@ def load_wards(path, *, layer=None) -> gpd.GeoDataFrame:
         raise InputError(f"{source}: wijken moeten vlakken zijn, niet {', '.join(sorted(kinds))}")
     gdf["code"] = gdf["code"].astype(str).str.strip()
     gdf["name"] = gdf["name"].astype(str).str.strip()
+    if (gdf["code"] == "").any():
+        raise InputError(f"{source}: object {int((gdf['code'] == '').to_numpy().nonzero()[0][0]) + 1} "
+                         "heeft geen wijkcode")
+    _check_names(gdf, ("code", "name"), source)
     _require_unique(gdf["code"], source, "wijkcode")
     return repair_polygons(gdf, source).reset_index(drop=True)
 
@@ -271,6 +299,7 @@ def load_signs(path, *, layer=None) -> gpd.GeoDataFrame:
     if not set(gdf.geom_type.unique()) <= {"Point"}:
         raise InputError(f"{source}: borden moeten punten zijn")
     gdf["id"] = gdf["id"].astype(str).str.strip()
+    _check_names(gdf, ("id",), source)
     _require_unique(gdf["id"], source, "bord-id")
     gdf["status"] = gdf["status"].astype(str).str.strip().str.lower()
     bad = gdf.loc[~gdf["status"].isin(SIGN_STATUSES), "status"]
@@ -280,10 +309,11 @@ def load_signs(path, *, layer=None) -> gpd.GeoDataFrame:
         )
     if "placed_on" not in gdf.columns:
         gdf["placed_on"] = ""
-    gdf["placed_on"] = gdf["placed_on"].fillna("").astype(str)
+    gdf["placed_on"] = _dates(gdf["placed_on"], source, "placed_on", gdf["id"], "bord")
     if "street" not in gdf.columns:
         gdf["street"] = ""
     gdf["street"] = gdf["street"].fillna("").astype(str)
+    _check_names(gdf, ("street",), source)
     return gdf.reset_index(drop=True)
 
 
@@ -309,6 +339,7 @@ def load_roads(path, *, layer=None, name_column=None, class_column=None) -> gpd.
         raise InputError(f"{source}: wegen moeten lijnen zijn, niet {', '.join(sorted(kinds))}")
     gdf["name"] = gdf["name"].fillna("").astype(str)
     gdf["highway"] = gdf["highway"].fillna("").astype(str).str.lower()
+    _check_names(gdf, ("name", "highway"), source)
     return gdf.reset_index(drop=True)
 
 
@@ -334,6 +365,9 @@ def load_groups(path) -> pd.DataFrame:
         raise InputError(f"{source}: groep {counts[counts > 3].index[0]!r} heeft meer dan 3 beheerders")
     if (df["group_id"] == "").any():
         raise InputError(f"{source}: rij zonder group_id")
+    check_ids(df["group_id"], source, "group_id", "groep-id")
+    for col in ("group_name", "admin_name", "admin_phone", "admin_email"):
+        check_column(df[col], source, col)
     _require_unique(df["group_id"] + "\x00" + df["admin_name"], source, "beheerder")
     return df.reset_index(drop=True)
 
@@ -370,9 +404,36 @@ def load_requests(path, *, locate=None) -> gpd.GeoDataFrame:
         gdf = read_vector(path, kind="requests")
     _require_columns(gdf, ["request_id", "date", "group_id"], source, "aanvragenbestand")
     gdf["request_id"] = gdf["request_id"].astype(str).str.strip()
+    is_csv = Path(path).suffix.lower() in {".csv", ".txt"}
+    check_ids(gdf["request_id"], source, "request_id", "aanvraag-id", csv=is_csv)
+    check_ids(gdf["group_id"].astype(str), source, "group_id", "groep-id", csv=is_csv)
     _require_unique(gdf["request_id"], source, "aanvraag-id")
-    gdf["date"] = [parse_date(d, source) for d in gdf["date"].astype(str)]
+    gdf["date"] = _dates(gdf["date"], source, "date", gdf["request_id"], "aanvraag", required=True)
     if "preferred" not in gdf.columns:
         gdf["preferred"] = ""
     gdf["preferred"] = gdf["preferred"].fillna("").astype(str)
+    check_column(gdf["preferred"], source, "preferred", limit=MAX_TEXT_LENGTH, csv=is_csv)
+    for rid, text in zip(gdf["request_id"], gdf["preferred"]):
+        if text.strip():
+            parse_wishes(text, f"{source}: aanvraag {rid}: kolom 'preferred'")
     return gdf.reset_index(drop=True)
+
+
+def _dates(values: pd.Series, source: str, column: str, ids: pd.Series, what: str, *,
+           required: bool = False) -> list[str]:
+    """A column of dates as ``YYYY-MM-DD`` (see :func:`planner.coords.parse_date`); empty stays empty
+    unless ``required``. The error names the row's id and the column."""
+    out = []
+    for rid, value in zip(ids, values.fillna("").astype(str)):
+        if not value.strip() and not required:
+            out.append("")
+            continue
+        out.append(parse_date(value, f"{source}: {what} {rid}: kolom '{column}'"))
+    return out
+
+
+def _check_names(gdf, columns, source) -> None:
+    """Names in a GIS layer or table: one line, at most ``MAX_NAME_LENGTH`` characters."""
+    is_csv = Path(str(source)).suffix.lower() in {".csv", ".txt"}
+    for col in columns:
+        check_column(gdf[col], source, col, csv=is_csv)

@@ -15,18 +15,21 @@ import geopandas as gpd
 import shapely
 
 from . import register
-from .coords import parse_date
+from .coords import parse_date, parse_wishes
 from .errors import InputError
-from .placement import nearest_street
+from .placement import in_ward, nearest_street
+from .text import check_text
 from .store import Store, _event, _frame, _grow_extent, lonlat_of, now, today
 from .store_schema import to_blob
 
 
 def _check_date(value: str | None) -> str:
     """A date as ``YYYY-MM-DD`` (Dutch day-first forms too); today when empty; never in the future."""
-    if not value:
+    if value is None:
         return today()
-    date = parse_date(value)
+    if not str(value).strip():
+        raise InputError("--date: lege datum; geef JJJJ-MM-DD of laat --date weg (dan vandaag)")
+    date = parse_date(value, "--date")
     if date > today():
         raise InputError(f"datum {date} ligt in de toekomst (vandaag is {today()}); "
                          "leg gebeurtenissen vast als ze gebeurd zijn")
@@ -72,14 +75,9 @@ def add_request(store: Store, point, group_id: str, *, request_id: str | None = 
 
 
 def _check_preferred(text: str) -> str:
-    text = (text or "").strip()
-    for part in filter(None, (p.strip() for p in text.split(";"))):
-        try:
-            lon, lat = (float(v) for v in part.replace(",", " ").split())
-        except ValueError:
-            raise InputError(f"--preferred: verwacht 'LON LAT; LON LAT', kreeg {part!r}") from None
-        from .geo import point_rd
-        point_rd(lon, lat, source="--preferred")
+    """The admin's preferred positions ``lon lat; lon lat``: WGS84, not swapped, in the Netherlands."""
+    text = check_text(text, "--preferred")
+    parse_wishes(text, "--preferred")
     return text
 
 
@@ -100,11 +98,13 @@ def decide_pending(store: Store, decide, policy_name: str) -> list:
     """Decide every pending request and record the decisions, in one transaction.
 
     ``decide(layers) -> list[Decision]`` gets the store's wards, signs,
-    groups and pending requests (read inside the write transaction, so no
-    other writer can change them meanwhile). Approved proposals become signs
-    with status ``planned`` and ``proposed``/``approved`` events; an approval
-    without proposals plans one sign at the request location (position to be
-    agreed with the admin), so later requests see the ward as covered.
+    groups, pending requests and open approvals (read inside the write
+    transaction, so no other writer can change them meanwhile). Approved
+    proposals become signs with status ``planned`` and ``proposed``/``approved``
+    events. An approval without proposals records no sign at all (never a
+    point taken from the request location, which may be a home): it stays an
+    open approval whose positions are to be agreed with the admin, and later
+    requests in its ward are rejected naming it.
     """
     with store.transaction() as con:
         layers = store.layers(con, pending_only=True)
@@ -127,22 +127,19 @@ def _record_decision(con, d, policy_name: str) -> None:
     con.execute("UPDATE requests SET status = 'decided' WHERE request_id = ?", (d.request_id,))
     if d.outcome != "approved":
         return
-    spots = d.proposals or [{"rank": 1, "x": d.x, "y": d.y, "road": "", "road_class": "", "score": None,
-                             "entries": [], "explanation": "", "_unplaced": True}]
-    for p in spots:
+    for p in d.proposals:
         sign_id = _free_sign_id(con, f"{d.request_id}-{p.get('rank', 1)}")
         point = shapely.Point(p["x"], p["y"])
-        if not p.get("_unplaced"):
-            con.execute("INSERT INTO proposals (geom, request_id, rank, sign_id, road, road_class, score, entries, "
-                        "explanation) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        (to_blob(point), d.request_id, int(p.get("rank", 1)), sign_id, p.get("road", ""),
-                         p.get("road_class", ""), p.get("score"), ",".join(map(str, p.get("entries", []))),
-                         p.get("explanation", "")))
+        con.execute("INSERT INTO proposals (geom, request_id, rank, sign_id, road, road_class, score, entries, "
+                    "explanation) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (to_blob(point), d.request_id, int(p.get("rank", 1)), sign_id, p.get("road", ""),
+                     p.get("road_class", ""), p.get("score"), ",".join(map(str, p.get("entries", []))),
+                     p.get("explanation", "")))
         con.execute("INSERT INTO signs (geom, sign_id, status, ward_code, street, placed_on, request_id, updated_at) "
                     "VALUES (?, ?, 'planned', ?, ?, '', ?, ?)",
                     (to_blob(point), sign_id, ward, p.get("road", ""), d.request_id, now()))
-        why = p.get("explanation") or ("positie af te stemmen met de beheerder" if p.get("_unplaced") else "")
-        _event(con, sign_id, "proposed", point, ward_code=ward, request_id=d.request_id, reason=why)
+        _event(con, sign_id, "proposed", point, ward_code=ward, request_id=d.request_id,
+               reason=p.get("explanation", ""))
         _event(con, sign_id, "approved", point, ward_code=ward, request_id=d.request_id, reason=d.reason)
 
 
@@ -187,7 +184,7 @@ def _changing_sign(store: Store, sign_id: str, date: str | None, refuse: dict):
 
 
 def _required_reason(reason: str | None, verb: str) -> str:
-    reason = (reason or "").strip()
+    reason = check_text(reason, "--reason")
     if not reason:
         raise InputError(f"{verb} vraagt een reden (--reason)")
     return reason
@@ -230,7 +227,7 @@ def relocate_sign(store: Store, sign_id: str, to=None, *, reason: str, date: str
             if why:
                 reason = f"{reason} ({why})"
         ward_geom, ward_name = store._ward(con, s["ward_code"]) if s["ward_code"] else (None, None)
-        if ward_geom is None or not shapely.covers(ward_geom, to):
+        if ward_geom is None or not in_ward([to], ward_geom)[0]:
             raise InputError(f"nieuwe positie van bord {sign_id} ligt buiten zijn wijk "
                              f"{ward_name or s['ward_code'] or '(geen)'}")
         old = s["geometry"]

@@ -1,25 +1,40 @@
-"""Building blocks of the planner's web maps (folium / Leaflet).
+"""The frame of the planner's web maps (folium / Leaflet): basemaps, boxes, legend, assets.
 
-Basemaps, the map frame, GeoJSON layers with tooltips and popups, the legend
-and the information box. Every piece of text these functions put into a page
-must already be escaped HTML (see :func:`planner.maps.esc`); they add no
-outside text of their own.
+The layers themselves are built in the browser by :mod:`planner.maps_script`
+from one embedded JSON object; this module makes the page around them: the
+map with its three basemaps, the information box and the legend (fixed
+Dutch text from :mod:`planner.vocabulary`; any outside text in ``info``
+must already be escaped, see :func:`planner.maps.esc`), and the script tags.
 
-The pages load only Leaflet (one script, one stylesheet) from the jsDelivr
-CDN: tooltips and popups are Leaflet's own (``GeoJsonTooltip`` /
-``GeoJsonPopup``), markers are CSS ``divIcon`` shapes, so jQuery, Bootstrap
-and Font Awesome that folium loads by default are left out.
+The pages load Leaflet, ``topojson-client`` and, on large maps only,
+``leaflet.markercluster`` from the jsDelivr CDN (pinned versions; the
+browser tests serve the same versions from ``tests/browser/node_modules``).
+jQuery, Bootstrap and Font Awesome that folium loads by default are left out.
 """
 
 from __future__ import annotations
 
+import json
+
 import folium
-from branca.element import MacroElement
+from branca.element import Element, MacroElement
 from jinja2 import Template
 
+from . import maps_script
+from .vocabulary import MARKER_NL, WARD_STATE_LEGEND
+
 LEAFLET_VERSION = "1.9.3"
-LEAFLET_JS = f"https://cdn.jsdelivr.net/npm/leaflet@{LEAFLET_VERSION}/dist/leaflet.js"
-LEAFLET_CSS = f"https://cdn.jsdelivr.net/npm/leaflet@{LEAFLET_VERSION}/dist/leaflet.css"
+TOPOJSON_CLIENT_VERSION = "3.1.0"
+MARKERCLUSTER_VERSION = "1.5.3"
+CDN = "https://cdn.jsdelivr.net/npm"
+LEAFLET_JS = f"{CDN}/leaflet@{LEAFLET_VERSION}/dist/leaflet.js"
+LEAFLET_CSS = f"{CDN}/leaflet@{LEAFLET_VERSION}/dist/leaflet.css"
+TOPOJSON_JS = f"{CDN}/topojson-client@{TOPOJSON_CLIENT_VERSION}/dist/topojson-client.min.js"
+MARKERCLUSTER_JS = f"{CDN}/leaflet.markercluster@{MARKERCLUSTER_VERSION}/dist/leaflet.markercluster.js"
+MARKERCLUSTER_CSS = f"{CDN}/leaflet.markercluster@{MARKERCLUSTER_VERSION}/dist/MarkerCluster.css"
+# npm package -> version, as loaded by the pages (tests/browser/package.json must match)
+ASSET_VERSIONS = {"leaflet": LEAFLET_VERSION, "topojson-client": TOPOJSON_CLIENT_VERSION,
+                  "leaflet.markercluster": MARKERCLUSTER_VERSION}
 
 BASEMAPS = [
     # (name in the layer control, tile URL, attribution, max native zoom)
@@ -34,102 +49,46 @@ BASEMAPS = [
      "Luchtfoto &copy; Beeldmateriaal Nederland / PDOK", 19),
 ]
 
-# Ward fill per status: (fill colour, label in the legend).
-WARD_STYLES = {
-    "gedekt": ("#1b9e77", "gedekt: heeft borden die volgens het beleid meetellen"),
-    "in_behandeling": ("#f39c12", "aanvraag in behandeling: net toegekend (borden nog te plaatsen) "
-                                  "of ter beoordeling"),
-    "niet_gedekt": ("#9e9e9e", "niet gedekt: geen borden, geen lopende aanvraag"),
-}
-STATUS_NL = {"gedekt": "gedekt", "in_behandeling": "aanvraag in behandeling",
-             "niet_gedekt": "niet gedekt"}
+# Ward fill per status (keys as in planner.vocabulary.WARD_STATE_NL).
+WARD_COLOURS = {"gedekt": "#1b9e77", "in_behandeling": "#f39c12", "niet_gedekt": "#9e9e9e"}
 ENTRY_ROAD_COLOUR = "#7b1fa2"
+NO_ENTRY_ROAD_COLOUR = "#d32f2f"
+# Coverage per resident: (upper bound of the share, fill colour), and unknown.
+CHORO_STEPS = [(0.0, "#f7f7f7"), (0.25, "#d9f0d3"), (0.5, "#a6dba0"), (0.75, "#5aae61"), (1.0, "#1b7837")]
+CHORO_UNKNOWN = "#bdbdbd"
 
-# Marker shapes (CSS classes pl-<kind>), shared by the map and the legend.
-MARKER_CSS = """
-.pl-ic{display:flex!important;align-items:center;justify-content:center;box-sizing:border-box;
- font:bold 11px/1 Arial,sans-serif;box-shadow:0 1px 3px rgba(0,0,0,.5)}
-.pl-bord{background:#ffd600;border:2px solid #222;border-radius:3px;color:#222}
-.pl-bord:after{content:"!"}
-.pl-gepland{background:#fff59d;border:2px dashed #555;border-radius:3px;color:#555}
-.pl-gepland:after{content:"!"}
-.pl-aanvraag{background:#c62828;border:2px solid #fff;border-radius:50% 50% 50% 0;color:#fff}
-.pl-aanvraag:after{content:"A"}
-.pl-afgehandeld{background:#757575;border:2px solid #fff;border-radius:50% 50% 50% 0;color:#fff}
-.pl-afgehandeld:after{content:"A"}
-.pl-voorstel{background:#0d47a1;border:2px solid #fff;border-radius:50%;color:#fff}
-.pl-box{background:#fff;padding:6px 9px;border-radius:5px;box-shadow:0 1px 5px rgba(0,0,0,.4);
- font:12px/1.4 Arial,sans-serif;max-width:300px}
-.pl-box h4{margin:0 0 4px;font-size:13px}
-.pl-legend i.sw{display:inline-block;width:14px;height:10px;margin-right:6px;opacity:.8;
- border:1px solid #555}
-.pl-legend .ic{display:inline-flex!important;width:16px;height:16px;margin-right:6px;vertical-align:middle}
-.pl-legend div{margin:2px 0}
-.leaflet-popup-content table td{padding:0}
-"""
-
-# Point features carry ``k`` (a kind from the fixed set above, never outside
-# text) and optionally ``n`` (the rank of a proposal, an integer).
-POINT_TO_LAYER = folium.JsCode("""
-function(f, latlng) {
-  var p = f.properties, s = p.k === 'voorstel' ? 22 : 18;
-  return L.marker(latlng, {icon: L.divIcon({
-    className: 'pl-ic pl-' + p.k, html: p.n ? String(p.n) : '',
-    iconSize: [s, s], iconAnchor: [s / 2, s / 2], popupAnchor: [0, -s / 2],
-    tooltipAnchor: [s / 2, 0]})});
-}
-""")
+MARKER_ORDER = ["bord", "gepland", "aanvraag", "afgehandeld", "voorstel"]
 
 
-def new_map(title: str) -> folium.Map:
+def new_map(title: str, *, cluster: bool = False) -> folium.Map:
     """An empty map with the three basemaps (PDOK BRT first, the default).
 
-    ``title`` (escaped text) becomes the page title.
+    ``title`` (escaped text) becomes the page title; ``cluster`` also loads
+    ``leaflet.markercluster``. Returns the map and, in ``m._planner_bases``,
+    the basemap layers for the layer control.
     """
-    m = folium.Map(tiles=None, control_scale=True, zoom_start=13, location=[52.43, 4.91])
-    # Only Leaflet is needed (see the module docstring).
-    m.default_js = [("leaflet", LEAFLET_JS)]
+    m = folium.Map(tiles=None, control_scale=False, zoom_start=13, location=[52.43, 4.91],
+                   prefer_canvas=True)
+    m.default_js = [("leaflet", LEAFLET_JS), ("topojson_client", TOPOJSON_JS)]
     m.default_css = [("leaflet_css", LEAFLET_CSS)]
+    if cluster:
+        m.default_js.append(("leaflet_markercluster", MARKERCLUSTER_JS))
+        m.default_css.append(("leaflet_markercluster_css", MARKERCLUSTER_CSS))
+    bases = []
     for k, (name, url, attr, native) in enumerate(BASEMAPS):
-        folium.TileLayer(url, attr=attr, name=name, max_native_zoom=native, max_zoom=21,
-                         overlay=False, control=True, show=k == 0).add_to(m)
-    m.get_root().header.add_child(folium.Element(
-        f'<title>{title}</title><style>{MARKER_CSS}</style>'), name="planner_head")
+        layer = folium.TileLayer(url, attr=attr, name=name, max_native_zoom=native, max_zoom=21,
+                                 overlay=False, control=False, show=k == 0)
+        layer.add_to(m)
+        bases.append((name, layer))
+    m._planner_bases = bases
+    m.get_root().header.add_child(Element(
+        '<meta name="viewport" content="width=device-width, initial-scale=1.0">'
+        f'<title>{title}</title><style>{maps_script.CSS}</style>'), name="planner_head")
     return m
 
 
-def geojson_layer(features: list[dict], name: str, *, style=None, points=False,
-                  show=True, popup=True) -> folium.GeoJson:
-    """A GeoJSON layer whose features carry escaped ``tip`` and ``pop`` properties.
-
-    Tooltips and popups render those two properties as HTML (folium's
-    ``GeoJsonTooltip``/``GeoJsonPopup`` insert them with ``innerHTML``), which
-    is why they must be escaped before they get here.
-    """
-    data = {"type": "FeatureCollection", "features": features}
-    kwargs = {}
-    if points:
-        kwargs["pointToLayer"] = POINT_TO_LAYER
-    layer = folium.GeoJson(
-        data, name=name, show=show,
-        style_function=(lambda f: style) if style and not points else None,
-        tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False) if features else None,
-        popup=folium.GeoJsonPopup(fields=["pop"], labels=False, max_width=360)
-        if features and popup else None,
-        **kwargs,
-    )
-    return layer
-
-
-def ward_style(status: str, *, focus=False) -> dict:
-    """Leaflet path style of a ward with ``status``."""
-    colour = WARD_STYLES[status][0]
-    return {"color": "#333" if focus else colour, "weight": 3 if focus else 1.5,
-            "fillColor": colour, "fillOpacity": 0.45 if focus else 0.35}
-
-
 class Box(MacroElement):
-    """A Leaflet control holding fixed HTML (the legend or the decision box)."""
+    """A Leaflet control holding fixed HTML (the legend or the information box)."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
@@ -139,6 +98,7 @@ class Box(MacroElement):
             var d = L.DomUtil.create('div', {{ this.css_class|tojson }});
             d.innerHTML = {{ this.html|tojson }};
             L.DomEvent.disableClickPropagation(d);
+            L.DomEvent.disableScrollPropagation(d);
             return d;
           };
           c.addTo({{ this._parent.get_name() }});
@@ -154,47 +114,91 @@ class Box(MacroElement):
         self.css_class = css_class
 
 
-LEGEND_MARKERS = [  # (marker kind, symbol text, label), in legend order
-    ("bord", "", "bord (geplaatst)"),
-    ("gepland", "", "bord (gepland)"),
-    ("aanvraag", "", "aanvraag in behandeling"),
-    ("afgehandeld", "", "aanvraag afgehandeld"),
-    ("voorstel", "1", "voorgestelde plek (nummer = rang)"),
-]
+class Layers(MacroElement):
+    """The page's layers, built in the browser from the embedded data (see :mod:`planner.maps_script`)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        {{ this.script }}({{ this._parent.get_name() }}, {{ this.bases }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, bases: list[tuple[str, folium.TileLayer]]):
+        super().__init__()
+        self._name = "PlannerLayers"
+        self.script = maps_script.SCRIPT.strip()
+        self._bases = bases
+
+    def render(self, **kwargs):
+        self.bases = "{" + ", ".join(f"{json.dumps(name)}: {layer.get_name()}"
+                                     for name, layer in self._bases) + "}"
+        return super().render(**kwargs)
 
 
-def legend_html(*, statuses=tuple(WARD_STYLES), markers=(), entries=False) -> str:
+def data_element(text: str) -> Element:
+    """The embedded data: JSON text that is already safe inside ``<script>`` (see ``maps.to_json``)."""
+    return Element(f'<script type="application/json" id="pl-data">{text}</script>')
+
+
+def legend_html(*, statuses=tuple(WARD_COLOURS), markers=(), entries=False, no_entries=False,
+                clusters=False, choropleth=False) -> str:
     """The legend in Dutch (fixed text, no outside data), listing only what the map shows.
 
     Parameters
     ----------
     statuses : iterable of str
-        The ward statuses (keys of ``WARD_STYLES``) that occur on the map.
+        The ward statuses (keys of ``WARD_COLOURS``) that occur on the map.
     markers : iterable of str
-        The marker kinds (``k`` of the point features) that occur on the map.
-    entries : bool
-        Whether entry roads are drawn.
+        The marker kinds that occur on the map.
+    entries, no_entries : bool
+        Whether entry roads / roads that are no entry are drawn.
+    clusters : bool
+        Whether markers are grouped at low zoom.
+    choropleth : bool
+        Whether the coverage-per-resident layer exists (its key shows while it is on).
     """
     statuses, markers = set(statuses), set(markers)
-    rows = ["<h4>Legenda</h4>"]
-    for status, (colour, label) in WARD_STYLES.items():
+    rows = []
+    for status, colour in WARD_COLOURS.items():
         if status in statuses:
-            rows.append(f'<div><i class="sw" style="background:{colour}"></i>Wijk {label}</div>')
-    for kind, symbol, label in LEGEND_MARKERS:
+            rows.append(f'<div><i class="sw" style="background:{colour}"></i>{WARD_STATE_LEGEND[status]}</div>')
+    for kind in MARKER_ORDER:
         if kind in markers:
-            rows.append(f'<div><span class="ic pl-ic pl-{kind}">{symbol}</span>{label}</div>')
+            symbol = "1" if kind == "voorstel" else ""
+            rows.append(f'<div><span class="ic pl-ic pl-{kind}">{symbol}</span>{MARKER_NL[kind]}</div>')
+    if clusters:
+        rows.append('<div><span class="ic pl-cluster" style="width:18px;height:18px;font-size:9px">9</span>'
+                    'groep symbolen (aantal); zoom in voor de symbolen</div>')
     if entries:
-        rows.append(f'<div><i class="sw" style="background:{ENTRY_ROAD_COLOUR};height:4px"></i>'
-                    'invalsweg</div>')
-    return "".join(rows)
+        rows.append(f'<div><i class="sw" style="background:{ENTRY_ROAD_COLOUR};height:4px"></i>invalsweg</div>')
+    if no_entries:
+        rows.append(f'<div><i class="sw" style="background:{NO_ENTRY_ROAD_COLOUR};height:4px"></i>'
+                    'weg die geen invalsweg is (volgens het beleid)</div>')
+    if choropleth:
+        steps, low = [], 0
+        for high, colour in CHORO_STEPS:
+            label = "0%" if high == 0 else f"{low}-{round(high * 100)}%"
+            steps.append(f'<div><i class="sw" style="background:{colour}"></i>{label}</div>')
+            low = round(high * 100) + (0 if high == 0 else 1)
+        steps.append(f'<div><i class="sw" style="background:{CHORO_UNKNOWN};border-style:dashed"></i>'
+                     'inwonertal onbekend</div>')
+        rows.append('<div class="pl-choro-legend"><b>Gedekte inwoners per wijk</b>' + "".join(steps) + "</div>")
+    return '<details open><summary>Legenda</summary>' + "".join(rows) + "</details>"
+
+
+def info_html(title: str, body: str, *, keep_open: bool = False) -> str:
+    """The information box: ``title`` and ``body`` (both escaped HTML), folded on small screens
+    unless ``keep_open``."""
+    flag = ' data-keep-open="1"' if keep_open else ""
+    return f"<details open{flag}><summary>{title}</summary>{body}</details>"
 
 
 def finish(m: folium.Map, bounds, *, legend: str, info: str | None = None) -> folium.Map:
-    """Add the information box, legend and layer control; zoom to ``bounds``."""
+    """Add the information box, legend and the layers' script; zoom to ``bounds``."""
     if info:
         Box(info, position="topright", css_class="pl-box pl-info").add_to(m)
     Box(legend, position="bottomleft", css_class="pl-box pl-legend").add_to(m)
-    folium.LayerControl(collapsed=False, position="topright").add_to(m)
+    Layers(m._planner_bases).add_to(m)
     if bounds is not None:
         m.fit_bounds(bounds, padding=(10, 10))
     return m

@@ -66,9 +66,10 @@ class Policy:
         Only groups registered with Stichting WABP qualify.
     class_weights : dict
         Road classes that count as entries, with their weight.
-    merge_distance, inset, cover_radius, min_spacing, wish_road_distance : float
+    merge_distance, inset, boundary_clearance, cover_radius, min_spacing, wish_road_distance : float
         Metres: entries closer than ``merge_distance`` on one road are one
-        entry; candidates stand ``inset`` inside the ward along the road; a
+        entry; candidates stand at least ``inset`` along the road from the
+        entry and at least ``boundary_clearance`` from the ward boundary; a
         position covers entries within ``cover_radius``; chosen signs are at
         least ``min_spacing`` apart; an admin's wish must be within
         ``wish_road_distance`` of a counted road.
@@ -86,24 +87,13 @@ class Policy:
     class_weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_CLASS_WEIGHTS))
     merge_distance: float = 40.0
     inset: float = 15.0
+    boundary_clearance: float = 10.0
     cover_radius: float = 150.0
     min_spacing: float = 100.0
     wish_road_distance: float = 25.0
 
     def __post_init__(self):
-        problems = []
-        if self.max_signs < 0:
-            problems.append("max_signs moet 0 of meer zijn")
-        if self.min_signs_for_coverage < 1:
-            problems.append("min_signs_for_coverage moet minstens 1 zijn")
-        bad = set(self.coverage_statuses) - {"placed", "planned"}
-        if bad:
-            problems.append(f"onbekende status in coverage_statuses: {', '.join(sorted(bad))}")
-        for key in ("merge_distance", "inset", "cover_radius", "min_spacing", "wish_road_distance"):
-            if getattr(self, key) < 0:
-                problems.append(f"{key} mag niet negatief zijn")
-        if any(w <= 0 for w in self.class_weights.values()):
-            problems.append("class_weights moeten positief zijn")
+        problems = check_settings(self)
         if problems:
             raise InputError(f"beleid {self.name}: " + "; ".join(problems))
         object.__setattr__(self, "coverage_statuses", tuple(self.coverage_statuses))
@@ -121,10 +111,68 @@ class Policy:
         return dataclasses.asdict(self)
 
 
+DISTANCES = ("merge_distance", "inset", "boundary_clearance", "cover_radius", "min_spacing",
+             "wish_road_distance")
+STATUSES = ("placed", "planned")
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def check_settings(policy: "Policy") -> list[str]:
+    """Every violation in a policy's settings, one Dutch sentence each naming the key.
+
+    Sign counts are whole numbers >= 1 with ``min_signs_for_coverage <=
+    max_signs``; distances finite and not negative; booleans real booleans
+    (``"nee"`` is an error, not true); texts texts; ``coverage_statuses`` a
+    non-empty list of ``placed``/``planned``; ``class_weights`` a table of
+    positive finite numbers.
+    """
+    import math
+    problems = []
+    for key in ("name", "description"):
+        if not isinstance(getattr(policy, key), str):
+            problems.append(f"{key} moet tekst zijn")
+    counts_ok = True
+    for key in ("max_signs", "min_signs_for_coverage"):
+        value = getattr(policy, key)
+        if not (isinstance(value, int) and not isinstance(value, bool)) or value < 1:
+            problems.append(f"{key} moet een geheel getal van minstens 1 zijn (kreeg {value!r})")
+            counts_ok = False
+    if counts_ok and policy.min_signs_for_coverage > policy.max_signs:
+        problems.append(f"min_signs_for_coverage ({policy.min_signs_for_coverage}) mag niet groter zijn dan "
+                        f"max_signs ({policy.max_signs}): de wijk zou nooit gedekt raken")
+    statuses = policy.coverage_statuses
+    if isinstance(statuses, str) or not isinstance(statuses, list | tuple) or not statuses:
+        problems.append(f"coverage_statuses moet een lijst zijn met placed en/of planned (kreeg {statuses!r})")
+    else:
+        bad = [s for s in statuses if s not in STATUSES]
+        if bad:
+            problems.append(f"coverage_statuses: onbekende status {', '.join(map(repr, bad))} "
+                            "(kies placed en/of planned)")
+    if not isinstance(policy.registration_required, bool):
+        problems.append(f"registration_required moet true of false zijn (kreeg {policy.registration_required!r})")
+    for key in DISTANCES:
+        value = getattr(policy, key)
+        if not _is_number(value) or not math.isfinite(value) or value < 0:
+            problems.append(f"{key} moet een eindig getal van 0 of meer (meters) zijn (kreeg {value!r})")
+    weights = policy.class_weights
+    if not isinstance(weights, dict) or not weights:
+        problems.append(f"class_weights moet een tabel zijn van wegklasse = gewicht (kreeg {weights!r})")
+    else:
+        bad = [str(k) for k, w in weights.items() if not _is_number(w) or not math.isfinite(w) or w <= 0]
+        if bad:
+            problems.append(f"class_weights: gewicht van {', '.join(bad)} moet een positief getal zijn")
+    return problems
+
+
 def from_dict(data: dict, *, name: str = "custom") -> Policy:
     """Build a policy from a dict (e.g. parsed TOML), rejecting unknown keys."""
     data = dict(data)
     base = data.pop("preset", None)
+    if base is not None and not isinstance(base, str):
+        raise InputError(f"beleid {name}: preset moet de naam van een preset zijn (kreeg {base!r})")
     policy = preset(base) if base else Policy()
     known = {f.name for f in dataclasses.fields(Policy)}
     unknown = set(data) - known
@@ -145,8 +193,12 @@ def load_policy(path) -> Policy:
     path = Path(path)
     if not path.exists():
         raise InputError(f"{path}: beleidsbestand bestaat niet")
+    if not path.is_file():
+        raise InputError(f"{path}: is geen bestand; geef een TOML-bestand of een presetnaam")
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise InputError(f"{path}: beleidsbestand niet leesbaar ({exc.strerror})") from exc
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise InputError(f"{path}: geen geldig TOML ({exc})") from exc
     return from_dict(data, name=path.stem)

@@ -21,11 +21,11 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from .choice import CoverProblem, enumerate_mclp, solve_lscp, solve_mclp
-from .entries import classify_roads, find_entries, no_entry_reason
+from .choice import CoverProblem, choose_mclp, solve_lscp
+from .entries import RoadNetwork, no_entry_reason, road_network
 from .errors import InputError
-from .geo import RD_NEW, to_lonlat, to_rd_xy
-from .placement import ProposalResult, Proposer
+from .geo import RD_NEW, point_rd, to_lonlat, to_rd_xy
+from .placement import ProposalResult, Proposer, in_ward, ward_index
 from .policy import Policy, road_class_nl
 
 MIN_MOVE = 5.0  # metres: a relocation must move the sign at least this far
@@ -56,42 +56,8 @@ def _lonlat(xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return to_lonlat(gpd.GeoSeries(shapely.points(xy), crs=RD_NEW))
 
 
-def _ward_row(ward_code: str, wards: gpd.GeoDataFrame) -> pd.Series:
-    hit = wards[wards["code"] == str(ward_code)]
-    if hit.empty:  # "lm01" for "LM01", when that is unambiguous
-        folded = wards[wards["code"].astype(str).str.casefold() == str(ward_code).strip().casefold()]
-        hit = folded if len(folded) == 1 else hit
-    if hit.empty:
-        codes = sorted(wards["code"].astype(str))
-        known = ", ".join(codes[:20]) + (", ..." if len(codes) > 20 else "")
-        raise InputError(f"wijk {ward_code!r} bestaat niet in de wijkenlaag (wel: {known})")
-    return hit.iloc[0]
-
-
-def _counted_roads(roads, policy):
-    if roads is None or len(roads) == 0:
-        return None, None
-    cls = classify_roads(roads, policy)
-    keep = cls["weight"].to_numpy() > 0
-    return roads[keep], cls[keep]
-
-
-def _nearest_road(points: np.ndarray, roads, policy) -> pd.DataFrame:
-    """Nearest counted road of each point: ``road``, ``road_class``, ``weight``, ``distance``."""
-    out = pd.DataFrame({"road": "", "road_class": "", "weight": 0.0, "distance": np.inf},
-                       index=range(len(points)))
-    counted, cls = _counted_roads(roads, policy)
-    if counted is None or counted.empty or len(points) == 0:
-        return out
-    pi, ri = shapely.STRtree(counted.geometry.values).query_nearest(points, all_matches=False)
-    out.loc[pi, "road"] = counted["name"].to_numpy()[ri]
-    out.loc[pi, "road_class"] = cls["road_class"].to_numpy()[ri]
-    out.loc[pi, "weight"] = cls["weight"].to_numpy()[ri]
-    out.loc[pi, "distance"] = shapely.distance(points[pi], counted.geometry.values[ri])
-    return out
-
-
-def _min_distance(xy: np.ndarray, others: np.ndarray) -> np.ndarray:
+def min_distance(xy: np.ndarray, others: np.ndarray) -> np.ndarray:
+    """Per row of ``xy``: distance to the nearest of ``others`` (inf when there are none)."""
     if len(others) == 0 or len(xy) == 0:
         return np.full(len(xy), np.inf)
     d = xy[:, None, :] - np.asarray(others, float)[None, :, :]
@@ -108,25 +74,30 @@ def parse_wishes(text: str) -> list[tuple[float, float]]:
         try:
             lon, lat = (float(v) for v in nums)
         except ValueError as exc:
-            raise InputError(f"voorkeursplek {part.strip()!r}: verwacht 'lon lat'") from exc
+            raise InputError(f"voorkeursplek {part.strip()[:60]!r}: verwacht 'lon lat'") from exc
+        point_rd(lon, lat, source="voorkeursplek")  # degrees, not swapped, in the Netherlands
         wishes.append((lon, lat))
     return wishes
 
 
-def _check_wishes(wish_xy: np.ndarray, poly, roads, policy: Policy, other_xy: np.ndarray,
+def _check_wishes(wish_xy: np.ndarray, poly, network: RoadNetwork, policy: Policy, other_xy: np.ndarray,
                   max_signs: int) -> tuple[list[bool], list[str], pd.DataFrame]:
     """Validity and Dutch reason per wish (kept in order while the budget lasts)."""
     pts = shapely.points(wish_xy) if len(wish_xy) else np.zeros(0, dtype=object)
-    near = _nearest_road(pts, roads, policy)
-    inside = shapely.contains(poly, pts) if len(wish_xy) else np.zeros(0, bool)
+    near = network.nearest_counted(pts)
+    inside = in_ward(pts, poly) if len(wish_xy) else np.zeros(0, bool)
+    clear = shapely.distance(shapely.boundary(poly), pts) if len(wish_xy) else np.zeros(0)
     kept_xy, valid, reasons = [], [], []
     for k in range(len(wish_xy)):
         problems = []
         if not inside[k]:
             problems.append("ligt niet in de wijk")
+        elif clear[k] < policy.boundary_clearance:
+            problems.append(f"ligt op {clear[k]:.0f} m van de wijkgrens (minimaal "
+                            f"{policy.boundary_clearance:.0f} m, zodat het bord in de goede wijk staat)")
         if near["distance"].iloc[k] > policy.wish_road_distance:
             problems.append(f"ligt niet binnen {policy.wish_road_distance:.0f} m van een openbare weg")
-        spacing = _min_distance(wish_xy[k:k + 1], np.array(list(other_xy) + kept_xy).reshape(-1, 2))[0]
+        spacing = min_distance(wish_xy[k:k + 1], np.array(list(other_xy) + kept_xy).reshape(-1, 2))[0]
         if spacing < policy.min_spacing:
             problems.append(f"staat op {spacing:.0f} m van een ander bord (minimaal {policy.min_spacing:.0f} m)")
         if not problems and len(kept_xy) >= max_signs:
@@ -140,9 +111,13 @@ def _check_wishes(wish_xy: np.ndarray, poly, roads, policy: Policy, other_xy: np
 
 def propose_positions(ward_code: str, wards: gpd.GeoDataFrame, roads: gpd.GeoDataFrame | None,
                       policy: Policy, *, max_signs: int | None = None, cover_all: bool = False,
-                      wishes=(), signs=None, entries: gpd.GeoDataFrame | None = None,
-                      fast: bool = False) -> WardProposal:
+                      wishes=(), signs=None, entries: gpd.GeoDataFrame | None = None) -> WardProposal:
     """Propose sign positions for one ward (exact MCLP, or LSCP with ``cover_all``).
+
+    Only this ward's entries are computed (the road network and its index
+    are built once per roads frame and reused, see
+    :func:`planner.entries.road_network`), so one call costs the same in a
+    municipality or in the whole country.
 
     Parameters
     ----------
@@ -150,8 +125,8 @@ def propose_positions(ward_code: str, wards: gpd.GeoDataFrame, roads: gpd.GeoDat
     wards, roads : GeoDataFrame
         RD New layers; ``roads`` may be None (then: no entries, needs review).
     policy : Policy
-        ``max_signs``, ``class_weights``, ``inset``, ``cover_radius``,
-        ``min_spacing``, ``wish_road_distance``.
+        ``max_signs``, ``class_weights``, ``inset``, ``boundary_clearance``,
+        ``cover_radius``, ``min_spacing``, ``wish_road_distance``.
     max_signs : int, optional
         Overrides ``policy.max_signs``.
     cover_all : bool
@@ -161,51 +136,63 @@ def propose_positions(ward_code: str, wards: gpd.GeoDataFrame, roads: gpd.GeoDat
         The admin's preferred positions (``"lon lat; lon lat"``). Valid
         wishes are kept; invalid ones are explained with the best alternative.
     signs : GeoDataFrame or array of (x, y), optional
-        Existing signs (any status): candidates closer than ``min_spacing``
-        are not free.
+        Existing signs (any status). Those in this ward (see
+        :func:`planner.placement.in_ward`) keep candidates within
+        ``min_spacing`` free; signs of other wards do not matter.
     entries : GeoDataFrame, optional
-        Precomputed :func:`planner.entries.find_entries` (all wards).
-    fast : bool
-        Solve the MCLP by exact enumeration instead of ``milp`` (same optimum).
+        Precomputed :func:`planner.entries.find_entries` (this ward's rows are used).
 
     Returns
     -------
     WardProposal
     """
-    row = _ward_row(ward_code, wards)
-    code, name = str(row["code"]), str(row["name"])
+    index = ward_index(wards)
+    pos = index.locate(ward_code)
+    poly = index.geoms[pos]
     budget = policy.max_signs if max_signs is None else int(max_signs)
     if budget < 0:
         raise InputError("--max-signs moet 0 of meer zijn")
-    result = WardProposal(ward={"code": code, "name": name}, method="lscp" if cover_all else "mclp")
-    if entries is None:
-        entries = find_entries(wards, roads, policy)
-    mine = entries[entries["ward_code"] == code]
-    if mine.empty:
-        result.needs_review = True
-        result.reason = no_entry_reason(code, wards, roads, policy)
-        return result
-    entry_xy = shapely.get_coordinates(mine.geometry.values)
-    cand_xy = shapely.get_coordinates(mine["candidate"].to_numpy())
+    network = road_network(roads, policy)
+    code = index.codes[pos]
+    mine = network.entries(wards, [code]) if entries is None else entries[entries["ward_code"] == code]
     other_xy = _sign_xy(signs)
-    own_signs = int(shapely.contains_xy(row.geometry, other_xy[:, 0], other_xy[:, 1]).sum()) if len(other_xy) else 0
-    if own_signs:
-        result.notes.append(f"In wijk {name} {'staat' if own_signs == 1 else 'staan'} al {own_signs} "
-                            f"bord{'en' if own_signs != 1 else ''}; "
-                            f"plekken binnen {policy.min_spacing:.0f} m daarvan vallen af.")
-    free = _min_distance(cand_xy, other_xy) >= policy.min_spacing
-    cand = pd.DataFrame({"x": cand_xy[:, 0], "y": cand_xy[:, 1], "road": mine["road"].to_numpy(),
-                         "road_class": mine["road_class"].to_numpy(), "weight": mine["weight"].to_numpy(),
-                         "own": np.arange(len(mine)), "source": "planner"})[free]
+    if len(other_xy):
+        other_xy = other_xy[in_ward(shapely.points(other_xy), poly)]
     if isinstance(wishes, str):
         wishes = parse_wishes(wishes)
+    return plan_ward(code, index.names[pos], poly, mine, network, policy, budget=budget, cover_all=cover_all,
+                     wishes=wishes, signs_xy=other_xy, wards=wards)
+
+
+def plan_ward(code: str, name: str, poly, mine: gpd.GeoDataFrame, network: RoadNetwork, policy: Policy, *,
+              budget: int, cover_all: bool = False, wishes=(), signs_xy=None, wards=None) -> WardProposal:
+    """The proposal for one ward from its entries and its own signs (see :func:`propose_positions`)."""
+    result = WardProposal(ward={"code": code, "name": name}, method="lscp" if cover_all else "mclp")
+    if mine.empty:
+        result.needs_review = True
+        result.reason = no_entry_reason(code, wards, network.roads, policy)
+        return result
+    other_xy = np.zeros((0, 2)) if signs_xy is None else np.asarray(signs_xy, float).reshape(-1, 2)
+    entry_xy = shapely.get_coordinates(mine.geometry.values)
+    cand_xy = shapely.get_coordinates(mine["candidate"].to_numpy())
+    if len(other_xy):
+        n_own = len(other_xy)
+        result.notes.append(f"In wijk {name} {'staat' if n_own == 1 else 'staan'} al {n_own} "
+                            f"bord{'en' if n_own != 1 else ''}; "
+                            f"plekken binnen {policy.min_spacing:.0f} m daarvan vallen af.")
+    free = min_distance(cand_xy, other_xy) >= policy.min_spacing
     wish_xy = np.column_stack(to_rd_xy(*np.array(wishes, float).T)) if len(wishes) else np.zeros((0, 2))
-    valid, why, near = _check_wishes(wish_xy, row.geometry, roads, policy, other_xy, budget)
+    valid, why, near = _check_wishes(wish_xy, poly, network, policy, other_xy, budget)
     kept = np.flatnonzero(valid)
-    wish_cand = pd.DataFrame({"x": wish_xy[kept, 0], "y": wish_xy[kept, 1],
-                              "road": near["road"].to_numpy()[kept], "road_class": near["road_class"].to_numpy()[kept],
-                              "weight": near["weight"].to_numpy()[kept], "own": -1, "source": "wens"})
-    cand = pd.concat([wish_cand, cand], ignore_index=True)
+    wish_clear = shapely.distance(shapely.boundary(poly), shapely.points(wish_xy[kept])) if kept.size else []
+    cand = pd.DataFrame({
+        "x": np.r_[wish_xy[kept, 0], cand_xy[free, 0]], "y": np.r_[wish_xy[kept, 1], cand_xy[free, 1]],
+        "road": np.r_[near["road"].to_numpy()[kept], mine["road"].to_numpy()[free]],
+        "road_class": np.r_[near["road_class"].to_numpy()[kept], mine["road_class"].to_numpy()[free]],
+        "weight": np.r_[near["weight"].to_numpy(float)[kept], mine["weight"].to_numpy(float)[free]],
+        "clearance": np.r_[wish_clear, mine["clearance"].to_numpy(float)[free]],
+        "own": np.r_[np.full(kept.size, -1), np.flatnonzero(free)],
+        "source": ["wens"] * kept.size + ["planner"] * int(free.sum())})
     if cand.empty:
         result.needs_review = True
         result.reason = (f"Alle plekken bij de invalswegen van wijk {name} liggen binnen "
@@ -220,8 +207,8 @@ def propose_positions(ward_code: str, wards: gpd.GeoDataFrame, roads: gpd.GeoDat
     problem = CoverProblem(cover, mine["weight"].to_numpy(float), cand["weight"].to_numpy(float), cxy,
                            policy.min_spacing, fixed=(cand["source"] == "wens").to_numpy())
     if cover_all:
-        # Entries that no free position can serve but an existing sign already covers need no new sign.
-        served = _min_distance(entry_xy, other_xy) <= policy.cover_radius
+        # Entries that no free position can serve but one of the ward's signs already covers need no new sign.
+        served = min_distance(entry_xy, other_xy) <= policy.cover_radius
         drop = ~cover.any(axis=0) & served
         if drop.any():
             result.notes.append("Al gedekt door een bestaand bord: " + ", ".join(mine["entry_id"].to_numpy()[drop]) + ".")
@@ -230,10 +217,10 @@ def propose_positions(ward_code: str, wards: gpd.GeoDataFrame, roads: gpd.GeoDat
         chosen = solve_lscp(lscp)
         if chosen is None:
             lost = mine["entry_id"].to_numpy()[~drop][~cover[:, ~drop].any(axis=0)]
-            why = (f"invalsweg {', '.join(lost)} kan geen bord krijgen (te dicht bij een ander bord)" if len(lost)
-                   else f"dat gaat niet met {policy.min_spacing:.0f} m tussen de borden")
+            why_not = (f"invalsweg {', '.join(lost)} kan geen bord krijgen (te dicht bij een ander bord)" if len(lost)
+                       else f"dat gaat niet met {policy.min_spacing:.0f} m tussen de borden")
             result.needs_review = True
-            result.reason = (f"Niet elke invalsweg van wijk {name} kan een bord krijgen: {why}; "
+            result.reason = (f"Niet elke invalsweg van wijk {name} kan een bord krijgen: {why_not}; "
                              "een medewerker beoordeelt de plaatsing.")
             result.entries = _entry_records(mine, np.zeros(len(mine), bool))
             return result
@@ -241,7 +228,7 @@ def propose_positions(ward_code: str, wards: gpd.GeoDataFrame, roads: gpd.GeoDat
             result.notes.append(f"Om elke invalsweg te dekken zijn {len(chosen)} borden nodig; "
                                 f"het beleid staat er {budget} toe.")
     else:
-        chosen = (enumerate_mclp if fast else solve_mclp)(problem, budget)
+        chosen = choose_mclp(problem, budget)
     result.proposals = _proposal_records(cand.iloc[chosen], cover[chosen], mine, policy)
     result.entries = _entry_records(mine, cover[chosen].any(axis=0))
     result.wishes = _wish_records(wishes, wish_xy, valid, why, result.proposals)
@@ -271,14 +258,16 @@ def _proposal_records(chosen: pd.DataFrame, cover: np.ndarray, entries, policy: 
         covered = ids[cover[k]].tolist()
         road = c["road"] or "naamloze weg"
         count = f"{len(covered)} invalsweg{'en' if len(covered) != 1 else ''}"
+        inside = f"{c['clearance']:.0f} m van de wijkgrens"
         if c["source"] == "wens":
-            what = f"Gewenste plek van de beheerder: {road} ({road_class_nl(c['road_class'])}); geldig"
+            what = f"Gewenste plek van de beheerder: {road} ({road_class_nl(c['road_class'])}), {inside}; geldig"
         else:
-            what = f"{road} ({road_class_nl(c['road_class'])}), ongeveer {policy.inset:.0f} m binnen de wijk"
+            what = f"{road} ({road_class_nl(c['road_class'])}), {inside}"
         recs.append({"rank": 0, "x": round(float(c["x"]), 1), "y": round(float(c["y"]), 1),
                      "lon": round(float(lon[k]), 7), "lat": round(float(lat[k]), 7),
                      "road": c["road"], "road_class": c["road_class"],
                      "score": round(float(weights[cover[k]].sum()), 3), "entries": covered,
+                     "clearance": round(float(c["clearance"]), 1),
                      "explanation": f"{what}; " + (
                          f"dekt {count} binnen {policy.cover_radius:.0f} m: {', '.join(covered)}." if covered
                          else f"dekt geen invalsweg binnen {policy.cover_radius:.0f} m (de andere borden "
@@ -322,67 +311,33 @@ def _wish_records(wishes, wish_xy, valid, why, proposals) -> list[dict]:
 
 
 def make_proposer(wards: gpd.GeoDataFrame, roads: gpd.GeoDataFrame | None, policy: Policy,
-                  signs=None) -> Proposer:
-    """A ``proposer(ward_code, request_row)`` for :func:`planner.decide_requests`.
+                  signs=None, *, codes=None) -> Proposer:
+    """A ``proposer(ward_code, preferred_text, ward_signs_xy, max_signs)`` for
+    :func:`planner.decide_requests`.
 
-    Entries are found once for all wards. Positions proposed for earlier
-    requests in the same run count as signs for the spacing of later ones.
+    The road network is built once; the entries of the wards in ``codes``
+    (default: every ward) are found at once, vectorized, on first use. The
+    decision loop hands each call the ward's own signs (existing ones and
+    those planned by earlier approvals), so wards are independent of each
+    other. ``signs`` is accepted for backwards compatibility and not needed.
     """
-    entries = find_entries(wards, roads, policy)
-    taken = [tuple(p) for p in _sign_xy(signs)]
+    index = ward_index(wards)
+    network = road_network(roads, policy)
+    batch = {"codes": None if codes is None else list(codes)}
 
-    def proposer(ward_code: str, request_row) -> ProposalResult:
-        text = request_row.get("preferred", "") if hasattr(request_row, "get") else ""
+    def proposer(ward_code: str, preferred: str, signs_xy: np.ndarray, max_signs: int) -> ProposalResult:
+        if batch["codes"] is not None or not network._cache:
+            network.entries(wards, batch["codes"])  # one vectorized pass over the wards that need it
+            batch["codes"] = None
         notes = []
         try:
-            wishes = parse_wishes(text if isinstance(text, str) else "")
+            wishes = parse_wishes(preferred if isinstance(preferred, str) else "")
         except InputError as exc:
             wishes, notes = [], [f"Voorkeursplek niet leesbaar: {exc}"]
-        result = propose_positions(ward_code, wards, roads, policy, wishes=wishes,
-                                   signs=np.array(taken).reshape(-1, 2), entries=entries)
-        taken.extend((p["x"], p["y"]) for p in result.proposals)
+        pos = index.position[ward_code]
+        mine = network.entries(wards, [ward_code])
+        result = plan_ward(ward_code, index.names[pos], index.geoms[pos], mine, network, policy,
+                           budget=max_signs, wishes=wishes, signs_xy=signs_xy, wards=wards)
         return ProposalResult(proposals=result.proposals, reason=result.reason, notes=notes + result.notes)
 
     return proposer
-
-
-def choose_all_wards(entries: gpd.GeoDataFrame, policy: Policy, *, max_signs: int | None = None,
-                     fast: bool = True) -> pd.DataFrame:
-    """The MCLP optimum of every ward at once (no wishes, no existing signs).
-
-    Parameters
-    ----------
-    entries : GeoDataFrame
-        From :func:`planner.entries.find_entries` (all wards).
-    policy : Policy
-    max_signs : int, optional
-        Overrides ``policy.max_signs``.
-    fast : bool
-        Exact enumeration in numpy (default) instead of one ``milp`` per ward.
-
-    Returns
-    -------
-    DataFrame with ``ward_code``, ``coverage`` (weighted, the objective),
-    ``total`` (weight of all entries), ``signs`` and ``chosen`` (entry ids
-    whose candidate is chosen), one row per ward with entries.
-    """
-    budget = policy.max_signs if max_signs is None else int(max_signs)
-    solve = enumerate_mclp if fast else solve_mclp
-    exy = shapely.get_coordinates(entries.geometry.values)
-    cxy = shapely.get_coordinates(entries["candidate"].to_numpy())
-    weight = entries["weight"].to_numpy(float)
-    ids = entries["entry_id"].to_numpy()
-    rows = []
-    codes = entries["ward_code"].to_numpy()
-    order = np.argsort(codes, kind="stable")
-    bounds = np.flatnonzero(np.r_[True, codes[order][1:] != codes[order][:-1], True])
-    for a, b in zip(bounds[:-1], bounds[1:]):
-        idx = order[a:b]
-        d = np.sqrt(((cxy[idx][:, None, :] - exy[idx][None, :, :]) ** 2).sum(-1))
-        cover = (d <= policy.cover_radius) | np.eye(len(idx), dtype=bool)
-        problem = CoverProblem(cover, weight[idx], weight[idx], cxy[idx], policy.min_spacing)
-        chosen = solve(problem, budget)
-        cov = problem.objective(chosen)[0]
-        rows.append({"ward_code": codes[idx[0]], "coverage": cov, "total": float(weight[idx].sum()),
-                     "signs": len(chosen), "chosen": ids[idx[chosen]].tolist()})
-    return pd.DataFrame(rows, columns=["ward_code", "coverage", "total", "signs", "chosen"])

@@ -12,7 +12,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .errors import InputError
+from .errors import InputError, shorten
+from .settings import MAX_NAME_LENGTH
+from .text import check_id, check_name  # noqa: F401  (check_id: re-exported, used by the register)
 
 MAX_ADMINS = 3
 _PHONE_STRIP = re.compile(r"[\s\-().]")
@@ -20,7 +22,6 @@ _PHONE_STRIP = re.compile(r"[\s\-().]")
 _PHONE = re.compile(r"^(?:(?:\+31|0031|0)[1-9]\d{8}|0[89]0[069]\d{4,7})$")  # incl. 0800/0900 (0900-8844)
 _EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
                     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,}$")
-_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,39}$")
 
 
 @dataclass(frozen=True)
@@ -37,38 +38,30 @@ class Contact:
 
 def check_phone(phone: str, who: str = "beheerder") -> str:
     """A Dutch phone number as given (trimmed), or InputError when malformed."""
-    phone = (phone or "").strip()
+    phone = check_name(phone, f"{who}: telefoonnummer", 40)
     if not phone:
         return ""
     digits = _PHONE_STRIP.sub("", phone.replace("(0)", ""))
     if not _PHONE.match(digits):
-        raise InputError(f"{who}: ongeldig telefoonnummer {phone!r}; gebruik bijv. 06-12345678, "
+        raise InputError(f"{who}: ongeldig telefoonnummer {shorten(phone)}; gebruik bijv. 06-12345678, "
                          "020-4877111 of +31612345678")
     return phone
 
 
 def check_email(email: str, who: str = "beheerder") -> str:
     """An e-mail address as given (trimmed), or InputError when malformed."""
-    email = (email or "").strip()
+    email = check_name(email, f"{who}: e-mailadres", 254)
     if email and not _EMAIL.match(email):
-        raise InputError(f"{who}: ongeldig e-mailadres {email!r}")
+        raise InputError(f"{who}: ongeldig e-mailadres {shorten(email)}")
     return email
-
-
-def check_id(value: str, what: str) -> str:
-    """An identifier (letters, digits, ``_.-``; at most 40 characters)."""
-    value = (value or "").strip()
-    if not _ID.match(value):
-        raise InputError(f"ongeldige {what} {value!r}; gebruik letters, cijfers, '-', '_' of '.'")
-    return value
 
 
 def contact(name: str, phone: str = "", email: str = "", *, who: str = "beheerder") -> Contact:
     """A validated contact: a name and at least one valid phone number or e-mail."""
-    name = (name or "").strip()
+    name = check_name(name, f"naam van {who}", MAX_NAME_LENGTH)
     if not name:
         raise InputError(f"{who} zonder naam")
-    label = f"{who} {name}"
+    label = f"{who} {shorten(name, 80)[1:-1]}"
     phone, email = check_phone(phone, label), check_email(email, label)
     if not phone and not email:
         raise InputError(f"{label} heeft geen contactgegevens; geef een telefoonnummer of e-mailadres")
@@ -77,9 +70,9 @@ def contact(name: str, phone: str = "", email: str = "", *, who: str = "beheerde
 
 def parse_admin(spec: str) -> Contact:
     """Parse ``"NAAM;TELEFOON;EMAIL"`` (phone or e-mail may be empty)."""
-    parts = [p.strip() for p in spec.split(";")]
+    parts = [p.strip() for p in (spec or "").split(";")]
     if len(parts) > 3:
-        raise InputError(f"--admin {spec!r}: verwacht 'NAAM;TELEFOON;EMAIL'")
+        raise InputError(f"--admin {shorten(spec)}: verwacht 'NAAM;TELEFOON;EMAIL'")
     parts += [""] * (3 - len(parts))
     # Allow the e-mail in the phone slot ("Naam;naam@example.org").
     if "@" in parts[1] and not parts[2]:
@@ -105,7 +98,7 @@ def validate_groups(groups: pd.DataFrame, source: str = "groepen") -> pd.DataFra
             check_id(row.group_id, "groep-id")
             contact(row.admin_name, row.admin_phone, row.admin_email)
         except InputError as exc:
-            raise InputError(f"{source}: groep {row.group_id}: {exc}") from None
+            raise InputError(f"{source}: groep {shorten(row.group_id)[1:-1]}: {exc}") from None
     for gid, n in groups.groupby("group_id").size().items():
         check_admin_count(gid, int(n))
     return groups
@@ -123,7 +116,7 @@ def add_group(store, group_id: str, name: str, admins: list[Contact], *, registe
               ward_code: str | None = None) -> dict:
     """Add a group with 1-3 admins in one transaction."""
     group_id = check_id(group_id, "groep-id")
-    name = (name or "").strip()
+    name = check_name(name, f"naam van groep {group_id}")
     if not name:
         raise InputError(f"groep {group_id}: naam ontbreekt")
     check_admin_count(group_id, len(admins))

@@ -17,12 +17,12 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from .entries import find_entries, road_candidates
+from .entries import road_candidates, road_network
 from .errors import InputError
 from .geo import parse_date, to_rd_xy
-from .placement import ward_of
+from .placement import in_ward, ward_index
 from .policy import Policy
-from .proposals import MIN_MOVE, _lonlat, _min_distance, _nearest_road
+from .proposals import MIN_MOVE, _lonlat, min_distance
 
 
 @dataclass
@@ -102,35 +102,42 @@ def relocate_sign(sign_id: str, signs: gpd.GeoDataFrame, wards: gpd.GeoDataFrame
     sign = signs.geometry.values[hit[0]]
     old = np.array([[sign.x, sign.y]])
     base = dict(sign_id=str(sign_id), reason=reason, date=date)
-    ward_idx = ward_of([sign], wards)[0]
-    if ward_idx < 0:
+    index = ward_index(wards)
+    ward_idx = index.ward_of([sign])[0]
+    if ward_idx == -1:
         return Relocation(**base, ward=None, from_=_spot(*old[0]), to=None, moved=False,
                           message=f"Bord {sign_id} staat niet in een wijk van de gemeente; het blijft staan.")
-    code, name = str(wards["code"].iloc[ward_idx]), str(wards["name"].iloc[ward_idx])
+    if ward_idx == -2:
+        _, both = index.pairs([sign])
+        names = " en ".join(f"{index.names[w]} ({index.codes[w]})" for w in both)
+        return Relocation(**base, ward=None, from_=_spot(*old[0]), to=None, moved=False,
+                          message=f"Bord {sign_id} staat op de grens van de wijken {names}; kies met --to "
+                                  "zelf een plek in de wijk waarvoor het bord bedoeld is.")
+    code, name = str(index.codes[ward_idx]), str(index.names[ward_idx])
     ward = {"code": code, "name": name}
-    poly = wards.geometry.values[ward_idx]
-    near_old = _nearest_road(np.array([sign]), roads, policy).iloc[0]
+    poly = index.geoms[ward_idx]
+    network = road_network(roads, policy)
+    near_old = network.nearest_counted(np.array([sign])).iloc[0]
     from_ = _spot(*old[0], near_old["road"], near_old["road_class"])
     others_mask = np.ones(len(signs), bool)
     others_mask[hit[0]] = False
-    others_xy = shapely.get_coordinates(signs.geometry.values[others_mask])
-    in_ward = shapely.contains(poly, signs.geometry.values[others_mask])
-    if entries is None:
-        entries = find_entries(wards, roads, policy)
-    mine = entries[entries["ward_code"] == code]
+    # Only the ward's own signs matter (spacing and coverage), as in proposals.
+    others = signs.geometry.values[others_mask]
+    others_xy = shapely.get_coordinates(others[in_ward(others, poly)]).reshape(-1, 2)
+    mine = network.entries(wards, [code]) if entries is None else entries[entries["ward_code"] == code]
     ids = mine["entry_id"].to_numpy()
-    before = _covered(mine, np.vstack([others_xy[in_ward], old]), policy.cover_radius)
+    before = _covered(mine, np.vstack([others_xy, old]), policy.cover_radius)
     base.update(ward=ward, from_=from_, entries_before=ids[before].tolist())
-    best = _best_candidate(mine, wards, roads, policy, old, others_xy, others_xy[in_ward])
+    best = _best_candidate(mine, policy, old, others_xy)
     if to is not None:
         target = to if isinstance(to, shapely.Point) else shapely.Point(*np.ravel(to_rd_xy([to[0]], [to[1]])))
-        problems = _target_problems(target, poly, roads, policy, old, others_xy)
+        problems = target_problems(target, poly, network, policy, old, others_xy)
         if problems:
             offer = (f" Beste geldige alternatief: {best['road'] or 'naamloze weg'} "
                      f"({best['lat']:.5f}, {best['lon']:.5f})." if best else " Er is geen geldig alternatief.")
             return Relocation(**base, to=None, moved=False, alternative=best,
                               message=f"Bord {sign_id} wordt niet verplaatst: het doel {' en '.join(problems)}.{offer}")
-        road = _nearest_road(np.array([target]), roads, policy).iloc[0]
+        road = network.nearest_counted(np.array([target])).iloc[0]
         new = _spot(target.x, target.y, road["road"], road["road_class"])
     elif best is None:
         return Relocation(**base, to=None, moved=False,
@@ -138,20 +145,26 @@ def relocate_sign(sign_id: str, signs: gpd.GeoDataFrame, wards: gpd.GeoDataFrame
                                   "het bord blijft staan.")
     else:
         new = best
-    after = _covered(mine, np.vstack([others_xy[in_ward], [[new["x"], new["y"]]]]), policy.cover_radius)
+    after = _covered(mine, np.vstack([others_xy, [[new["x"], new["y"]]]]), policy.cover_radius)
     return Relocation(**base, to=new, moved=True, entries_after=ids[after].tolist(),
                       message=f"Bord {sign_id} gaat van ({from_['lat']:.5f}, {from_['lon']:.5f}) naar "
                               f"{new['road'] or 'een naamloze weg'} ({new['lat']:.5f}, {new['lon']:.5f}) "
                               f"in wijk {name}; reden: {reason} ({date}).")
 
 
-def _target_problems(target, poly, roads, policy: Policy, old, others_xy) -> list[str]:
+def target_problems(target, poly, network, policy: Policy, old, others_xy) -> list[str]:
+    """What is wrong with moving a sign from ``old`` to ``target`` in ward ``poly`` (Dutch; empty: fine).
+
+    ``others_xy``: the ward's other signs. Used by ``planner relocate`` and the register.
+    """
     problems = []
-    if not shapely.contains(poly, target):
+    if not in_ward([target], poly)[0]:
         problems.append("ligt niet in dezelfde wijk")
-    if _nearest_road(np.array([target]), roads, policy)["distance"].iloc[0] > policy.wish_road_distance:
+    elif shapely.distance(shapely.boundary(poly), target) < policy.boundary_clearance:
+        problems.append(f"ligt binnen {policy.boundary_clearance:.0f} m van de wijkgrens")
+    if network.nearest_counted(np.array([target]))["distance"].iloc[0] > policy.wish_road_distance:
         problems.append(f"ligt niet binnen {policy.wish_road_distance:.0f} m van een openbare weg")
-    spacing = _min_distance(np.array([[target.x, target.y]]), others_xy)[0]
+    spacing = min_distance(np.array([[target.x, target.y]]), others_xy)[0]
     if spacing < policy.min_spacing:
         problems.append(f"staat op {spacing:.0f} m van een ander bord (minimaal {policy.min_spacing:.0f} m)")
     if np.hypot(target.x - old[0, 0], target.y - old[0, 1]) < MIN_MOVE:
@@ -159,15 +172,15 @@ def _target_problems(target, poly, roads, policy: Policy, old, others_xy) -> lis
     return problems
 
 
-def _best_candidate(mine, wards, roads, policy: Policy, old, others_xy, ward_signs_xy) -> dict | None:
+def _best_candidate(mine, policy: Policy, old, others_xy) -> dict | None:
     """The best free candidate in the ward (old entry first), as a spot dict, or None."""
     if mine.empty:
         return None
-    cands = road_candidates(mine, wards, roads, policy)
+    cands = road_candidates(mine, policy)
     cxy = shapely.get_coordinates(cands.geometry.values)
-    free = (_min_distance(cxy, others_xy) >= policy.min_spacing) & \
+    free = (min_distance(cxy, others_xy) >= policy.min_spacing) & \
            (np.hypot(cxy[:, 0] - old[0, 0], cxy[:, 1] - old[0, 1]) >= MIN_MOVE)
-    cands, cxy = cands[free], cxy[free]
+    cands, cxy = cands[free].reset_index(drop=True), cxy[free]
     if cands.empty:
         return None
     exy = shapely.get_coordinates(mine.geometry.values)
@@ -177,7 +190,7 @@ def _best_candidate(mine, wards, roads, policy: Policy, old, others_xy, ward_sig
     weights = mine["weight"].to_numpy(float)
     d = np.sqrt(((exy[None, :, :] - cxy[:, None, :]) ** 2).sum(-1))
     cover = (d <= policy.cover_radius) | (mine["entry_id"].to_numpy()[None, :] == cands["entry_id"].to_numpy()[:, None])
-    cover |= _covered(mine, ward_signs_xy, policy.cover_radius)[None, :]
+    cover |= _covered(mine, others_xy, policy.cover_radius)[None, :]
     table = pd.DataFrame({
         "same": (cands["entry_id"] == old_entry).to_numpy(),
         "coverage": np.round(cover.astype(float) @ weights, 6),

@@ -1,7 +1,8 @@
 """Readable outputs of a run: the decision report and the decisions as JSON.
 
-Files are written atomically (temporary file, then rename), so a failed run
-never leaves half a report. The report and the JSON contain no admin names
+Files are written all or nothing (every file to a temporary name first,
+renamed into place only when all are written), so a failed run never leaves
+half a report or a mix of old and new maps. The report and the JSON contain no admin names
 or contact data: decisions refer to groups by id and name only. Of the maps
 (:mod:`planner.maps`), only the internal ``overzicht.html`` shows admins;
 ``overzicht-openbaar.html`` and the decision maps do not.
@@ -14,6 +15,7 @@ import os
 import tempfile
 from pathlib import Path
 
+from .errors import InputError
 from .maps import map_pages
 from .placement import Decision
 from .policy import road_class_nl
@@ -23,20 +25,88 @@ OUTCOME_NL = {"approved": "toegekend", "rejected": "afgewezen", "needs_review": 
 
 def write_text_atomic(path: Path, text: str) -> Path:
     """Write ``text`` to ``path`` via a temporary file in the same folder."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    return write_files_atomic({Path(path): text})[0]
+
+
+def write_files_atomic(files: dict) -> list[Path]:
+    """Write several text files (path -> text) all or nothing; return the paths.
+
+    Every file is first written to a temporary name next to its target;
+    only when all of them are written are they renamed into place. On any
+    failure the temporary files (and folders made for them) are removed,
+    nothing is replaced, and the error is an :class:`InputError` naming the
+    path and what to do.
+    """
+    made_dirs: list[Path] = []
+    temps: list[tuple[str, Path]] = []
+    umask = os.umask(0)
+    os.umask(umask)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; outputs are for sharing
-        os.replace(tmp, path)
+        for path, text in files.items():
+            path = Path(path)
+            _check_target(path)
+            made_dirs += _make_folder(path.parent)
+            try:
+                fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name[:100]}.", suffix=".tmp")
+            except OSError as exc:
+                raise _write_error(path, exc) from None
+            temps.append((tmp, path))
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                    fh.write(text)
+                os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; outputs are for sharing
+            except OSError as exc:
+                raise _write_error(path, exc) from None
+        done = []
+        for tmp, path in temps:
+            try:
+                os.replace(tmp, path)
+            except OSError as exc:
+                raise _write_error(path, exc) from None
+            done.append(path)
+        temps = []
+        return done
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        for tmp, _ in temps:
+            Path(tmp).unlink(missing_ok=True)
+        for folder in reversed(made_dirs):
+            try:
+                folder.rmdir()
+            except OSError:
+                pass
         raise
-    return path
+
+
+def _check_target(path: Path) -> None:
+    if path.is_dir():
+        raise InputError(f"{path}: is een map; kies een bestandsnaam voor de uitvoer")
+    for part in path.parents:
+        if part.exists():
+            if not part.is_dir():
+                raise InputError(f"{part}: is een bestand, geen map; kies een andere uitvoermap")
+            break
+
+
+def _make_folder(folder: Path) -> list[Path]:
+    """Make ``folder`` and missing parents; return the folders made (to undo)."""
+    missing = []
+    for part in (folder, *folder.parents):
+        if part.exists():
+            break
+        missing.append(part)
+    for part in reversed(missing):
+        try:
+            part.mkdir()
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            raise _write_error(part, exc) from None
+    return list(reversed(missing))  # outermost first; undone in reverse
+
+
+def _write_error(path: Path, exc: OSError) -> InputError:
+    return InputError(f"{path}: kan niet worden geschreven ({exc.strerror or exc}); kies een andere map of "
+                      "bestandsnaam, of controleer de rechten en de vrije ruimte (er is niets geschreven)")
 
 
 def decision_report(decisions: list[Decision], policy_name: str, policy_description: str) -> str:
@@ -76,7 +146,5 @@ def write_outputs(out: Path, inputs, decisions: list[Decision]) -> list[Path]:
     # maps: the overview (internal and public) and one map per decision
     pages = map_pages(inputs.wards, inputs.signs, decisions, roads=inputs.roads,
                       groups=inputs.groups, policy=inputs.policy)
-    return [
-        write_text_atomic(out / "rapport.md", report),
-        write_text_atomic(out / "besluiten.json", data + "\n"),
-    ] + [write_text_atomic(out / name, html) for name, html in pages.items()]
+    return write_files_atomic({out / "rapport.md": report, out / "besluiten.json": data + "\n",
+                               **{out / name: html for name, html in pages.items()}})

@@ -17,10 +17,11 @@ Personal data lives only in ``admins``; removing a group erases it with
 from __future__ import annotations
 
 import os
+import re
+import secrets
 import sqlite3
-import tempfile
+import time
 from contextlib import contextmanager
-from datetime import date as _date, datetime, timezone
 from pathlib import Path
 
 import geopandas as gpd
@@ -28,37 +29,75 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from . import register
-from .errors import InputError, PlannerError
+from . import register, settings
+from .errors import InputError, PlannerError, StoreBusyError, StoreError, shorten  # noqa: F401  (re-exported)
 from .geo import RD_NEW, to_lonlat
 from .placement import assign_wards
-from .store_schema import APPLICATION_ID, SCHEMA_VERSION, create_schema, from_blobs, to_blob
+from .store_check import Finding, check_file, check_opened, check_register
+from .store_schema import SCHEMA_VERSION, create_schema, from_blobs, to_blob
 
 DEFAULT_NAME = "planner.gpkg"
-BUSY_TIMEOUT_S = 10.0  # seconds a writer waits for another; $PLANNER_BUSY_TIMEOUT overrides
-
-
-class StoreBusyError(PlannerError):
-    """Another process holds the store's write lock for too long."""
+BUSY_TIMEOUT_S = settings.BUSY_TIMEOUT_S  # seconds a writer waits for another; $PLANNER_BUSY_TIMEOUT overrides
 
 
 def now() -> str:
     """UTC timestamp of a change (``$PLANNER_NOW`` fixes it, for reproducible runs)."""
-    return os.environ.get("PLANNER_NOW") or datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return settings.now()
 
 
 def today() -> str:
     """Default date of an event (the date part of ``$PLANNER_NOW`` when set)."""
-    fixed = os.environ.get("PLANNER_NOW")
-    return fixed[:10] if fixed else _date.today().isoformat()
+    return settings.today()
 
 
 def default_path(explicit=None) -> Path:
     """``explicit`` (``--store``), else ``$PLANNER_STORE``, else ``./planner.gpkg``."""
-    if explicit:
+    if explicit is not None and str(explicit).strip():
         return Path(explicit)
-    env = os.environ.get("PLANNER_STORE")
-    return Path(env) if env else Path.cwd() / DEFAULT_NAME
+    if explicit is not None:
+        raise InputError("--store: leeg pad; geef het register-bestand, bijv. --store planner.gpkg")
+    return settings.store_path() or Path.cwd() / DEFAULT_NAME
+
+
+def sqlite_error(exc: sqlite3.Error, path) -> PlannerError | None:
+    """The planner error for a sqlite error on the register at ``path`` (None: a bug, not the register).
+
+    "database is locked" anywhere (also in a PRAGMA when opening) is
+    :class:`StoreBusyError`; a read-only file, a damaged file and a file that
+    is not a register are :class:`StoreError` with what to do.
+    """
+    text = str(exc).lower()
+    if "locked" in text or "busy" in text:
+        return StoreBusyError(f"{path}: de opslag is bezet door een ander proces; probeer het zo opnieuw "
+                              f"(wachttijd PLANNER_BUSY_TIMEOUT, nu {settings.busy_timeout():g} s)")
+    if "readonly" in text or "read-only" in text:
+        return StoreError(f"{path}: register is alleen-lezen; geef schrijfrechten op het bestand en de map "
+                          "(er is niets gewijzigd)")
+    if "unable to open" in text:
+        return StoreError(f"{path}: register is niet te openen; controleer het pad en de rechten op de map")
+    if "disk is full" in text or "disk i/o" in text:
+        return StoreError(f"{path}: register kan niet worden geschreven ({exc}); maak ruimte of controleer de "
+                          "schijf (er is niets gewijzigd)")
+    if isinstance(exc, sqlite3.IntegrityError):
+        return InputError(f"{path}: wijziging geweigerd ({exc})")
+    if isinstance(exc, (sqlite3.DatabaseError)) and not isinstance(exc, (sqlite3.ProgrammingError,
+                                                                          sqlite3.InterfaceError)):
+        return StoreError(f"{path}: register is beschadigd of geen planner-register ({exc}); zet een "
+                          "reservekopie terug of maak het opnieuw met 'planner init'; 'planner store check' "
+                          "zegt wat er mis is")
+    return None
+
+
+@contextmanager
+def sqlite_errors(path):
+    """Within the block, sqlite errors on the register become planner errors (see :func:`sqlite_error`)."""
+    try:
+        yield
+    except sqlite3.Error as exc:
+        err = sqlite_error(exc, path)
+        if err is None:
+            raise
+        raise err from None
 
 
 # ----------------------------------------------------------------- creating
@@ -69,36 +108,157 @@ def create_store(path, wards: gpd.GeoDataFrame, signs: gpd.GeoDataFrame | None =
                  *, source: str = "") -> Path:
     """Create a new store at ``path`` from loaded layers; refuse to overwrite.
 
-    The file is built beside ``path`` under a temporary name and then linked
-    into place, so ``path`` either does not exist or is complete.
+    The register is built in memory and then written to a file that has no
+    name until it is complete (``O_TMPFILE``, linked into place), so ``path``
+    either does not exist or is complete, and a process killed meanwhile
+    leaves nothing behind. Where the file system cannot do that, a named
+    temporary file carrying the process id is used; such files of dead
+    processes are removed by the next ``init``.
     """
     path = Path(path)
     if path.exists():
-        raise InputError(f"{path}: register bestaat al; kies een andere naam of verwijder het eerst")
+        raise StoreError(f"{path}: register bestaat al; kies een andere naam of verwijder het eerst")
     if groups is not None:
         register.validate_groups(groups, "groepen")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    os.unlink(tmp)
+    _check_sign_dates(signs)
+    con = sqlite3.connect(":memory:", isolation_level=None)
     try:
-        con = sqlite3.connect(tmp, isolation_level=None)
-        try:
-            create_schema(con)
-            _fill(con, wards, signs, groups, requests, source)
-            con.execute("COMMIT")
-        finally:
-            con.close()
-        with open(tmp, "rb") as fh:
-            os.fsync(fh.fileno())
-        try:
-            os.link(tmp, path)  # atomic, and fails when path exists
-        except FileExistsError:
-            raise InputError(f"{path}: register bestaat al; kies een andere naam of verwijder het eerst") from None
+        create_schema(con)
+        _fill(con, wards, signs, groups, requests, source)
+        con.execute("COMMIT")
+        data = con.serialize()
     finally:
-        Path(tmp).unlink(missing_ok=True)
-        Path(tmp + "-journal").unlink(missing_ok=True)
+        con.close()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"{path.parent}: map voor het register kan niet worden gemaakt ({exc.strerror})") from None
+    remove_stale_temps(path)
+    _write_new_file(path, data)
     return path
+
+
+def _check_sign_dates(signs) -> None:
+    """A placed sign's ``placed_on`` may not lie in the future (the register dates its events)."""
+    if signs is None or not len(signs):
+        return
+    future = signs[(signs["status"] == "placed") & (signs["placed_on"].astype(str) > today())]
+    if len(future):
+        row = future.iloc[0]
+        raise InputError(f"borden: bord {row['id']}: placed_on {row['placed_on']} ligt in de toekomst "
+                         f"(vandaag is {today()}); geef de datum waarop het bord geplaatst is")
+
+
+_TEMP = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)-[0-9a-f]+\.tmp$")
+
+
+def _write_new_file(path: Path, data: bytes) -> None:
+    """Write ``data`` to the new file ``path`` atomically; never over an existing file."""
+    exists = StoreError(f"{path}: register bestaat al; kies een andere naam of verwijder het eerst")
+    try:
+        fd = os.open(path.parent, os.O_TMPFILE | os.O_WRONLY, 0o600)  # no name until linked
+    except (AttributeError, OSError):
+        fd = None
+    if fd is not None:
+        try:
+            _write_all(fd, data, path)
+            try:
+                os.link(f"/proc/self/fd/{fd}", path)  # atomic, and fails when path exists
+            except FileExistsError:
+                raise exists from None
+            except OSError:
+                fd_done = False
+            else:
+                fd_done = True
+        finally:
+            os.close(fd)
+        if fd_done:
+            _sync_folder(path.parent)
+            return
+    tmp = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
+    try:
+        fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        try:
+            _write_all(fd, data, path)
+        finally:
+            os.close(fd)
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            raise exists from None
+    except OSError as exc:
+        raise StoreError(f"{path}: register kan niet worden geschreven ({exc.strerror}); controleer de map "
+                         "en de rechten") from None
+    finally:
+        tmp.unlink(missing_ok=True)
+    _sync_folder(path.parent)
+
+
+def _write_all(fd: int, data: bytes, path: Path) -> None:
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+        os.fsync(fd)
+    except OSError as exc:
+        raise StoreError(f"{path}: register kan niet worden geschreven ({exc.strerror}); controleer de map, "
+                         "de rechten en de vrije ruimte") from None
+
+
+def _sync_folder(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def remove_stale_temps(path: Path, *, max_age_s: float = 3600.0) -> list[Path]:
+    """Remove the temporary files a killed ``init`` left next to ``path``; return them.
+
+    A file ``.NAME.<pid>-<hex>.tmp`` is removed when process ``pid`` no
+    longer runs; an older-style ``.NAME.<random>.tmp`` when it is older than
+    ``max_age_s`` (an init takes seconds).
+    """
+    removed = []
+    try:
+        candidates = list(path.parent.glob(f".{glob_escape(path.name)}.*.tmp"))
+    except OSError:
+        return removed
+    for tmp in candidates:
+        m = _TEMP.match(tmp.name)
+        try:
+            if m and m["name"] == path.name:
+                if _alive(int(m["pid"])):
+                    continue
+            elif time.time() - tmp.stat().st_mtime < max_age_s:
+                continue
+            tmp.unlink()
+            removed.append(tmp)
+        except OSError:
+            continue
+    return removed
+
+
+def glob_escape(name: str) -> str:
+    return re.sub(r"([*?\[])", r"[\1]", name)
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
 
 
 def _fill(con, wards, signs, groups, requests, source) -> None:
@@ -171,24 +331,12 @@ class Store:
 
     def __init__(self, path, *, busy_timeout: float | None = None):
         self.path = Path(path)
-        if busy_timeout is None:
-            busy_timeout = float(os.environ.get("PLANNER_BUSY_TIMEOUT") or BUSY_TIMEOUT_S)
-        self.busy_timeout = busy_timeout
-        if not self.path.is_file():
-            raise InputError(f"{self.path}: register bestaat niet; maak het met 'planner init'")
-        with self._connect() as con:
-            try:
-                app = con.execute("PRAGMA application_id").fetchone()[0]
-                meta = con.execute("SELECT value FROM store_meta WHERE key='schema_version'").fetchone()
-            except sqlite3.OperationalError as exc:
-                if "locked" in str(exc):
-                    raise self._busy(exc) from None
-                raise InputError(f"{self.path}: geen planner-register ({exc})") from None
-            except sqlite3.DatabaseError as exc:
-                raise InputError(f"{self.path}: geen planner-register ({exc})") from None
-            if app != APPLICATION_ID or meta is None:
-                raise InputError(f"{self.path}: geen planner-register")
+        self.busy_timeout = settings.busy_timeout() if busy_timeout is None else float(busy_timeout)
+        check_file(self.path)
+        with self._connect() as con, sqlite_errors(self.path):
+            check_opened(con, self.path)
         self._clear_dead_journal()
+        remove_stale_temps(self.path)
 
     def _clear_dead_journal(self) -> None:
         """Remove the ``-journal`` file a killed writer left behind, when no writer is active.
@@ -198,50 +346,64 @@ class Store:
         before it touched the database file leaves a journal that sqlite
         ignores (zeroed header) but does not delete; while we hold the write
         lock nobody else can own a journal, so it is removed here. When
-        another writer is busy, nothing is done.
+        another writer is busy, or the register is read-only, nothing is done.
         """
         journal = self.path.with_name(self.path.name + "-journal")
         if not journal.exists():
             return
-        con = sqlite3.connect(self.path, isolation_level=None, timeout=0)
+        try:
+            con = sqlite3.connect(self.path, isolation_level=None, timeout=0)
+        except sqlite3.Error:
+            return
         try:
             con.execute("BEGIN IMMEDIATE")  # rolls back a hot journal first, if there still is one
             journal.unlink(missing_ok=True)
             con.execute("ROLLBACK")
-        except sqlite3.OperationalError:
-            pass  # a live writer holds the lock and owns the journal
+        except (sqlite3.Error, OSError):
+            pass  # a live writer holds the lock and owns the journal, or we may not write
         finally:
             con.close()
 
     @contextmanager
     def _connect(self):
-        con = sqlite3.connect(self.path, isolation_level=None, timeout=self.busy_timeout)
+        """A connection whose every statement (also these PRAGMAs) waits ``busy_timeout`` for a lock."""
+        with sqlite_errors(self.path):
+            con = sqlite3.connect(self.path, isolation_level=None, timeout=self.busy_timeout)
         try:
-            con.execute("PRAGMA secure_delete = ON")
-            con.execute("PRAGMA synchronous = FULL")  # a commit is on disk before it returns
-            con.execute("PRAGMA foreign_keys = ON")
+            with sqlite_errors(self.path):
+                con.execute("PRAGMA secure_delete = ON")
+                con.execute("PRAGMA synchronous = FULL")  # a commit is on disk before it returns
+                con.execute("PRAGMA foreign_keys = ON")
             yield con
         finally:
             con.close()
 
+    def _check_writable(self) -> None:
+        """Refuse, before anything is done, to change a register that may not be written."""
+        if not writable(self.path):
+            raise StoreError(f"{self.path}: register is alleen-lezen; geef schrijfrechten op het bestand en op "
+                             "de map (voor het -journal-bestand); er is niets gewijzigd")
+
     @contextmanager
     def transaction(self):
         """One atomic change: ``BEGIN IMMEDIATE`` ... ``COMMIT`` (rollback on any error)."""
+        self._check_writable()
         with self._connect() as con:
-            try:
+            with sqlite_errors(self.path):
                 con.execute("BEGIN IMMEDIATE")
-            except sqlite3.OperationalError as exc:
-                raise self._busy(exc) from None
             try:
                 yield con
                 con.execute("COMMIT")
             except BaseException as exc:
                 if con.in_transaction:
-                    con.execute("ROLLBACK")
-                if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
-                    raise self._busy(exc) from None
-                if isinstance(exc, sqlite3.IntegrityError):
-                    raise InputError(f"{self.path}: wijziging geweigerd ({exc})") from None
+                    try:
+                        con.execute("ROLLBACK")
+                    except sqlite3.Error:
+                        pass  # closing the connection rolls back as well
+                if isinstance(exc, sqlite3.Error):
+                    err = sqlite_error(exc, self.path)
+                    if err is not None:
+                        raise err from None
                 raise
 
     @contextmanager
@@ -251,16 +413,20 @@ class Store:
             try:
                 con.execute("BEGIN")
                 yield con
-            except sqlite3.OperationalError as exc:
-                if "locked" in str(exc):
-                    raise self._busy(exc) from None
-                raise
+            except sqlite3.Error as exc:
+                err = sqlite_error(exc, self.path)
+                if err is None:
+                    raise
+                raise err from None
             finally:
                 if con.in_transaction:
-                    con.execute("ROLLBACK")
+                    try:
+                        con.execute("ROLLBACK")
+                    except sqlite3.Error:
+                        pass
 
     def _busy(self, exc) -> StoreBusyError:
-        return StoreBusyError(f"{self.path}: de opslag is bezet door een ander proces; probeer het zo opnieuw")
+        return sqlite_error(sqlite3.OperationalError("database is locked"), self.path)
 
     # ------------------------------------------------------------- reading layers
 
@@ -280,7 +446,25 @@ class Store:
             "a.phone AS admin_phone, a.email AS admin_email FROM groups g JOIN admins a USING (group_id) "
             "WHERE g.removed_on IS NULL ORDER BY g.group_id, a.fid", con)
         groups["wabp_registered"] = groups["wabp_registered"].astype(bool)
-        return {"wards": wards, "signs": signs, "groups": groups, "requests": requests}
+        # Approvals whose positions are still to be agreed: approved, no sign recorded for them.
+        open_rows = con.execute(
+            "SELECT d.ward_code, d.request_id FROM decisions d JOIN requests r USING (request_id) "
+            "WHERE d.outcome = 'approved' AND d.ward_code IS NOT NULL AND NOT EXISTS "
+            "(SELECT 1 FROM signs s WHERE s.request_id = d.request_id) ORDER BY r.date, d.fid").fetchall()
+        approvals: dict[str, list[str]] = {}
+        for ward_code, request_id in open_rows:
+            approvals.setdefault(ward_code, []).append(request_id)
+        return {"wards": wards, "signs": signs, "groups": groups, "requests": requests,
+                "open_approvals": approvals}
+
+    def extent(self, table: str) -> tuple | None:
+        """The bounds (RD New) of a feature table from ``gpkg_contents``, or None when empty."""
+        with self.reading() as con:
+            row = con.execute("SELECT min_x, min_y, max_x, max_y FROM gpkg_contents WHERE table_name = ?",
+                              (table,)).fetchone()
+        if row is None or any(v is None for v in row):
+            return None
+        return tuple(float(v) for v in row)
 
     def table(self, name: str) -> pd.DataFrame:
         """One table as a DataFrame (geometry as shapely in ``geometry`` when spatial)."""
@@ -306,7 +490,7 @@ class Store:
     def _ward(con, code: str):
         row = con.execute("SELECT geom, name FROM wards WHERE code = ?", (code,)).fetchone()
         if row is None:
-            raise InputError(f"onbekende wijk {code!r}")
+            raise InputError(f"onbekende wijk {shorten(code)}")
         return from_blobs([row[0]])[0], row[1]
 
     @staticmethod
@@ -314,7 +498,7 @@ class Store:
         row = con.execute("SELECT geom, status, ward_code, request_id, street FROM signs WHERE sign_id = ?",
                           (sign_id,)).fetchone()
         if row is None:
-            raise InputError(f"onbekend bord {sign_id!r}")
+            raise InputError(f"onbekend bord {shorten(sign_id)}")
         return {"geometry": from_blobs([row[0]])[0], "status": row[1], "ward_code": row[2],
                 "request_id": row[3], "street": row[4]}
 
@@ -336,6 +520,34 @@ def _frame(con, sql: str, params=()) -> gpd.GeoDataFrame:
 def lonlat_of(geom) -> tuple[float, float]:
     lon, lat = to_lonlat(gpd.GeoSeries([geom], crs=RD_NEW))
     return round(float(lon[0]), 7), round(float(lat[0]), 7)
+
+
+def check_store(path, *, busy_timeout: float | None = None) -> list[Finding]:
+    """``planner store check``: every check of :func:`planner.store_check.check_register` (read only).
+
+    A file that is no SQLite database at all is a :class:`StoreError`; a
+    busy register a :class:`StoreBusyError`; everything else is a finding.
+    """
+    path = Path(path)
+    check_file(path)
+    timeout = settings.busy_timeout() if busy_timeout is None else busy_timeout
+    with sqlite_errors(path):
+        con = sqlite3.connect(path, isolation_level=None, timeout=timeout)
+    try:
+        try:
+            with sqlite_errors(path):
+                con.execute("BEGIN")
+                return check_register(con, path)
+        except StoreError as exc:
+            detail = str(exc).removeprefix(f"{path}: ").replace("; 'planner store check' zegt wat er mis is", "")
+            return [Finding("SQLite", False, detail)]
+    finally:
+        con.close()
+
+
+def writable(path: Path) -> bool:
+    """May this process change the register (the file, and the folder for its ``-journal``)?"""
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK)
 
 
 def open_store(path=None, *, busy_timeout: float | None = None) -> Store:

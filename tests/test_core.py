@@ -202,14 +202,32 @@ def test_shapefile_without_prj_is_rd_new_or_an_error_when_the_numbers_are_degree
 # ------------------------------------------------------------------ wards and coverage
 
 
-def test_point_on_shared_border_goes_to_exactly_one_ward_deterministically():
+def test_point_within_half_a_metre_of_a_shared_border_lies_in_both_wards():
     wards = make_wards(WEST, EAST)
-    border = [Point(121000, 490500), Point(121000, 490000)]
-    idx = placement.ward_of(border, wards)
-    assert list(wards["code"].iloc[idx]) == ["E1", "E1"]  # smallest code wins
-    # Same answer whatever the order of the ward rows.
-    flipped = wards.iloc[::-1].reset_index(drop=True)
-    assert list(flipped["code"].iloc[placement.ward_of(border, flipped)]) == ["E1", "E1"]
+    points = [Point(121000, 490500), Point(121000.4, 490500), Point(121000.6, 490500)]
+    assert list(placement.ward_of(points, wards)) == [-2, -2, 1]
+    pi, wi = placement.ward_index(wards).pairs(points)
+    assert [(p, wards["code"].iloc[w]) for p, w in zip(pi, wi)] == [(0, "E1"), (0, "W1"), (1, "E1"), (1, "W1"),
+                                                                     (2, "E1")]
+    # The same predicate, elementwise, for one ward.
+    assert list(placement.in_ward(points, WEST[2])) == [True, True, False]
+
+
+def test_sign_on_a_shared_border_counts_for_both_wards():
+    wards = make_wards(WEST, EAST)
+    signs = make_signs(("S1", "placed", "Grensweg", (121000.2, 490500)))
+    status = planner.ward_status(wards, signs, Policy())
+    assert list(status["covered"]) == [True, True]
+    reqs = make_requests(("R1", "2026-01-01", "G1", (120500, 490500)), ("R2", "2026-01-02", "G1", (121500, 490500)))
+    ds = decide(reqs, signs)
+    assert [(ds[r].outcome, ds[r].reason_code) for r in ("R1", "R2")] == [("rejected", "ward_covered")] * 2
+
+
+def test_request_on_a_shared_border_needs_review_naming_both_wards():
+    d = decide(make_requests(("R1", "2026-01-01", "G1", (121000.3, 490500))))["R1"]
+    assert (d.outcome, d.reason_code, d.ward) == ("needs_review", "on_boundary", None)
+    assert [w["code"] for w in d.boundary_wards] == ["E1", "W1"]
+    assert "West" in d.reason and "Oost" in d.reason
 
 
 def test_ward_of_answers_all_points_at_once_and_minus_one_outside():
@@ -279,10 +297,11 @@ def test_requests_are_decided_in_date_order_and_an_earlier_approval_covers_the_w
                                  make_groups(("G1", True), ("G2", True)), Policy())
     assert [d.request_id for d in ds] == ["R-early", "R-late"]
     early, late = ds
-    assert early.outcome == "approved"
-    assert (late.outcome, late.reason_code) == ("rejected", "ward_covered")
-    assert all(s["status"] == "planned" and s["request_id"] == "R-early" for s in late.signs)
-    assert "R-early" in late.reason
+    assert early.outcome == "approved" and early.proposals == [] and early.signs_to_place == 2
+    # Without roads no position is known yet (never the request location): the
+    # ward is "in behandeling" and later requests are rejected naming the approval.
+    assert (late.outcome, late.reason_code) == ("rejected", "ward_in_progress")
+    assert late.signs == [] and "R-early" in late.reason
 
 
 
@@ -293,7 +312,7 @@ def test_requests_on_the_same_date_are_decided_in_file_order():
     ds = planner.decide_requests(reqs, make_wards(WEST, EAST), make_signs(),
                                  make_groups(("G1", True), ("G2", True)), Policy())
     assert [(d.request_id, d.outcome) for d in ds] == [("R-b", "approved"), ("R-a", "rejected")]
-    assert ds[1].reason_code == "ward_covered" and "R-b" in ds[1].reason
+    assert ds[1].reason_code == "ward_in_progress" and "R-b" in ds[1].reason
 
 def test_demo_requests_exercise_every_outcome(data_dir):
     wards = planner.load_wards(data_dir / "wijken.geojson")

@@ -1,8 +1,17 @@
 """The ``planner`` command line.
 
 Each concern registers its own subcommands (``core``: check, decide, status,
-demo; later modules add theirs). Bad input ends with one ``error: ...`` line
-on stderr and exit code 2, never a traceback.
+demo; later modules add theirs). How a run ends:
+
+* success: exit code 0; warnings (from the planner's log and from libraries
+  such as GDAL, pyogrio, shapely and pandas) are said once each, after the
+  output, as ``waarschuwing: ...`` lines on stderr, never as raw Python
+  warnings;
+* bad input or environment (:class:`~planner.errors.PlannerError`, an
+  output path that cannot be written, a busy register): one line
+  ``error: ...`` on stderr, exit code 2, and nothing else (no warnings);
+* anything else is a bug in the planner: one line naming it as such, exit
+  code 1; ``PLANNER_DEBUG=1`` adds the traceback.
 """
 
 from __future__ import annotations
@@ -10,8 +19,12 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import sqlite3
 import sys
+import traceback
+import warnings
 
+from .. import settings
 from ..errors import InputError, PlannerError
 from . import core, imports
 from . import store as store_cli
@@ -19,10 +32,14 @@ from . import maps as maps_cli
 from . import proposals as proposals_cli
 
 COMMAND_MODULES = [core, imports, store_cli, maps_cli, proposals_cli]
+# Warnings meant for developers of the libraries, not for staff running the planner.
+DEVELOPER_WARNINGS = (DeprecationWarning, PendingDeprecationWarning, FutureWarning, ImportWarning,
+                      ResourceWarning)
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message):  # argparse's usage errors: one line, exit 2
+        message = " ".join(str(message).split())
         self.exit(2, f"error: {message} (zie '{self.prog} --help')\n")
 
 
@@ -36,18 +53,104 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _Collect(logging.Handler):
+    """Keeps the planner's log warnings of one run, to be said after it succeeded."""
+
+    def __init__(self):
+        super().__init__(level=logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record):
+        try:
+            self.messages.append(record.getMessage())
+        except Exception:  # a malformed log call must not end the run
+            self.messages.append(str(record.msg))
+
+
+def _warning_text(w: warnings.WarningMessage) -> str:
+    text = " ".join(str(w.message).split())
+    return text if len(text) <= 500 else text[:497] + "..."
+
+
+def _say_warnings(messages: list[str]) -> None:
+    seen = set()
+    for text in messages:
+        text = " ".join(str(text).split())
+        if text and text not in seen:
+            seen.add(text)
+            print(f"waarschuwing: {text}", file=sys.stderr)
+
+
+def _error_line(text: str) -> None:
+    print("error: " + " ".join(str(text).split()), file=sys.stderr)
+
+
+def _os_error(exc: OSError) -> str:
+    """An output or input path the system refused: which file and what to do."""
+    where = exc.filename if exc.filename is not None else ""
+    reason = exc.strerror or type(exc).__name__
+    hint = "controleer het pad, de rechten en de vrije ruimte"
+    return f"{where}: {reason}; {hint}" if where else f"{reason}; {hint}"
+
+
 def main(argv=None) -> int:
-    logging.basicConfig(level=logging.WARNING, format="waarschuwing: %(message)s", stream=sys.stderr)
     parser = build_parser()
     args = parser.parse_args(argv)
+    root = logging.getLogger()
+    collect = _Collect()
+    root.addHandler(collect)  # the planner's and the libraries' log warnings
     try:
-        return int(args.func(args) or 0)
-    except (InputError, PlannerError) as exc:
-        print(f"error: {exc}".replace("\n", " "), file=sys.stderr)
-        return 2
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            for category in DEVELOPER_WARNINGS:
+                warnings.simplefilter("ignore", category)
+            code, failed = _run(args)
+        if not failed:
+            _say_warnings(collect.messages + [_warning_text(w) for w in caught])
+        return code
+    finally:
+        root.removeHandler(collect)
+
+
+def _run(args) -> tuple[int, bool]:
+    """Run the command: (exit code, whether it failed)."""
+    try:
+        debug = settings.debug()
+    except InputError as exc:
+        _error_line(str(exc))
+        return 2, True
+    try:
+        settings.check_environment()
+        return int(args.func(args) or 0), False
+    except PlannerError as exc:  # bad input, environment, busy or damaged register
+        _error_line(str(exc))
+        return 2, True
     except KeyboardInterrupt:
-        print("error: afgebroken", file=sys.stderr)
-        return 130
+        _error_line("afgebroken")
+        return 130, True
     except BrokenPipeError:  # e.g. 'planner decide --json | head': the reader left
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
+        return 0, True
+    except OSError as exc:  # a path the system refused (no rights, file name too long, disk full)
+        if debug:
+            traceback.print_exc()
+        _error_line(_os_error(exc))
+        return 2, True
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc).lower() or "busy" in str(exc).lower():
+            _error_line("de opslag is bezet door een ander proces; probeer het zo opnieuw")
+            return 2, True
+        return _bug(exc, debug), True
+    except Exception as exc:  # noqa: BLE001  (everything else is the planner's fault)
+        return _bug(exc, debug), True
+
+
+def _bug(exc: Exception, debug: bool) -> int:
+    if debug:
+        traceback.print_exc()
+    message = " ".join(str(exc).split())
+    if len(message) > 300:
+        message = message[:297] + "..."
+    _error_line(f"interne fout (bug) in planner: {type(exc).__name__}: {message}; "
+                "draai opnieuw met PLANNER_DEBUG=1 voor de details")
+    return 1

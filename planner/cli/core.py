@@ -56,6 +56,11 @@ def cmd_check(args) -> int:
         print_json(result)
         return 0
     con = _console()
+    if result.get("on_boundary"):
+        con.print("Deze locatie ligt op de grens van " + " en ".join(
+            f"wijk {w['ward']['name']} ({w['ward']['code']}, {'heeft al borden' if w['covered'] else 'nog geen borden'})"
+            for w in result["wards"]) + ".", markup=False)
+        return 0
     if result["ward"] is None:
         con.print("Deze locatie ligt niet in een wijk van de gemeente.")
         return 0
@@ -69,9 +74,9 @@ def cmd_check(args) -> int:
 def decide_all(inp):
     """Decide the loaded requests (with proposals when the planner can make them)."""
     from ..proposals import make_proposer
-    proposer = make_proposer(inp.wards, inp.roads, inp.policy, inp.signs) if inp.roads is not None else None
+    proposer = make_proposer(inp.wards, inp.roads, inp.policy) if inp.roads is not None else None
     return placement.decide_requests(inp.requests, inp.wards, inp.signs, inp.groups, inp.policy,
-                                     roads=inp.roads, proposer=proposer)
+                                     roads=inp.roads, proposer=proposer, open_approvals=inp.open_approvals)
 
 
 def cmd_decide(args) -> int:

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from .. import export, geo, history, register as reg, store as store_mod
 from ..errors import InputError
-from .common import (add_json_option, add_location_options, add_store_option, add_text_row, INPUT_FILES,
+from .common import (add_json_option, add_location_options, add_store_option, add_text_row, console, INPUT_FILES,
                      LOADERS, location_from_args, print_json)
 
 EVENT_NL = {"proposed": "voorgesteld", "approved": "goedgekeurd", "placed": "geplaatst",
@@ -29,6 +28,14 @@ def _common(p) -> None:
 
 
 def register(sub) -> None:
+    st = sub.add_parser("store", help="the register file itself").add_subparsers(
+        dest="action", metavar="ACTION", required=True)
+    p = st.add_parser("check", help="check the register: SQLite integrity, GeoPackage rules, schema, dates")
+    p.add_argument("file", nargs="?", metavar="FILE.gpkg", help="register (default: --store, $PLANNER_STORE, "
+                                                                   "else planner.gpkg)")
+    _common(p)
+    p.set_defaults(func=cmd_store_check)
+
     p = sub.add_parser("init", help="create the register (GeoPackage) from the files in data/")
     p.add_argument("--from", dest="source", metavar="DIR", help="folder with the input files (default: data/)")
     _common(p)
@@ -142,15 +149,34 @@ def _store(args) -> store_mod.Store:
     return store_mod.Store(store_mod.default_path(getattr(args, "store", None)))
 
 
-def _con() -> Console:
-    return Console(soft_wrap=False, width=160)
+def _con():
+    return console()
 
 
 def _say(args, data, text: str) -> int:
     if args.json:
         print_json(data)
     else:
-        _con().print(text, markup=False)
+        _con().print(text)
+    return 0
+
+
+# ----------------------------------------------------------------- store check
+
+
+def cmd_store_check(args) -> int:
+    path = store_mod.default_path(args.file if args.file is not None else args.store)
+    findings = store_mod.check_store(path)
+    problems = [f for f in findings if not f.ok]
+    if args.json:
+        print_json({"store": str(path), "ok": not problems, "checks": [f.to_dict() for f in findings]})
+    else:
+        lines = [f"Register {path}:"] + [f"  {'ok      ' if f.ok else 'PROBLEEM'}  {f.check}: {f.detail}"
+                                         for f in findings]
+        _con().print("\n".join(lines), soft_wrap=True)
+    if problems:
+        raise InputError(f"{path}: {len(problems)} controle(s) niet in orde ({', '.join(f.check for f in problems)}); "
+                         "zet een reservekopie terug of maak het register opnieuw met 'planner init'")
     return 0
 
 
@@ -223,8 +249,47 @@ def cmd_group_show(args) -> int:
 
 def cmd_group_remove(args) -> int:
     r = reg.remove_group(_store(args), args.group_id)
-    return _say(args, r, f"Groep {r['group_id']} verwijderd; persoonsgegevens van {r['admins_removed']} "
-                         "beheerder(s) gewist. Aanvragen, besluiten en geschiedenis blijven (anoniem) bewaard.")
+    stale = [str(p) for p in internal_outputs(Path.cwd())]
+    r = {**r, "may_still_hold": stale}
+    text = (f"Groep {r['group_id']} verwijderd; persoonsgegevens van {r['admins_removed']} "
+            "beheerder(s) gewist. Aanvragen, besluiten en geschiedenis blijven (anoniem) bewaard.")
+    if stale:
+        text += ("\nLet op: deze eerder gemaakte interne bestanden kunnen de gewiste gegevens nog bevatten: "
+                 f"{', '.join(stale)}. Verwijder ze of maak ze opnieuw ('planner map', "
+                 "'planner export --internal'); kopieën elders (e-mail, gedeelde mappen) ook.")
+    else:
+        text += ("\nIn de standaardmappen (maps/, export/) staan geen interne kaarten of exports; "
+                 "controleer kopieën elders (e-mail, gedeelde mappen).")
+    return _say(args, r, text)
+
+
+# Internal outputs that hold admins' contact data: the internal overview map and internal exports.
+INTERNAL_MAP_NAMES = ("overzicht.html",)
+INTERNAL_EXPORT_NAMES = ("admins.csv", "admins.geojson")
+
+
+def internal_outputs(folder: Path) -> list[Path]:
+    """Internal maps and exports in the default folders under ``folder`` that may hold admins' data.
+
+    The default folders are ``maps/`` (``planner map``, ``planner demo``) and
+    ``export/`` (``planner export``); internal exports in other folders
+    directly under ``folder`` are found by their ``admins`` file too.
+    """
+    found = [folder / "maps" / n for n in INTERNAL_MAP_NAMES]
+    try:
+        subfolders = sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith("."))
+    except OSError:
+        subfolders = []
+    for sub in [folder / "export"] + [p for p in subfolders if p.name != "export"]:
+        found += [sub / n for n in INTERNAL_EXPORT_NAMES]
+    out = []
+    for p in found:
+        try:
+            if p.is_file():
+                out.append(p.relative_to(folder) if p.is_relative_to(folder) else p)
+        except OSError:
+            continue
+    return out
 
 
 def cmd_officer_set(args) -> int:
@@ -397,7 +462,8 @@ def decide_with_store(args, decide_all):
 
     def decide(layers):
         inp = Inputs(policy=base.policy, roads=base.roads, wards=layers["wards"], signs=layers["signs"],
-                     groups=layers["groups"], requests=layers["requests"])
+                     groups=layers["groups"], requests=layers["requests"],
+                     open_approvals=layers["open_approvals"])
         return decide_all(inp)
 
     decisions = history.decide_pending(store, decide, base.policy.name)
