@@ -1,51 +1,56 @@
 """planner: where do WhatsApp-buurtpreventie signs go?
 
 Data flows one way: files -> :mod:`planner.geo` (load, validate, RD New) ->
-:mod:`planner.placement` (wards, coverage, decisions) -> reports and maps.
+:mod:`planner.placement` (wards, coverage, decisions) -> :mod:`planner.proposals`
+(entry roads, positions) -> reports, maps and the register.
 
 >>> import planner
 >>> wards = planner.load_wards("data/wijken.geojson")
 >>> signs = planner.load_signs("data/borden.geojson")
 >>> planner.ward_status(wards, signs, planner.preset("landsmeer"))  # doctest: +SKIP
+
+The names below are imported when first used, so ``import planner`` (and
+``planner --help``) does not pay for geopandas, scipy or folium up front.
 """
 
-from .errors import InputError, PlannerError
-from .geo import (
-    RD_NEW,
-    WGS84,
-    load_groups,
-    load_requests,
-    load_roads,
-    load_signs,
-    load_wards,
-    point_rd,
-)
-from .placement import (
-    Decision,
-    ProposalResult,
-    assign_wards,
-    check_point,
-    counted_signs,
-    decide_requests,
-    decisions_frame,
-    ward_of,
-    ward_status,
-)
-from .policy import Policy, load_policy, preset, preset_names
-from .entries import find_entries
-from .proposals import WardProposal, make_proposer, propose_positions
-from .relocation import Relocation, relocate_sign
-from .maps import decision_map, overview_map
-from .maps import prepare as prepare_map_data
+from __future__ import annotations
 
-__all__ = [
-    "RD_NEW", "WGS84", "InputError", "PlannerError",
-    "load_wards", "load_signs", "load_roads", "load_groups", "load_requests", "point_rd",
-    "Decision", "ProposalResult", "ward_of", "assign_wards", "counted_signs", "ward_status",
-    "check_point", "decide_requests", "decisions_frame",
-    "Policy", "load_policy", "preset", "preset_names",
-    "find_entries", "propose_positions", "WardProposal", "make_proposer",
-    "relocate_sign", "Relocation",
-    "prepare_map_data", "overview_map", "decision_map",
-]
+import importlib
+
+# public name -> module that defines it
+_API = {
+    "InputError": "errors", "PlannerError": "errors", "SolverError": "errors",
+    "RD_NEW": "geo", "WGS84": "geo", "load_wards": "geo", "load_signs": "geo", "load_roads": "geo",
+    "load_groups": "geo", "load_requests": "geo", "point_rd": "geo",
+    "Decision": "placement", "ProposalResult": "placement", "ward_of": "placement", "in_ward": "placement",
+    "assign_wards": "placement", "counted_signs": "placement", "ward_status": "placement",
+    "check_point": "placement", "decide_requests": "placement", "decisions_frame": "placement",
+    "Policy": "policy", "load_policy": "policy", "preset": "policy", "preset_names": "policy",
+    "find_entries": "entries", "road_network": "entries",
+    "propose_positions": "proposals", "WardProposal": "proposals", "make_proposer": "proposals",
+    "relocate_sign": "relocation", "Relocation": "relocation",
+    "overview_map": "maps", "decision_map": "maps",
+}
+_RENAMED = {"prepare_map_data": ("maps", "prepare")}
+
+__all__ = sorted([*_API, *_RENAMED])
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str):
+    if name in _API:
+        module, attr = _API[name], name
+    elif name in _RENAMED:
+        module, attr = _RENAMED[name]
+    else:
+        try:  # submodules: planner.geo, planner.placement, ...
+            return importlib.import_module(f".{name}", __name__)
+        except ModuleNotFoundError:
+            raise AttributeError(f"module 'planner' has no attribute {name!r}") from None
+    value = getattr(importlib.import_module(f".{module}", __name__), attr)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted([*globals(), *__all__])

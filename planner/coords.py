@@ -10,6 +10,8 @@ guessed. :mod:`planner.geo` builds the file loaders on top of this module
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import datetime as dt
 import logging
 import re
@@ -148,17 +150,31 @@ def _check_in_nl(x: np.ndarray, y: np.ndarray, source: str) -> None:
 # ----------------------------------------------------------------- projection
 
 
+@lru_cache(maxsize=4)
+def transformer(source: str, target: str):
+    """A pyproj Transformer (``always_xy``), built once: the same one GeoPandas' ``to_crs`` uses."""
+    from pyproj import Transformer
+    return Transformer.from_crs(source, target, always_xy=True)
+
+
 def to_rd_xy(lon, lat):
     """Project WGS84 lon/lat arrays to RD New x/y arrays."""
-    pts = gpd.GeoSeries(shapely.points(np.asarray(lon, float), np.asarray(lat, float)), crs=WGS84)
-    pts = pts.to_crs(RD_NEW)
-    return pts.x.to_numpy(), pts.y.to_numpy()
+    x, y = transformer(WGS84, RD_NEW).transform(np.asarray(lon, float), np.asarray(lat, float))
+    return np.atleast_1d(np.asarray(x, float)), np.atleast_1d(np.asarray(y, float))
 
 
-def to_lonlat(geoms: gpd.GeoSeries) -> tuple[np.ndarray, np.ndarray]:
-    """Lon/lat arrays of the (representative) points of RD geometries."""
-    pts = gpd.GeoSeries(geoms, crs=RD_NEW).to_crs(WGS84)
-    return pts.x.to_numpy(), pts.y.to_numpy()
+def xy_to_lonlat(x, y) -> tuple[np.ndarray, np.ndarray]:
+    """RD New x/y arrays to WGS84 lon/lat arrays."""
+    lon, lat = transformer(RD_NEW, WGS84).transform(np.asarray(x, float), np.asarray(y, float))
+    return np.atleast_1d(np.asarray(lon, float)), np.atleast_1d(np.asarray(lat, float))
+
+
+def to_lonlat(geoms) -> tuple[np.ndarray, np.ndarray]:
+    """Lon/lat arrays of RD New points."""
+    geoms = np.asarray(getattr(geoms, "values", geoms), dtype=object)
+    if len(geoms) == 0:
+        return np.zeros(0), np.zeros(0)
+    return xy_to_lonlat(shapely.get_x(geoms), shapely.get_y(geoms))
 
 
 def to_rd(gdf: gpd.GeoDataFrame, source="invoer") -> gpd.GeoDataFrame:

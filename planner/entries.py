@@ -31,21 +31,26 @@ the entries of one ward cost the same in a municipality or in the country.
 
 from __future__ import annotations
 
-import weakref
-
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
 
+from .cache import FrameCache
 from .geo import RD_NEW
 from .policy import Policy, road_class_nl
 
 ALONG_TOLERANCE = 3.0   # metres: a road this close to the boundary runs along it
 SIDE_STEP = 0.5         # metres along the road to see which side of a seed is inside
-STEP = 5.0              # metres between tried candidate positions along the road
-MAX_STEPS = 40          # so a candidate is looked for up to inset + 200 m along the road
+STEP = 5.0              # metres between tried candidate positions along the road near the entry
+FAR_STEP = 25.0         # ... and further on (then refined back to STEP)
+MAX_WALK = 1000.0       # metres along the road beyond which a road running along the boundary is no entry
 BACK_STEP = 2.0         # metres between samples when looking back for the junction
+
+
+def _offsets(inset: float) -> np.ndarray:
+    """Tried distances along the road: every STEP for 50 m, then every FAR_STEP up to MAX_WALK."""
+    return np.r_[inset + np.arange(0.0, 50.0, STEP), inset + np.arange(50.0, MAX_WALK + FAR_STEP, FAR_STEP)]
 ENTRY_COLUMNS = ["entry_id", "ward_code", "road", "road_class", "weight", "road_index",
                  "crossings", "candidate", "clearance", "part", "along", "direction", "limit", "geometry"]
 WATER_VALUES = {"ja", "j", "yes", "true", "1", "water"}
@@ -92,6 +97,16 @@ def _empty_entries() -> gpd.GeoDataFrame:
                             geometry=gpd.GeoSeries([], crs=RD_NEW), crs=RD_NEW)
 
 
+def entry_arrays(entries: gpd.GeoDataFrame) -> dict:
+    """Entries (one ward's) as plain arrays: ``entry_id``, ``road``, ``road_class``,
+    ``clearance``, ``weight``, ``xy`` (entry points) and ``cand_xy`` (candidates)."""
+    e = {k: entries[k].to_numpy() for k in ("entry_id", "road", "road_class", "clearance")}
+    e["weight"] = entries["weight"].to_numpy(float)
+    e["xy"] = shapely.get_coordinates(entries.geometry.values).reshape(-1, 2)
+    e["cand_xy"] = shapely.get_coordinates(entries["candidate"].to_numpy()).reshape(-1, 2)
+    return e
+
+
 def _merge_groups(xy: np.ndarray, keys: np.ndarray, distance: float) -> np.ndarray:
     """Component label of each point: same key and chained within ``distance``."""
     from scipy.sparse import coo_matrix
@@ -130,7 +145,9 @@ class RoadNetwork:
     def __init__(self, roads: gpd.GeoDataFrame | None, policy: Policy, *,
                  class_map: dict | None = None, class_column: str = "highway"):
         self.roads, self.policy = roads, policy
-        self._cache: dict[str, gpd.GeoDataFrame] = {}
+        self._blocks: list[gpd.GeoDataFrame] = []          # computed entries, one frame per batch
+        self._where: dict[str, tuple[int, np.ndarray]] = {}  # ward code -> (batch, rows)
+        self._arrays: dict[str, dict] = {}
         self._trees: dict[str, shapely.STRtree] = {}
         if roads is None or len(roads) == 0:
             self.geoms = np.zeros(0, dtype=object)
@@ -160,19 +177,20 @@ class RoadNetwork:
 
     # ------------------------------------------------------------- lookups
 
-    def nearest_counted(self, points) -> pd.DataFrame:
-        """Nearest counted road of each point: ``road``, ``road_class``, ``weight``, ``distance``."""
+    def nearest_counted(self, points) -> dict[str, np.ndarray]:
+        """Nearest counted road of each point: arrays ``road``, ``road_class``, ``weight``, ``distance``."""
         points = np.asarray(points, dtype=object)
-        out = pd.DataFrame({"road": "", "road_class": "", "weight": 0.0, "distance": np.inf},
-                           index=range(len(points)))
-        if self.counted.size == 0 or len(points) == 0:
+        n = len(points)
+        out = {"road": np.full(n, "", dtype=object), "road_class": np.full(n, "", dtype=object),
+               "weight": np.zeros(n), "distance": np.full(n, np.inf)}
+        if self.counted.size == 0 or n == 0:
             return out
         pi, ri = self._tree("counted").query_nearest(points, all_matches=False)
         road = self.counted[ri]
-        out.loc[pi, "road"] = self.names[road]
-        out.loc[pi, "road_class"] = self.road_class[road]
-        out.loc[pi, "weight"] = self.weight[road]
-        out.loc[pi, "distance"] = shapely.distance(points[pi], self.geoms[road])
+        out["road"][pi] = self.names[road]
+        out["road_class"][pi] = self.road_class[road]
+        out["weight"][pi] = self.weight[road]
+        out["distance"][pi] = shapely.distance(points[pi], self.geoms[road])
         return out
 
     def near(self, geometry) -> np.ndarray:
@@ -183,27 +201,69 @@ class RoadNetwork:
 
     # ------------------------------------------------------------- entries
 
-    def entries(self, wards: gpd.GeoDataFrame, codes=None) -> gpd.GeoDataFrame:
-        """The entries of ``wards`` (or of the wards with ``codes``), cached per ward.
+    @staticmethod
+    def _junction(lines, a0, direction, rings, offset) -> np.ndarray:
+        """Per row: the last distance along the road (before ``offset``) still within
+        ``ALONG_TOLERANCE`` of the boundary: where a road running along it turns in."""
+        best = np.zeros(len(lines))
+        for step, span in ((FAR_STEP, None), (BACK_STEP, FAR_STEP)):
+            start = best.copy()
+            top = offset if span is None else np.minimum(offset, start + span)
+            for back in np.arange(0.0, float(top.max() - start.min()) + step, step):
+                active = np.flatnonzero(start + back <= top)
+                if active.size == 0:
+                    break
+                pts = _walk(lines[active], a0[active], direction[active], start[active] + back)
+                near = shapely.distance(rings[active], pts) <= ALONG_TOLERANCE
+                best[active[near]] = start[active[near]] + back
+        return best
 
-        Returns the frame described in :func:`find_entries`.
+    def ward_arrays(self, wards: gpd.GeoDataFrame, code: str) -> dict:
+        """One ward's entries as plain arrays (for the per-request hot path), cached."""
+        hit = self._arrays.get(code)
+        if hit is None:
+            hit = self._arrays[code] = entry_arrays(self.ward_entries(wards, code))
+        return hit
+
+    def ward_entries(self, wards: gpd.GeoDataFrame, code: str) -> gpd.GeoDataFrame:
+        """The entries of one ward (computed on first use, then from the cache)."""
+        if code not in self._where:
+            self._fill(wards, [code])
+        block, idx = self._where[code]
+        return self._blocks[block].iloc[idx]
+
+    def entries(self, wards: gpd.GeoDataFrame, codes=None) -> gpd.GeoDataFrame:
+        """The entries of ``wards`` (or of the wards with ``codes``), each ward computed once.
+
+        Returns the frame described in :func:`find_entries`, wards in the order asked.
         """
-        all_codes = wards["code"].astype(str).to_numpy()
-        wanted = all_codes if codes is None else np.asarray([str(c) for c in codes], dtype=object)
-        missing = [c for c in dict.fromkeys(wanted) if c not in self._cache]
-        if missing:
-            pos = pd.Index(all_codes).get_indexer(missing)
-            found = self._compute(wards.iloc[pos[pos >= 0]])
-            groups = found.groupby("ward_code").indices if len(found) else {}
-            for code in missing:
-                idx = groups.get(code)
-                self._cache[code] = found.iloc[idx] if idx is not None else found.iloc[:0]
-        frames = [self._cache[c] for c in dict.fromkeys(wanted)]
-        frames = [f for f in frames if len(f)]
-        if not frames:
+        wanted = list(dict.fromkeys(wards["code"].astype(str) if codes is None else map(str, codes)))
+        self._fill(wards, [c for c in wanted if c not in self._where])
+        parts = [(self._where[c][0], self._where[c][1]) for c in wanted]
+        parts = [(b, i) for b, i in parts if len(i)]
+        if not parts:
             return _empty_entries()
-        out = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0].reset_index(drop=True)
-        return gpd.GeoDataFrame(out, geometry="geometry", crs=RD_NEW)
+        blocks = {b for b, _ in parts}
+        if len(blocks) == 1:
+            block = blocks.pop()
+            out = self._blocks[block].iloc[np.concatenate([i for _, i in parts])]
+        else:
+            out = pd.concat([self._blocks[b].iloc[i] for b, i in parts])
+        return gpd.GeoDataFrame(out.reset_index(drop=True), geometry="geometry", crs=RD_NEW)
+
+    def _fill(self, wards: gpd.GeoDataFrame, missing: list[str]) -> None:
+        """Compute the entries of the ``missing`` wards at once and remember where each ward's rows are."""
+        if not missing:
+            return
+        all_codes = wards["code"].astype(str).to_numpy()
+        pos = pd.Index(all_codes).get_indexer(missing)
+        found = self._compute(wards.iloc[pos[pos >= 0]])
+        block = len(self._blocks)
+        self._blocks.append(found)
+        groups = found.groupby("ward_code").indices if len(found) else {}
+        empty = np.zeros(0, dtype=np.int64)
+        for code in missing:
+            self._where[code] = (block, groups.get(code, empty))
 
     def _compute(self, wards: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         """Entries of ``wards``, vectorized over all of them (see the module docstring)."""
@@ -264,16 +324,25 @@ class RoadNetwork:
         offset = np.full(len(s), np.nan)
         clearance = np.full(len(s), np.nan)
         todo = rows
-        for j in range(MAX_STEPS):
-            off = policy.inset + j * STEP
+        tried = _offsets(policy.inset)
+        for j, off in enumerate(tried):
             todo = todo[off <= limit[todo]]
             if todo.size == 0:
                 break
             pts = _walk(line[s[todo]], a0[todo], direction[todo], off)
             dist = shapely.distance(ring[pair[todo]], pts)
             ok = dist >= policy.boundary_clearance
-            offset[todo[ok]] = off
-            clearance[todo[ok]] = dist[ok]
+            hit = todo[ok]
+            if j and off - tried[j - 1] > STEP and hit.size:  # refine back to STEP after a far step
+                hit_off, hit_dist = np.full(hit.size, off), dist[ok]
+                for back in np.arange(tried[j - 1] + STEP, off, STEP)[::-1]:
+                    pts = _walk(line[s[hit]], a0[hit], direction[hit], back)
+                    d = shapely.distance(ring[pair[hit]], pts)
+                    better = d >= policy.boundary_clearance
+                    hit_off[better], hit_dist[better] = back, d[better]
+                offset[hit], clearance[hit] = hit_off, hit_dist
+            else:
+                offset[hit], clearance[hit] = off, dist[ok]
             todo = todo[~ok]
         found = np.flatnonzero(~np.isnan(offset))
         # The entry point: the seed, or for a road that first ran along the boundary,
@@ -281,30 +350,29 @@ class RoadNetwork:
         entry_off = np.zeros(len(s))
         far = found[offset[found] > policy.inset]
         if far.size:
-            for back in np.arange(0.0, (MAX_STEPS + 1) * STEP + policy.inset, BACK_STEP):
-                active = far[back <= offset[far]]
-                if active.size == 0:
-                    break
-                pts = _walk(line[s[active]], a0[active], direction[active], back)
-                near = shapely.distance(ring[pair[active]], pts) <= ALONG_TOLERANCE
-                entry_off[active[near]] = back
+            entry_off[far] = self._junction(line[s[far]], a0[far], direction[far], ring[pair[far]], offset[far])
         seed_xy = coords[s]
-        entry_pts = _walk(line[s], a0, direction, entry_off)
         moved = entry_off > 0
+        entry_xy = seed_xy.copy()
         if moved.any():  # the boundary point next to the junction
             r = ring[pair[moved]]
-            entry_pts[moved] = shapely.line_interpolate_point(r, shapely.line_locate_point(r, entry_pts[moved]))
-        entry_xy = np.where(moved[:, None], shapely.get_coordinates(entry_pts), seed_xy)
+            at = _walk(line[s[moved]], a0[moved], direction[moved], entry_off[moved])
+            entry_xy[moved] = shapely.get_coordinates(
+                shapely.line_interpolate_point(r, shapely.line_locate_point(r, at)))
+        # Only the rows that walk into the ward matter from here on.
+        keep = rows
+        s, a0, direction, pair, limit = s[keep], a0[keep], direction[keep], pair[keep], limit[keep]
+        offset, clearance, seed_xy, entry_xy = offset[keep], clearance[keep], seed_xy[keep], entry_xy[keep]
         road_index = self.part_road[pj[pair]]
         names = self.names[road_index]
-        road_key = np.where(names != "", "n:" + names.astype(str), "i:" + road_index.astype(str))
+        road_key = pd.factorize(np.where(names != "", names, road_index.astype(str)))[0]
         ward_local = wi[pair]
-        keys = ward_local.astype(str) + "|" + road_key
+        keys = ward_local.astype(np.int64) * (int(road_key.max()) + 1 if len(road_key) else 1) + road_key
         # Merge every seed (valid or not) of one road in one ward within merge_distance.
         group = _merge_groups(entry_xy, keys, policy.merge_distance)
         table = pd.DataFrame({
             "group": group, "valid": ~np.isnan(offset), "weight": self.weight[road_index],
-            "x": entry_xy[:, 0], "y": entry_xy[:, 1], "seed": k[s], "sx": np.round(seed_xy[:, 0], 2),
+            "x": entry_xy[:, 0], "y": entry_xy[:, 1], "sx": np.round(seed_xy[:, 0], 2),
             "sy": np.round(seed_xy[:, 1], 2)})
         crossings = table.drop_duplicates(["group", "sx", "sy"]).groupby("group").size()
         table = table[table["valid"]]
@@ -326,7 +394,7 @@ class RoadNetwork:
         return gpd.GeoDataFrame(out[ENTRY_COLUMNS[:-1]].reset_index(drop=True), geometry=geometry, crs=RD_NEW)
 
 
-_NETWORKS: dict[int, tuple] = {}
+_NETWORKS = FrameCache()
 
 
 def road_network(roads: gpd.GeoDataFrame | None, policy: Policy, *, class_map: dict | None = None,
@@ -338,13 +406,8 @@ def road_network(roads: gpd.GeoDataFrame | None, policy: Policy, *, class_map: d
     if roads is None:
         return RoadNetwork(None, policy)
     options = (repr(policy), repr(sorted((class_map or {}).items())), class_column, len(roads))
-    hit = _NETWORKS.get(id(roads))
-    if hit is not None and hit[0]() is roads and hit[1] == options:
-        return hit[2]
-    network = RoadNetwork(roads, policy, class_map=class_map, class_column=class_column)
-    key = id(roads)
-    _NETWORKS[key] = (weakref.ref(roads, lambda _: _NETWORKS.pop(key, None)), options, network)
-    return network
+    return _NETWORKS.get(roads, options, lambda: RoadNetwork(roads, policy, class_map=class_map,
+                                                                    class_column=class_column))
 
 
 def find_entries(wards: gpd.GeoDataFrame, roads: gpd.GeoDataFrame | None, policy: Policy, *,

@@ -24,7 +24,6 @@ that uses the network.
 from __future__ import annotations
 
 import json
-import os
 import re
 import socket
 import unicodedata
@@ -39,8 +38,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import geo
-from .errors import InputError
+from . import geo, settings
+from .errors import InputError, shorten
+from .settings import MAX_NAME_LENGTH
 
 PDOK_URL = "https://api.pdok.nl/bzk/locatieserver/search/v3_1/free"
 TIMEOUT = 10.0
@@ -188,7 +188,7 @@ def using_addresses(path):
 
 def address_table(path=None) -> AddressTable | None:
     """The address table from ``path``, :func:`using_addresses` or ``$PLANNER_ADDRESSES`` (else None)."""
-    path = path or _ADDRESSES.get() or os.environ.get("PLANNER_ADDRESSES")
+    path = path or _ADDRESSES.get() or settings.addresses_path()
     return AddressTable.from_csv(Path(path)) if path else None
 
 
@@ -197,7 +197,7 @@ def address_table(path=None) -> AddressTable | None:
 
 def pdok_url(query: str, rows: int = 5, base_url: str | None = None) -> str:
     """The Locatieserver ``free`` request for ``query`` (addresses only)."""
-    base = base_url or os.environ.get("PLANNER_PDOK_URL") or PDOK_URL
+    base = base_url or settings.pdok_url() or PDOK_URL
     params = urllib.parse.urlencode({"q": query, "rows": int(rows), "fq": "type:adres"})
     return f"{base}?{params}"
 
@@ -265,7 +265,10 @@ def geocode(query: str, *, addresses=None, rows: int = 5, base_url: str | None =
     """
     query = (query or "").strip()
     if not query:
-        raise InputError("leeg adres")
+        raise InputError("leeg adres; geef bijv. \"Zuideinde 1, Landsmeer\" of \"1121 AB 12\"")
+    if len(query) > MAX_NAME_LENGTH or any(c in query for c in "\r\n\x00"):
+        raise InputError(f"adres {shorten(query)}: te lang of meer dan één regel (hoogstens "
+                         f"{MAX_NAME_LENGTH} tekens); geef straat en huisnummer of postcode en huisnummer")
     table = addresses if isinstance(addresses, AddressTable) else address_table(addresses)
     if table is not None:
         found = table.lookup(query)

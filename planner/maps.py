@@ -1,26 +1,37 @@
 """Web maps of wards, signs, requests and decisions, for staff and the public.
 
-Two kinds of page, both Leaflet maps written by folium:
+Two kinds of page, both Leaflet maps in one HTML file:
 
 * the **overview** (:func:`overview_map`): every ward coloured by status,
-  the existing signs, the pending requests, the proposed positions numbered
-  by rank and the entry roads, with tooltips, popups, a legend and a layer
-  control; ``public=True`` leaves out everything personal;
-* one map **per decision** (:func:`decision_map`), zoomed to the ward: the
-  request location, the signs that cover the ward or the proposals with
-  their reasons, and the decision sentence.
+  the signs, the open and settled requests, the proposed positions
+  numbered by rank, the entry roads and the share of covered residents
+  per wijk; ``public=True`` leaves out everything personal;
+* one map **per decision** (:func:`decision_map`), zoomed to the ward and
+  its neighbours: the request, what the reason names (the signs that cover
+  the ward, the roads that are no entry) or the proposals with their
+  reasons, and the decision sentence.
 
-Ward status (the legend says the same): *gedekt* when the ward holds signs
-that count under the policy; *aanvraag in behandeling* when it does not, but a
-request for it was approved (signs not placed yet) or waits for review;
-*niet gedekt* otherwise.
+Ward status (the legend says the same, in the words of
+:mod:`planner.vocabulary`): *gedekt* when the ward holds signs that count
+under the policy (:func:`planner.placement.ward_status`); *aanvraag in
+behandeling* when it does not, but a request for it is open (approved with
+signs still to place, or waiting for review); *niet gedekt* otherwise.
 
-Safety: every name or free text from the input files passes :func:`esc`
-(``html.escape``) before it reaches the page, because Leaflet's tooltips and
-popups insert it as HTML. The public map never reads the admins' names,
-phone numbers or e-mail addresses, and shows no request locations (often a
-resident's home). Only properties the map shows are embedded; geometry is
-simplified in RD New and coordinates are rounded to about a metre.
+**Light pages at national scale.** The page embeds one JSON object
+(:func:`page_data`) that the browser turns into layers
+(:mod:`planner.maps_script`): ward borders stored once and quantized as
+TopoJSON (:mod:`planner.maps_topology`), points and lines as encoded
+integer steps of about a metre, properties as columns with a shared table
+of strings, popups built in the page. Wards are drawn on one canvas,
+markers are clustered at low zoom on large maps, hidden layers and entry
+roads are built when first needed.
+
+**Safety.** The embedded data holds raw text inside a JSON script element
+(``<``, ``>``, ``&`` escaped as ``\\u003c``...: it can never close the
+element); the page escapes every string (``esc``) before it becomes HTML.
+Text that Python puts into the page (title, information box) passes
+:func:`esc`. The public map never reads the admins' names, phone numbers or
+e-mail addresses and holds no request locations (often a resident's home).
 """
 
 from __future__ import annotations
@@ -28,7 +39,7 @@ from __future__ import annotations
 import html
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import folium
 import geopandas as gpd
@@ -37,16 +48,46 @@ import pandas as pd
 import shapely
 
 from . import maps_layers as ml
-from .entries import find_entries
-from .geo import RD_NEW, WGS84
-from .placement import STATUS_NL as SIGN_STATUS_NL, Decision, assign_wards, ward_status
-from .policy import Policy, road_class_nl
+from . import maps_topology as mt
+from .entries import classify_roads, find_entries
+from .geo import RD_NEW
+from .placement import Decision, assign_wards, counted_signs
+from .policy import Policy
+from .stats import CoverageStats, coverage_stats, decision_is_open
+from .vocabulary import (MARKER_NL, OUTCOME_NL, OUTSIDE_WARDS, SIGN_STATUS_NL, UNKNOWN, UNNAMED_ROAD,
+                         WARD_STATE_NL, YES_NO, road_class_nl)
 
 SIMPLIFY_TOLERANCE = 2.0  # metres, in RD New
-DECIMALS = 5  # 1e-5 degree: about 1.1 m north-south, 0.7 m east-west here
+DECIMALS = 5  # 1e-5 degree steps: about 1.1 m north-south, 0.7 m east-west here
 ENTRY_ROAD_LENGTH = 120.0  # metres of road highlighted around an entry
-OUTCOME_NL = {"approved": "toegekend", "rejected": "afgewezen", "needs_review": "ter beoordeling"}
 PENDING_OUTCOMES = ("approved", "needs_review")
+CLUSTER_MIN_POINTS = 1500   # more markers than this: clustered below CLUSTER_ZOOM
+CLUSTER_ZOOM = 15
+LARGE_MAP_WARDS = 1000      # more wards than this: entry roads only from ROADS_ZOOM on
+ROADS_ZOOM = 13
+LABEL_ZOOM = 11             # ward names from this zoom on (when the name fits in the ward)
+NEIGHBOURHOOD = 0.5         # decision map: wards within the ward's box grown by half its size
+STATE_KEYS = list(WARD_STATE_NL)
+OUTCOME_KEYS = list(OUTCOME_NL)
+
+LAYER_NL = {
+    "wards": "Wijken", "signs": "Borden", "openRequests": "Aanvragen in behandeling",
+    "settledRequests": "Aanvragen afgehandeld", "proposals": "Voorgestelde plekken",
+    "entryRoads": "Invalswegen", "noEntryRoads": "Wegen zonder invalsweg",
+    "choropleth": "Gedekte inwoners per wijk",
+}
+POPUP_LABELS = {
+    "ward": "Wijk", "status": "Status", "countedSigns": "Borden die meetellen", "residents": "Inwoners",
+    "wijk": "CBS-wijk", "shareOf": "{share} van {residents} inwoners gedekt", "activeGroups": "Actieve groepen",
+    "request": "Aanvraag", "of": "van", "group": "Groep", "decision": "Besluit", "reason": "Reden",
+    "notes": "Opmerkingen", "admins": "Beheerders (intern)", "sign": "Bord", "street": "Straat",
+    "placedOn": "Geplaatst op", "counts": "Telt mee voor de dekking", "proposal": "Voorstel",
+    "forRequest": "voor aanvraag", "road": "Weg", "score": "Score", "explanation": "Toelichting",
+    "entryRoad": "Invalsweg", "noEntryRoad": "Geen invalsweg", "roadClass": "Wegklasse",
+    "coveredShare": "Gedekte inwoners", "coveredResidents": "Inwoners in gedekte buurten",
+    "signsPer1000": "Borden per 1.000 inwoners", "unknownPopulation": "Buurten met onbekend inwonertal",
+    "unknownGroup": "(onbekende groep)", "andMore": "en nog {n}",
+}
 
 
 def esc(value) -> str:
@@ -61,30 +102,39 @@ def esc(value) -> str:
 
 @dataclass
 class MapData:
-    """Everything the maps show, prepared once: WGS84, simplified, rounded.
+    """Everything the maps show, prepared once (RD New; the page data is made from it).
 
     ``admins`` (group id -> list of admin dicts) is empty for public maps.
     """
 
-    wards: gpd.GeoDataFrame          # code, name, status, signs, geometry (WGS84)
-    signs: gpd.GeoDataFrame          # id, status, street, placed_on, ward_code (WGS84)
-    entry_roads: gpd.GeoDataFrame    # name, road_class, ward_code (WGS84 lines)
+    wards: gpd.GeoDataFrame          # code, name, status, signs, population, wijk_code (RD New)
+    signs: gpd.GeoDataFrame          # id, status, street, placed_on, ward_code, counted, request_id
+    entry_roads: gpd.GeoDataFrame    # name, road_class, ward_code (RD New lines)
     decisions: list[Decision]
     group_names: dict
     admins: dict
+    stats: CoverageStats | None = None
+    no_entry_roads: gpd.GeoDataFrame | None = None  # roads a no_entries reason names: name, road_class, ward_code
+    topology: dict = field(default_factory=dict)    # all wards (see maps_topology.build_topology)
+    grid: mt.Grid | None = None
+
+    def public_view(self) -> "MapData":
+        """The same data without any admin's personal data."""
+        return replace(self, admins={})
 
 
 def prepare(wards: gpd.GeoDataFrame, signs: gpd.GeoDataFrame, decisions: list[Decision], *,
             roads: gpd.GeoDataFrame | None = None, groups: pd.DataFrame | None = None,
             policy: Policy | None = None, public: bool = False) -> MapData:
-    """Project, simplify and annotate the layers for the maps.
+    """Annotate the layers for the maps and build the ward topology once.
 
     Parameters
     ----------
     wards, signs : GeoDataFrame
-        From :mod:`planner.geo` (RD New).
+        From :mod:`planner.geo` or the register (RD New); ``wards.population``
+        (CBS) feeds the coverage per resident.
     decisions : list of Decision
-        From :func:`planner.placement.decide_requests`.
+        Made now (:func:`planner.placement.decide_requests`) or recorded.
     roads : GeoDataFrame, optional
         Roads; their entry parts are highlighted.
     groups : DataFrame, optional
@@ -99,44 +149,79 @@ def prepare(wards: gpd.GeoDataFrame, signs: gpd.GeoDataFrame, decisions: list[De
     MapData
     """
     policy = policy or Policy()
-    status = ward_status(wards, signs, policy)
-    pending = {d.ward["code"] for d in decisions if d.ward and d.outcome in PENDING_OUTCOMES}
-    codes = status["code"].to_numpy()
-    state = np.where(status["covered"].to_numpy(), "gedekt",
-                     np.where(np.isin(codes, list(pending)), "in_behandeling", "niet_gedekt"))
-    w = gpd.GeoDataFrame({"code": codes, "name": status["name"].to_numpy(), "status": state,
-                          "signs": status["signs"].to_numpy()},
-                         geometry=shapely.simplify(wards.geometry.values, SIMPLIFY_TOLERANCE,
-                                                   preserve_topology=True), crs=RD_NEW)
-    s = assign_wards(signs[["id", "status", "street", "placed_on", "geometry"]], wards)
+    wards = wards.reset_index(drop=True)
+    signs = signs.reset_index(drop=True)
+    stats = coverage_stats(wards, signs, policy, decisions=decisions, groups=groups)
+    table = stats.wards
+    w = gpd.GeoDataFrame({"code": table["code"].to_numpy(), "name": table["name"].to_numpy(),
+                          "status": table["state"].to_numpy(), "signs": table["signs"].to_numpy(),
+                          "population": table["residents"].array, "wijk_code": table["wijk_code"].array},
+                         geometry=wards.geometry.values, crs=RD_NEW)
+    s = _sign_table(signs, wards, policy, roads)
     group_names, admins = {}, {}
     if groups is not None:
         group_names = groups.groupby("group_id")["group_name"].first().to_dict()
         if not public:
             cols = [c for c in ("admin_name", "admin_phone", "admin_email") if c in groups]
-            admins = {gid: g[cols].to_dict("records") for gid, g in groups.groupby("group_id")}
-    return MapData(wards=_wgs84(w), signs=_wgs84(s), entry_roads=_wgs84(_entry_roads(wards, roads, policy)),
-                   decisions=list(decisions), group_names=group_names, admins=admins)
+            for rec in groups[["group_id"] + cols].to_dict("records"):
+                admins.setdefault(rec.pop("group_id"), []).append(rec)
+    xmin, ymin, _, _ = wards.total_bounds if len(wards) else (0.0, 300000.0, 0, 0)
+    grid = mt.Grid.for_bounds(xmin, ymin, 10.0 ** -DECIMALS)
+    topology = mt.build_topology(wards.geometry.values, grid, tolerance=SIMPLIFY_TOLERANCE)
+    blocked = {d.ward["code"] for d in decisions if d.ward and d.reason_code == "no_entries"}
+    return MapData(wards=w, signs=s, entry_roads=_entry_roads(wards, roads, policy),
+                   decisions=list(decisions), group_names=group_names, admins=admins, stats=stats,
+                   no_entry_roads=_no_entry_roads(wards, roads, policy, blocked), topology=topology, grid=grid)
 
 
-def _wgs84(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """To WGS84 with coordinates rounded to ``DECIMALS`` (about 1 m)."""
-    out = gdf.to_crs(WGS84)
-    out.geometry = shapely.transform(out.geometry.values, lambda c: np.round(c, DECIMALS))
+def _sign_table(signs, wards, policy, roads) -> gpd.GeoDataFrame:
+    """Signs with their ward and whether they count (``placement.counted_signs``).
+
+    ``ward_code`` is the first ward the sign counts for (else the ward it
+    lies in); ``also_counts_for`` lists further wards it counts for (a sign
+    on a shared border counts for both).
+    """
+    counted = counted_signs(signs, wards, policy, roads)
+    first = counted[~counted.index.duplicated()]
+    placed = assign_wards(signs[["geometry"]], wards)
+    ward = first["ward_code"].reindex(signs.index).to_numpy(dtype=object)
+    ward = np.where(pd.isna(ward), placed["ward_code"].to_numpy(dtype=object), ward)
+    extra = counted[counted.index.duplicated()]
+    also = {}
+    for i, code in zip(extra.index, extra["ward_code"]):
+        also.setdefault(i, []).append(code)
+    out = gpd.GeoDataFrame({
+        "id": signs["id"].astype(str).to_numpy(), "status": signs["status"].to_numpy(),
+        "street": _text(signs, "street"), "placed_on": _text(signs, "placed_on"),
+        "request_id": _text(signs, "request_id"),
+        "ward_code": ward, "counted": signs.index.isin(counted.index),
+        "also_counts_for": [also.get(i, []) for i in signs.index],
+    }, geometry=signs.geometry.values, crs=RD_NEW)
+    # the street that counting found (nearest road) for signs that had none
+    named = first["street"].reindex(signs.index).fillna("").astype(str).to_numpy()
+    out["street"] = np.where(out["street"] == "", named, out["street"])
     return out
+
+
+def _text(df: pd.DataFrame, column: str) -> np.ndarray:
+    if column not in df:
+        return np.full(len(df), "", dtype=object)
+    return df[column].fillna("").astype(str).to_numpy(dtype=object)
+
+
+def _empty_roads() -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame({"name": [], "road_class": [], "ward_code": []}, geometry=[], crs=RD_NEW)
 
 
 def _entry_roads(wards, roads, policy) -> gpd.GeoDataFrame:
     """The stretch of each entry road within ``ENTRY_ROAD_LENGTH`` of its entry."""
-    empty = gpd.GeoDataFrame({"name": [], "road_class": [], "ward_code": []},
-                             geometry=[], crs=RD_NEW)
     if roads is None or roads.empty:
-        return empty
+        return _empty_roads()
     entries = find_entries(wards, roads, policy)
     if entries.empty:
-        return empty
+        return _empty_roads()
     idx = entries["road_index"].to_numpy(dtype=int)
-    near = shapely.buffer(entries.geometry.values, ENTRY_ROAD_LENGTH)
+    near = shapely.buffer(entries.geometry.values, ENTRY_ROAD_LENGTH, quad_segs=4)
     parts = shapely.intersection(roads.geometry.values[idx], near)
     parts = shapely.simplify(parts, SIMPLIFY_TOLERANCE)
     out = gpd.GeoDataFrame({"name": roads["name"].to_numpy()[idx],
@@ -146,236 +231,377 @@ def _entry_roads(wards, roads, policy) -> gpd.GeoDataFrame:
     return out[~out.geometry.is_empty].reset_index(drop=True)
 
 
-# ----------------------------------------------------------------- features
+def _no_entry_roads(wards, roads, policy, codes: set) -> gpd.GeoDataFrame:
+    """Roads in and along the wards ``codes`` that are no entry: what a ``no_entries`` reason names."""
+    if roads is None or roads.empty or not codes:
+        return _empty_roads()
+    chosen = wards[wards["code"].isin(codes)]
+    area = shapely.buffer(chosen.geometry.values, 30.0)
+    tree = shapely.STRtree(roads.geometry.values)
+    area_idx, road_idx = tree.query(area, predicate="intersects")
+    if not len(road_idx):
+        return _empty_roads()
+    near = roads.iloc[road_idx]
+    parts = shapely.intersection(near.geometry.values, shapely.buffer(area[area_idx], 60.0))
+    out = gpd.GeoDataFrame({"name": near["name"].to_numpy(),
+                            "road_class": classify_roads(near, policy)["road_class"].to_numpy(),
+                            "ward_code": chosen["code"].to_numpy()[area_idx]},
+                           geometry=shapely.simplify(parts, SIMPLIFY_TOLERANCE), crs=RD_NEW)
+    return out[~out.geometry.is_empty].reset_index(drop=True)
 
 
-def _features(gdf: gpd.GeoDataFrame, props: list[dict]) -> list[dict]:
-    """GeoJSON features with exactly ``props`` as properties (nothing else embedded)."""
-    geoms = shapely.to_geojson(gdf.geometry.values)
-    return [{"type": "Feature", "id": i, "properties": p, "geometry": json.loads(g)}
-            for i, (p, g) in enumerate(zip(props, geoms))]
+# ----------------------------------------------------------------- page data
 
 
-def _point(lon: float, lat: float) -> dict:
-    return {"type": "Point", "coordinates": [round(float(lon), DECIMALS), round(float(lat), DECIMALS)]}
+class _Strings:
+    """A table of strings shared by all columns (a street named 30,000 times is stored once)."""
+
+    def __init__(self):
+        self.values: list[str] = []
+        self._index: dict[str, int] = {}
+
+    def add(self, value) -> int:
+        if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
+            return -1
+        text = str(value)
+        if text == "":
+            return -1
+        found = self._index.get(text)
+        if found is None:
+            found = self._index[text] = len(self.values)
+            self.values.append(text)
+        return found
+
+    def column(self, values) -> list[int]:
+        return [self.add(v) for v in values]
 
 
-def _rows(pairs) -> str:
-    """Popup rows from (label, escaped value) pairs; empty values are left out."""
-    return "".join(f"<b>{label}:</b> {value}<br>" for label, value in pairs if value != "")
+def _words() -> dict:
+    """The Dutch words the page uses, all from :mod:`planner.vocabulary` and this module."""
+    return {
+        "states": WARD_STATE_NL, "stateKeys": STATE_KEYS,
+        "stateStyle": {k: {"colour": c} for k, c in ml.WARD_COLOURS.items()},
+        "outcomes": OUTCOME_NL, "outcomeKeys": OUTCOME_KEYS, "signStatus": SIGN_STATUS_NL,
+        "markers": MARKER_NL, "layers": LAYER_NL, "labels": POPUP_LABELS, "unknown": UNKNOWN,
+        "outside": OUTSIDE_WARDS, "unnamedRoad": UNNAMED_ROAD, "yes": YES_NO[True], "no": YES_NO[False],
+        "entryColour": ml.ENTRY_ROAD_COLOUR, "noEntryColour": ml.NO_ENTRY_ROAD_COLOUR,
+        "choro": {"steps": [list(s) for s in ml.CHORO_STEPS], "unknown": ml.CHORO_UNKNOWN},
+    }
 
 
-def _admins_html(data: MapData, group_id: str) -> str:
-    people = data.admins.get(group_id, [])
-    if not people:
-        return ""
-    items = "".join(
-        "<li>" + " &middot; ".join(v for v in (esc(a.get("admin_name")), esc(a.get("admin_phone")),
-                                               esc(a.get("admin_email"))) if v) + "</li>"
-        for a in people)
-    return f"<b>Beheerders (intern):</b><ul style=\"margin:0;padding-left:16px\">{items}</ul>"
+def _nullable(values) -> list:
+    return [None if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)) else v
+            for v in values]
 
 
-def _group_label(data: MapData, group_id: str) -> str:
-    name = data.group_names.get(group_id)
-    return f"{esc(name)} ({esc(group_id)})" if name else f"{esc(group_id)} (onbekende groep)"
+def _ward_columns(data: MapData, pos: np.ndarray, strings: _Strings, wijk_index: dict) -> dict:
+    w = data.wards.iloc[pos]
+    labels = shapely.point_on_surface(w.geometry.values)
+    out = {"code": w["code"].astype(str).tolist(), "name": w["name"].astype(str).tolist(),
+           "state": [STATE_KEYS.index(s) for s in w["status"]],
+           "label": mt.encode_points(shapely.get_coordinates(labels), data.grid)}
+    pop = w["population"]
+    if pop.notna().any():
+        out["pop"] = _nullable([None if pd.isna(v) else int(v) for v in pop])
+    if wijk_index:
+        out["wijk"] = [wijk_index.get(c, -1) if not pd.isna(c) else -1 for c in w["wijk_code"]]
+    return out
 
 
-def ward_features(data: MapData, *, public: bool, only: str | None = None) -> list[dict]:
-    """Ward polygons with tooltip (name, status) and popup (details, groups)."""
-    by_ward: dict[str, list[Decision]] = {}
-    for d in data.decisions:
-        if d.ward:
-            by_ward.setdefault(d.ward["code"], []).append(d)
-    w = data.wards if only is None else data.wards[data.wards["code"] == only]
-    props = []
-    for row in w.itertuples():
-        status = ml.STATUS_NL[row.status]
-        tip = f"{esc(row.name)}: {status}"
-        lines = [("Wijk", f"{esc(row.name)} ({esc(row.code)})"), ("Status", status),
-                 ("Borden", str(row.signs))]
-        mine = by_ward.get(row.code, [])
-        if public:
-            groups = sorted({_group_label(data, d.group_id) for d in mine if d.group_id in data.group_names})
-            lines.append(("Actieve groepen", ", ".join(groups)))
-        else:
-            lines += [("Aanvraag " + esc(d.request_id), f"{_group_label(data, d.group_id)}, "
-                       f"{esc(d.date)}: {OUTCOME_NL[d.outcome]}") for d in mine]
-        props.append({"tip": tip, "pop": _rows(lines), "status": row.status})
-    return _features(w, props)
+def _wijk_columns(data: MapData, codes) -> tuple[dict | None, dict]:
+    if data.stats is None or data.stats.wijken.empty:
+        return None, {}
+    wk = data.stats.wijken
+    wk = wk[wk["wijk_code"].isin(set(codes))].reset_index(drop=True)
+    if wk.empty:
+        return None, {}
+    index = {c: i for i, c in enumerate(wk["wijk_code"])}
+    cols = {"code": wk["wijk_code"].astype(str).tolist(), "name": wk["wijk_name"].astype(str).tolist(),
+            "share": _nullable(wk["covered_share"]), "residents": _nullable(wk["residents"]),
+            "covered": _nullable(wk["covered_residents"]), "per1000": _nullable(wk["signs_per_1000"]),
+            "unknown": wk["wards_population_unknown"].astype(int).tolist()}
+    return cols, index
 
 
-def sign_features(signs: list[dict] | gpd.GeoDataFrame) -> list[dict]:
-    """Sign markers (``bord`` or ``gepland``) from a signs frame or sign records."""
-    if isinstance(signs, gpd.GeoDataFrame):
-        recs = [{"id": r.id, "status": r.status, "street": r.street, "placed_on": r.placed_on,
-                 "lon": r.geometry.x, "lat": r.geometry.y} for r in signs.itertuples()]
-    else:
-        recs = signs
-    feats = []
-    for i, s in enumerate(recs):
-        status = SIGN_STATUS_NL.get(s["status"], s["status"])
-        street = esc(s.get("street"))
-        extra = f" (aanvraag {esc(s['request_id'])})" if s.get("request_id") else ""
-        pop = _rows([("Bord", esc(s["id"])), ("Status", esc(status) + extra), ("Straat", street),
-                     ("Geplaatst op", esc(s.get("placed_on")))])
-        feats.append({"type": "Feature", "id": i, "geometry": _point(s["lon"], s["lat"]),
-                      "properties": {"tip": f"Bord {esc(s['id'])}" + (f", {street}" if street else ""),
-                                     "pop": pop, "k": "bord" if s["status"] == "placed" else "gepland"}})
-    return feats
+def _sign_columns(signs: pd.DataFrame, xy: np.ndarray, ward_pos: dict, grid, strings: _Strings) -> dict:
+    return {"id": signs["id"].astype(str).tolist(),
+            "st": [0 if s == "placed" else 1 for s in signs["status"]],
+            "street": strings.column(signs["street"]), "date": strings.column(signs["placed_on"]),
+            "req": strings.column(signs["request_id"]),
+            "w": [ward_pos.get(c, -1) for c in signs["ward_code"]],
+            "c": [int(bool(c)) for c in signs["counted"]], "xy": mt.encode_points(xy, grid),
+            # further wards a sign counts for (on a shared border): [sign, ward] pairs
+            "cx": [[k, ward_pos[c]] for k, codes in enumerate(signs["also_counts_for"]) for c in codes
+                   if c in ward_pos]}
 
 
-def request_features(data: MapData, decisions: list[Decision]) -> list[dict]:
-    """Request markers (internal maps only), with the decision and the admins."""
-    feats = []
-    for i, d in enumerate(decisions):
-        pop = _rows([("Aanvraag", f"{esc(d.request_id)} van {esc(d.date)}"),
-                     ("Groep", _group_label(data, d.group_id)),
-                     ("Wijk", esc(d.ward["name"]) if d.ward else "buiten de gemeente"),
-                     ("Besluit", OUTCOME_NL[d.outcome]), ("Reden", esc(d.reason))]
-                    + ([("Opmerkingen", "<br>".join(esc(n) for n in d.notes))] if d.notes else []))
-        pop += _admins_html(data, d.group_id)
-        feats.append({"type": "Feature", "id": i, "geometry": _point(d.lon, d.lat),
-                      "properties": {"tip": f"Aanvraag {esc(d.request_id)} ({OUTCOME_NL[d.outcome]})",
-                                     "pop": pop,
-                                     "k": "aanvraag" if d.outcome in PENDING_OUTCOMES else "afgehandeld"}})
-    return feats
+def _decision_columns(decisions: list[Decision], open_flags, ward_pos: dict, group_pos: dict,
+                      grid, strings: _Strings) -> dict:
+    return {"id": [d.request_id for d in decisions], "date": [d.date for d in decisions],
+            "g": [group_pos[d.group_id] for d in decisions],
+            "w": [ward_pos.get(d.ward["code"], -1) if d.ward else -1 for d in decisions],
+            "out": [OUTCOME_KEYS.index(d.outcome) for d in decisions],
+            "open": [int(bool(f)) for f in open_flags], "reason": [d.reason for d in decisions],
+            "notes": [list(d.notes) for d in decisions],
+            "xy": mt.encode_lonlat_points(np.array([[d.lon, d.lat] for d in decisions]), grid)}
 
 
-def proposal_features(decisions: list[Decision]) -> list[dict]:
-    """Proposed positions, numbered by rank, with their explanation."""
-    feats = []
-    for d in decisions:
+def _proposal_columns(decisions: list[Decision], grid, strings: _Strings) -> dict | None:
+    cols = {"d": [], "rank": [], "road": [], "cls": [], "score": [], "expl": [], "rd": []}
+    lonlat = []
+    for j, d in enumerate(decisions):
         for p in d.proposals:
-            road = esc(p.get("road")) or "naamloze weg"
-            pop = _rows([("Voorstel", f"{int(p['rank'])} voor aanvraag {esc(d.request_id)}"),
-                         ("Weg", f"{road} ({esc(road_class_nl(p.get('road_class')))})"),
-                         ("Score", esc(p.get("score"))), ("Toelichting", esc(p.get("explanation"))),
-                         ("RD", f"{float(p['x']):.0f}, {float(p['y']):.0f}")])
-            feats.append({"type": "Feature", "id": len(feats), "geometry": _point(p["lon"], p["lat"]),
-                          "properties": {"tip": f"Voorstel {int(p['rank'])}: {road}", "pop": pop,
-                                         "k": "voorstel", "n": int(p["rank"])}})
-    return feats
+            cols["d"].append(j)
+            cols["rank"].append(int(p["rank"]))
+            cols["road"].append(strings.add(p.get("road")))
+            cols["cls"].append(strings.add(road_class_nl(p.get("road_class"))))
+            score = p.get("score")
+            cols["score"].append(None if score is None or (isinstance(score, float) and np.isnan(score))
+                                 else round(float(score), 2))
+            cols["expl"].append(strings.add(p.get("explanation")))
+            cols["rd"] += [int(round(float(p["x"]))), int(round(float(p["y"])))]
+            lonlat.append([float(p["lon"]), float(p["lat"])])
+    if not lonlat:
+        return None
+    cols["xy"] = mt.encode_lonlat_points(np.array(lonlat), grid)
+    return cols
 
 
-def entry_road_features(roads: gpd.GeoDataFrame) -> list[dict]:
-    """Entry road stretches with the road name and class."""
-    props = []
-    for r in roads.itertuples():
-        name = esc(r.name) or "naamloze weg"
-        props.append({"tip": f"Invalsweg: {name}",
-                      "pop": _rows([("Invalsweg", name), ("Wegklasse", esc(r.road_class))])})
-    return _features(roads, props)
+def _road_columns(roads: pd.DataFrame, entry: bool, ward_pos: dict, grid, strings: _Strings) -> dict:
+    return {"name": strings.column(roads["name"]),
+            "cls": strings.column([road_class_nl(c) for c in roads["road_class"]]),
+            "w": [ward_pos.get(c, -1) for c in roads["ward_code"]], "entry": [int(entry)] * len(roads),
+            "line": mt.encode_lines(roads.geometry.values, grid)}
 
 
-def _ward_layer(feats: list[dict], name="Wijken", focus=False) -> folium.GeoJson:
-    """Wards styled by status (folium turns the styles into a switch on feature id)."""
-    if not feats:
-        return ml.geojson_layer(feats, name)
-    styles = {f["id"]: ml.ward_style(f["properties"]["status"], focus=focus) for f in feats}
-    for f in feats:
-        del f["properties"]["status"]
-    return folium.GeoJson(
-        {"type": "FeatureCollection", "features": feats}, name=name,
-        style_function=lambda f: styles[f["id"]],
-        highlight_function=lambda f: {"weight": 3, "fillOpacity": 0.6},
-        tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False),
-        popup=folium.GeoJsonPopup(fields=["pop"], labels=False, max_width=360))
+def _merge_roads(a: dict | None, b: dict | None) -> dict | None:
+    if not a or not a["name"]:
+        return b if b and b["name"] else None
+    if not b or not b["name"]:
+        return a
+    return {k: a[k] + b[k] for k in a}
+
+
+def page_data(data: MapData, *, public: bool, decision: Decision | None = None) -> dict:
+    """The JSON object a page embeds (see :mod:`planner.maps_script` for how it is read).
+
+    The overview holds every ward; a decision map holds the ward of the
+    decision and its neighbours. Public pages (``public=True``) hold no
+    requests at all; a decision map holds only its own request, without
+    admins.
+    """
+    strings = _Strings()
+    n = len(data.wards)
+    focus = None
+    if decision is None:
+        pos = np.arange(n)
+    else:
+        pos, focus = _neighbourhood(data, decision)
+    codes = data.wards["code"].to_numpy()[pos]
+    ward_pos = {c: i for i, c in enumerate(codes)}
+    wijken, wijk_index = _wijk_columns(data, data.wards["wijk_code"].to_numpy()[pos])
+    topo = data.topology if decision is None else mt.subset(data.topology, pos)
+    out = {"v": 1, "kind": "overview" if decision is None else "decision", "public": bool(public),
+           "grid": {"origin": list(data.grid.origin), "q": data.grid.quantum},
+           "topo": topo, "wards": _ward_columns(data, pos, strings, wijk_index)}
+    if wijken:
+        out["wijken"] = wijken
+    if focus is not None:
+        out["focus"] = focus
+    # signs
+    if decision is None:
+        signs = data.signs
+    else:
+        signs = _decision_signs(data, decision)
+    if len(signs):
+        out["signs"] = _sign_columns(signs, shapely.get_coordinates(signs.geometry.values), ward_pos,
+                                     data.grid, strings)
+    # groups and requests
+    decisions = data.decisions if decision is None else [decision]
+    group_ids = sorted({d.group_id for d in decisions}, key=str)
+    group_pos = {g: i for i, g in enumerate(group_ids)}
+    out["groups"] = {"id": group_ids, "name": [data.group_names.get(g) for g in group_ids]}
+    if public and decision is None:
+        pairs = sorted({(ward_pos[d.ward["code"]], group_pos[d.group_id]) for d in decisions
+                        if d.ward and d.ward["code"] in ward_pos and d.group_id in data.group_names})
+        out["wardGroups"] = [list(p) for p in pairs]
+    else:
+        flags = decision_is_open(decisions, data.signs)
+        out["decisions"] = _decision_columns(decisions, flags, ward_pos, group_pos, data.grid, strings)
+        if not public and data.admins:
+            out["admins"] = {group_pos[g]: [[a.get(k) or "" for k in ("admin_name", "admin_phone", "admin_email")]
+                                            for a in people]
+                             for g, people in data.admins.items() if g in group_pos}
+    proposals = _proposal_columns(decisions, data.grid, strings)
+    if proposals:
+        out["proposals"] = proposals
+    # roads
+    entry = data.entry_roads
+    no_entry = data.no_entry_roads if data.no_entry_roads is not None else _empty_roads()
+    if decision is not None:
+        code = decision.ward["code"] if decision.ward else None
+        entry = entry[entry["ward_code"] == code]
+        no_entry = no_entry[no_entry["ward_code"] == code] if decision.reason_code == "no_entries" \
+            else no_entry.iloc[:0]
+    else:
+        no_entry = no_entry.iloc[:0]  # the overview shows entries; what is no entry belongs to a decision
+    roads = _merge_roads(_road_columns(entry, True, ward_pos, data.grid, strings) if len(entry) else None,
+                         _road_columns(no_entry, False, ward_pos, data.grid, strings) if len(no_entry) else None)
+    if roads:
+        out["roads"] = roads
+    large = n > LARGE_MAP_WARDS and decision is None
+    out["opts"] = {"cluster": decision is None, "clusterMin": CLUSTER_MIN_POINTS, "clusterZoom": CLUSTER_ZOOM,
+                   "roadsZoom": ROADS_ZOOM if large else 0, "labelZoom": LABEL_ZOOM, "showSettled": False}
+    out["strings"] = strings.values
+    out["words"] = _words()
+    return out
+
+
+def _neighbourhood(data: MapData, decision: Decision) -> tuple[np.ndarray, int | None]:
+    """Positions of the decision's ward and its neighbours, and the ward's position among them."""
+    codes = data.wards["code"].to_numpy()
+    if not decision.ward:  # outside every ward: the wards around the request
+        pt = shapely.Point(decision.x, decision.y)
+        box = shapely.buffer(pt, 1500.0)
+        pos = np.flatnonzero(shapely.intersects(data.wards.geometry.values, box))
+        if len(pos) == 0:
+            d = shapely.distance(data.wards.geometry.values, pt)
+            pos = np.argsort(d)[:10]
+        return np.sort(pos), None
+    k = int(np.flatnonzero(codes == decision.ward["code"])[0])
+    x0, y0, x1, y1 = shapely.bounds(data.wards.geometry.values[k])
+    grow = max(NEIGHBOURHOOD * max(x1 - x0, y1 - y0), 300.0)
+    box = shapely.box(x0 - grow, y0 - grow, x1 + grow, y1 + grow)
+    tree = shapely.STRtree(data.wards.geometry.values)
+    pos = np.sort(tree.query(box, predicate="intersects"))
+    return pos, int(np.flatnonzero(pos == k)[0])
+
+
+def _decision_signs(data: MapData, decision: Decision) -> gpd.GeoDataFrame:
+    """The signs a decision map shows: the ones that cover its ward (what a rejection names)."""
+    if decision.signs:
+        recs = pd.DataFrame(decision.signs)
+        return gpd.GeoDataFrame({
+            "id": recs["id"].astype(str), "status": recs["status"],
+            "street": _text(recs, "street"), "placed_on": _text(recs, "placed_on"),
+            "request_id": _text(recs, "request_id"),
+            "ward_code": decision.ward["code"] if decision.ward else None, "counted": True,
+            "also_counts_for": [[] for _ in range(len(recs))],
+        }, geometry=shapely.points(recs["x"].astype(float), recs["y"].astype(float)), crs=RD_NEW)
+    if decision.ward and decision.reason_code == "ward_covered":  # recorded: the ward's counted signs
+        s = data.signs
+        return s[(s["ward_code"] == decision.ward["code"]) & s["counted"]]
+    return data.signs.iloc[:0]
+
+
+def to_json(obj) -> str:
+    """JSON that is safe inside an HTML ``<script>`` element (no ``<``, ``>``, ``&`` as such)."""
+    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+_DATA_RE = re.compile(r'<script type="application/json" id="pl-data">(.*?)</script>', re.S)
+
+
+def read_page_data(page: str) -> dict:
+    """The data a map page embeds (for tests, benchmarks and checks)."""
+    match = _DATA_RE.search(page)
+    if not match:
+        raise ValueError("geen kaartgegevens in deze pagina")
+    return json.loads(match.group(1))
 
 
 # ----------------------------------------------------------------- maps
 
 
-def overview_map(data: MapData, *, public: bool = False):
+def _markers_of(d: dict) -> set[str]:
+    kinds = set()
+    if "signs" in d:
+        kinds |= {"gepland" if st else "bord" for st in d["signs"]["st"]}
+    if "decisions" in d and not (d["public"] and d["kind"] == "overview"):
+        kinds |= {"aanvraag" if o else "afgehandeld" for o in d["decisions"]["open"]}
+    if "proposals" in d:
+        kinds.add("voorstel")
+    return kinds
+
+
+def _map_from(d: dict, title: str, info: str, bounds, *, keep_info_open: bool = False) -> folium.Map:
+    n_points = (len(d["signs"]["id"]) if "signs" in d else 0) + \
+        (len(d["decisions"]["id"]) if "decisions" in d else 0) + \
+        (len(d["proposals"]["rank"]) if "proposals" in d else 0)
+    clusters = d["opts"]["cluster"] and n_points > d["opts"]["clusterMin"]
+    m = ml.new_map(title, cluster=clusters)
+    m.get_root().html.add_child(ml.data_element(to_json(d)), name="planner_data")
+    entries = "roads" in d and any(d["roads"]["entry"])
+    no_entries = "roads" in d and not all(d["roads"]["entry"])
+    legend = ml.legend_html(statuses={STATE_KEYS[s] for s in d["wards"]["state"]}, markers=_markers_of(d),
+                            entries=entries, no_entries=no_entries, clusters=clusters,
+                            choropleth="wijken" in d or "pop" in d["wards"])
+    return ml.finish(m, bounds, legend=legend, info=ml.info_html(title, info, keep_open=keep_info_open))
+
+
+def overview_map(data: MapData, *, public: bool = False) -> folium.Map:
     """The overview of all wards (``maps/overzicht.html``); returns a folium Map.
 
     ``public=True`` shows no request locations and no admin data; pass a
-    :class:`MapData` prepared with ``public=True`` so none is even loaded.
+    :class:`MapData` prepared with ``public=True`` (or its ``public_view()``)
+    so none is even loaded.
     """
     if public and data.admins:
         raise ValueError("openbare kaart: MapData bevat beheerdersgegevens; gebruik prepare(public=True)")
     title = "Buurtpreventieborden: overzicht" + (" (openbaar)" if public else "")
-    m = ml.new_map(title)
-    _ward_layer(ward_features(data, public=public)).add_to(m)
-    if len(data.entry_roads):
-        ml.geojson_layer(entry_road_features(data.entry_roads), "Invalswegen",
-                         style={"color": ml.ENTRY_ROAD_COLOUR, "weight": 5, "opacity": 0.8}).add_to(m)
-    signs = sign_features(data.signs)
-    ml.geojson_layer(signs, "Borden", points=True).add_to(m)
-    proposals = proposal_features(data.decisions)
-    if proposals:
-        ml.geojson_layer(proposals, "Voorgestelde plekken", points=True).add_to(m)
-    points = signs + proposals
-    if not public:
-        pending = request_features(data, [d for d in data.decisions if d.outcome in PENDING_OUTCOMES])
-        done = request_features(data, [d for d in data.decisions if d.outcome not in PENDING_OUTCOMES])
-        ml.geojson_layer(pending, "Aanvragen in behandeling", points=True).add_to(m)
-        ml.geojson_layer(done, "Aanvragen afgehandeld", points=True, show=False).add_to(m)
-        points += pending + done
-    info = f"<h4>{title}</h4>Klik op een wijk of symbool voor details."
+    d = page_data(data, public=public)
+    info = "Klik op een wijk of symbool voor details."
     if public:
         info += "<br>Zonder persoonsgegevens."
-    legend = ml.legend_html(statuses=data.wards["status"], markers=_kinds(points),
-                            entries=bool(len(data.entry_roads)))
-    return ml.finish(m, _bounds(data.wards), legend=legend, info=info)
+    if data.stats is not None:
+        tot = data.stats.municipality
+        from .stats import format_number, format_share
+        known = f"{format_number(tot['residents'])} inwoners"
+        if tot["wards_population_unknown"] and tot["residents"] is not pd.NA:
+            known += f" (van {tot['wards_population_unknown']} wijken onbekend)"
+        info += (f"<br>{tot['covered_wards']} van {tot['wards']} wijken gedekt; gedekte inwoners: "
+                 f"{format_share(tot['covered_share'])} van {known}.")
+    return _map_from(d, title, info, _bounds(data.wards))
 
 
-def decision_map(data: MapData, decision: Decision):
+def decision_map(data: MapData, decision: Decision) -> folium.Map:
     """The map of one decision (``maps/aanvraag-<id>.html``), zoomed to its ward.
 
-    Shows the ward, the request location, the signs that cover the ward (for
-    a rejection) or the proposals with their reasons, the ward's entry roads
-    and the decision sentence. It names the group, never its admins.
+    Shows the ward and its neighbours, the request location, what the
+    reason names (the signs that cover the ward; for ``no_entries`` the
+    roads that are no entry) or the proposals with their reasons, the ward's
+    entry roads and the decision sentence. It names the group, never its admins.
     """
     title = f"Aanvraag {esc(decision.request_id)}: {OUTCOME_NL[decision.outcome]}"
-    m = ml.new_map(title)
+    public = data.public_view()
+    d = page_data(public, public=True, decision=decision)
     code = decision.ward["code"] if decision.ward else None
-    others = [f for f, code_ in zip(ward_features(data, public=True), data.wards["code"]) if code_ != code]
-    _ward_layer(others, name="Andere wijken").add_to(m)
-    bounds, entries = None, False
     if code is not None:
-        focus = ward_features(data, public=True, only=code)
-        _ward_layer(focus, name="Wijk van de aanvraag", focus=True).add_to(m)
         bounds = _bounds(data.wards[data.wards["code"] == code])
-        roads = data.entry_roads[data.entry_roads["ward_code"] == code]
-        entries = bool(len(roads))
-        if entries:
-            ml.geojson_layer(entry_road_features(roads), "Invalswegen",
-                             style={"color": ml.ENTRY_ROAD_COLOUR, "weight": 5, "opacity": 0.8}).add_to(m)
-    if decision.signs:
-        signs = sign_features(decision.signs)
-    elif code is not None and decision.reason_code == "ward_covered":  # recorded: blocking signs by name only
-        signs = sign_features(data.signs[data.signs["ward_code"] == code])
-    else:
-        signs = []
-    if signs:
-        ml.geojson_layer(signs, "Borden in de wijk", points=True).add_to(m)
-    proposals = proposal_features([decision])
-    if proposals:
-        ml.geojson_layer(proposals, "Voorgestelde plekken", points=True).add_to(m)
-    public_view = MapData(**{**data.__dict__, "admins": {}})
-    request = request_features(public_view, [decision])
-    ml.geojson_layer(request, "Aanvraag", points=True).add_to(m)
-    if bounds is None:  # outside every ward: show the municipality and the request
-        (y0, x0), (y1, x1) = _bounds(data.wards)
-        bounds = [[min(y0, decision.lat) - 0.002, min(x0, decision.lon) - 0.003],
-                  [max(y1, decision.lat) + 0.002, max(x1, decision.lon) + 0.003]]
-    ward = f"wijk {esc(decision.ward['name'])}" if decision.ward else "buiten de gemeente"
-    info = (f"<h4>{title}</h4>Groep {_group_label(data, decision.group_id)}, {ward}, "
-            f"{esc(decision.date)}.<br>{esc(decision.reason)}")
-    legend = ml.legend_html(statuses=data.wards["status"], markers=_kinds(signs + proposals + request),
-                            entries=entries)
-    return ml.finish(m, bounds, legend=legend, info=info)
-
-
-def _kinds(features: list[dict]) -> set[str]:
-    """The marker kinds (``k``) among point features, for the legend."""
-    return {f["properties"]["k"] for f in features}
+    else:  # outside every ward: show the wards around and the request
+        near = data.wards.iloc[_neighbourhood(data, decision)[0]]
+        x0, y0, x1, y1 = near.total_bounds
+        x0, y0, x1, y1 = min(x0, decision.x), min(y0, decision.y), max(x1, decision.x), max(y1, decision.y)
+        bounds = _bounds_rd(x0 - 150, y0 - 150, x1 + 150, y1 + 150)
+    name = data.group_names.get(decision.group_id)
+    group = f"{esc(name)} ({esc(decision.group_id)})" if name else f"{esc(decision.group_id)} (onbekende groep)"
+    ward = f"wijk {esc(decision.ward['name'])}" if decision.ward else OUTSIDE_WARDS
+    info = f"Groep {group}, {ward}, {esc(decision.date)}.<br>{esc(decision.reason)}"
+    return _map_from(d, title, info, bounds, keep_info_open=True)
 
 
 def _bounds(wards: gpd.GeoDataFrame):
-    x0, y0, x1, y1 = wards.total_bounds
-    return [[float(y0), float(x0)], [float(y1), float(x1)]]
+    return _bounds_rd(*wards.total_bounds)
+
+
+def _bounds_rd(x0, y0, x1, y1):
+    """RD New box -> [[south, west], [north, east]] in WGS84 (the corners of the projected box)."""
+    xs = np.array([x0, x1, x0, x1])
+    ys = np.array([y0, y0, y1, y1])
+    lon, lat = mt._TO_WGS84.transform(xs, ys)
+    return [[float(np.min(lat)), float(np.min(lon))], [float(np.max(lat)), float(np.max(lon))]]
 
 
 def render(m) -> str:
@@ -396,7 +622,7 @@ def map_pages(wards, signs, decisions, *, roads=None, groups=None, policy=None) 
     ``aanvraag-<id>.html`` per decision.
     """
     internal = prepare(wards, signs, decisions, roads=roads, groups=groups, policy=policy)
-    public = prepare(wards, signs, decisions, roads=roads, groups=groups, policy=policy, public=True)
+    public = internal.public_view()
     pages = {"overzicht.html": render(overview_map(internal)),
              "overzicht-openbaar.html": render(overview_map(public, public=True))}
     for d in decisions:

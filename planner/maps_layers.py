@@ -81,7 +81,7 @@ def new_map(title: str, *, cluster: bool = False) -> folium.Map:
         layer.add_to(m)
         bases.append((name, layer))
     m._planner_bases = bases
-    m.get_root().header.add_child(Element(
+    m.get_root().header.add_child(RawHtml(
         '<meta name="viewport" content="width=device-width, initial-scale=1.0">'
         f'<title>{title}</title><style>{maps_script.CSS}</style>'), name="planner_head")
     return m
@@ -135,9 +135,20 @@ class Layers(MacroElement):
         return super().render(**kwargs)
 
 
-def data_element(text: str) -> Element:
+class RawHtml(Element):
+    """HTML put into the page as it is: never read as a Jinja template (outside text may hold ``{{``)."""
+
+    def __init__(self, text: str):
+        super().__init__("")
+        self._text = text
+
+    def render(self, **kwargs) -> str:
+        return self._text
+
+
+def data_element(text: str) -> RawHtml:
     """The embedded data: JSON text that is already safe inside ``<script>`` (see ``maps.to_json``)."""
-    return Element(f'<script type="application/json" id="pl-data">{text}</script>')
+    return RawHtml(f'<script type="application/json" id="pl-data">{text}</script>')
 
 
 def legend_html(*, statuses=tuple(WARD_COLOURS), markers=(), entries=False, no_entries=False,

@@ -117,6 +117,7 @@ var countedBy = {}, requestsBy = {}, groupsBy = {};
 (function () {
   var sg = D.signs;
   if (sg) for (var k = 0; k < sg.id.length; k++) if (sg.c[k] && sg.w[k] >= 0) (countedBy[sg.w[k]] = countedBy[sg.w[k]] || []).push(k);
+  if (sg && sg.cx) sg.cx.forEach(function (p) { (countedBy[p[1]] = countedBy[p[1]] || []).push(p[0]); });
   var dc = D.decisions;
   if (dc) for (var j = 0; j < dc.id.length; j++) if (dc.w[j] >= 0) (requestsBy[dc.w[j]] = requestsBy[dc.w[j]] || []).push(j);
   (D.wardGroups || []).forEach(function (p) { (groupsBy[p[0]] = groupsBy[p[0]] || []).push(p[1]); });
@@ -291,7 +292,7 @@ if (D.signs && D.signs.id.length) {
     return pts.map(function (p, k) { return marker(p, D.signs.st[k] ? 'gepland' : 'bord', k); });
   }, true);
 }
-if (D.decisions && D.decisions.id.length && !D.public) {
+if (D.decisions && D.decisions.id.length) {
   var dpts = null;
   var decisionPoints = function () { return dpts || (dpts = latlngs(D.decisions.xy)); };
   var byOpen = function (open) {

@@ -39,25 +39,35 @@ _TO_WGS84 = Transformer.from_crs(RD_NEW, WGS84, always_xy=True)
 # ----------------------------------------------------------------- polyline encoding
 
 
-def encode_ints(values: np.ndarray) -> str:
-    """Integers in the encoded polyline format (zig-zag, 5-bit groups + 63)."""
+def _encode_bytes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Integers in the encoded polyline format: the bytes and the number of bytes per value."""
     v = np.asarray(values, dtype=np.int64)
-    if v.size == 0:
-        return ""
     z = np.where(v < 0, ~(v << 1), v << 1).astype(np.uint64)
-    # number of 5-bit groups per value
-    nbits = np.maximum(1, np.floor(np.log2(np.maximum(z, 1).astype(np.float64))).astype(np.int64) + 1)
-    groups = (nbits + 4) // 5
-    total = int(groups.sum())
-    out = np.empty(total, dtype=np.uint8)
-    starts = np.concatenate(([0], np.cumsum(groups)[:-1]))
-    maxg = int(groups.max())
-    for g in range(maxg):
+    groups = np.ones(len(z), dtype=np.int64)
+    rest = z >> np.uint64(5)
+    while rest.any():
+        groups += rest > 0
+        rest >>= np.uint64(5)
+    out = np.empty(int(groups.sum()), dtype=np.uint8)
+    starts = np.cumsum(groups) - groups
+    for g in range(int(groups.max()) if len(groups) else 0):
         has = groups > g
         chunk = ((z[has] >> np.uint64(5 * g)) & np.uint64(31)).astype(np.uint8)
-        more = groups[has] > g + 1
-        out[starts[has] + g] = chunk + np.where(more, 32, 0).astype(np.uint8) + 63
-    return out.tobytes().decode("ascii")
+        out[starts[has] + g] = chunk + np.where(groups[has] > g + 1, 32, 0).astype(np.uint8) + 63
+    return out, groups
+
+
+def encode_ints(values: np.ndarray) -> str:
+    """Integers in the encoded polyline format (zig-zag, 5-bit groups + 63)."""
+    return _encode_bytes(values)[0].tobytes().decode("ascii")
+
+
+def encode_split(values: np.ndarray, bounds: np.ndarray) -> list[str]:
+    """Encode ``values`` at once and cut the text at value positions ``bounds`` (0, ..., len)."""
+    data, groups = _encode_bytes(values)
+    text = data.tobytes().decode("ascii")
+    at = np.r_[0, np.cumsum(groups)][np.asarray(bounds)]
+    return [text[a:b] for a, b in zip(at[:-1].tolist(), at[1:].tolist())]
 
 
 def decode_ints(text: str) -> np.ndarray:
@@ -124,15 +134,33 @@ class Grid:
 
 
 def _polygon_rings(geoms: np.ndarray):
-    """Every ring of every polygon: (rings, owner geometry, polygon number, is exterior)."""
-    polys, owner = shapely.get_parts(geoms, return_index=True)
-    keep = shapely.get_type_id(polys) == 3  # Polygon (a GeometryCollection may hold lines)
-    polys, owner = polys[keep], owner[keep]
-    keep = ~shapely.is_empty(polys)
-    polys, owner = polys[keep], owner[keep]
-    rings, poly_idx = shapely.get_rings(polys, return_index=True)
-    exterior = np.r_[True, poly_idx[1:] != poly_idx[:-1]]
-    return rings, owner[poly_idx], poly_idx, exterior
+    """Every ring of every polygon, without copying geometries (shapely's ragged arrays).
+
+    Returns ``coords`` (the vertices, rings closed), ``ring_offsets`` (into
+    ``coords``), and per ring its owner geometry and whether it is an
+    exterior ring. Collections keep their polygonal parts; missing
+    geometries are empty.
+    """
+    geoms = np.array(geoms, dtype=object)
+    missing = shapely.is_missing(geoms)
+    geoms[missing] = shapely.Polygon()
+    odd = np.flatnonzero(~np.isin(shapely.get_type_id(geoms), (3, 6)))
+    for i in odd:
+        parts = [p for p in shapely.get_parts(geoms[i]) if shapely.get_type_id(p) in (3, 6)]
+        geoms[i] = shapely.union_all(parts) if parts else shapely.Polygon()
+    if len(geoms) == 0:
+        return np.zeros((0, 2)), np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0, bool)
+    kind, coords, offsets = shapely.to_ragged_array(geoms)
+    if kind == shapely.GeometryType.POLYGON:
+        ring_off, poly_off = offsets  # one polygon per geometry
+        geom_off = np.arange(len(poly_off), dtype=np.int64)
+    else:
+        ring_off, poly_off, geom_off = offsets
+    n_rings, n_polys = len(ring_off) - 1, len(poly_off) - 1
+    poly_of_ring = np.repeat(np.arange(n_polys), np.diff(poly_off))
+    owner_of_poly = np.repeat(np.arange(len(geom_off) - 1), np.diff(geom_off))
+    exterior = np.arange(n_rings) == np.asarray(poly_off)[poly_of_ring]
+    return coords, np.asarray(ring_off, dtype=np.int64), owner_of_poly[poly_of_ring], exterior
 
 
 def build_topology(geoms, grid: Grid, *, tolerance: float = 2.0) -> dict:
@@ -156,21 +184,27 @@ def build_topology(geoms, grid: Grid, *, tolerance: float = 2.0) -> dict:
         steps), each geometry refers to arcs by index (``~i``: reversed).
     """
     geoms = np.asarray(geoms, dtype=object)
-    rings, owner, poly_no, exterior = _polygon_rings(geoms)
-    coords, ring_of = shapely.get_coordinates(rings, return_index=True)
+    coords, ring_off, owner, exterior = _polygon_rings(geoms)
+    n_rings = len(ring_off) - 1
+    ring_of = np.repeat(np.arange(n_rings), np.diff(ring_off))
     # drop each ring's closing vertex
-    last = np.r_[ring_of[1:] != ring_of[:-1], True]
+    last = np.zeros(len(coords), dtype=bool)
+    last[ring_off[1:][np.diff(ring_off) > 0] - 1] = True
     coords, ring_of = coords[~last], ring_of[~last]
+    del last
     n = len(coords)
     # vertex identity: the same point (to SNAP) is the same vertex id
-    keys = np.round(coords / SNAP).astype(np.int64)
-    uniq, pid = np.unique(keys, axis=0, return_inverse=True)
+    q = np.round(coords / SNAP).astype(np.int64)
+    q -= q.min(axis=0) if n else 0
+    span = int(q[:, 1].max()) + 1 if n else 1
+    uniq_key, pid = np.unique(q[:, 0] * span + q[:, 1], return_inverse=True)
     pid = pid.reshape(-1)
+    del q
     # a vertex repeated right after itself is one vertex
     dup = np.r_[False, (pid[1:] == pid[:-1]) & (ring_of[1:] == ring_of[:-1])]
     pid, ring_of = pid[~dup], ring_of[~dup]
     n = len(pid)
-    starts = np.r_[0, np.flatnonzero(ring_of[1:] != ring_of[:-1]) + 1]
+    starts = np.r_[0, np.flatnonzero(ring_of[1:] != ring_of[:-1]) + 1] if n else np.zeros(0, dtype=np.int64)
     ends = np.r_[starts[1:], n]
     # cyclic neighbours within each ring
     idx = np.arange(n)
@@ -178,15 +212,24 @@ def build_topology(geoms, grid: Grid, *, tolerance: float = 2.0) -> dict:
     ring_end = np.repeat(ends, ends - starts)
     prev = np.where(idx == ring_start, ring_end - 1, idx - 1)
     nxt = np.where(idx == ring_end - 1, ring_start, idx + 1)
+    del idx, ring_start, ring_end
     a, b = pid[prev], pid[nxt]
-    pair = np.column_stack([pid, np.minimum(a, b), np.maximum(a, b)])
-    pair = np.unique(pair, axis=0)
-    counts = np.bincount(pair[:, 0], minlength=len(uniq))
-    junction = counts > 1
+    del prev, nxt
+    m = len(uniq_key)
+    pair = np.minimum(a, b) * m + np.maximum(a, b)  # the unordered neighbours of each occurrence
+    del a, b
+    # a junction: some pass through the vertex has other neighbours than its first pass
+    first_pair = np.empty(m, dtype=np.int64)
+    first_pair[pid[::-1]] = pair[::-1]
+    junction = np.bincount(pid[pair != first_pair[pid]], minlength=m) > 0
+    del pair, first_pair
+    points = np.column_stack([uniq_key // span, uniq_key % span]).astype(np.float64)
+    points = (points + np.round(coords.min(axis=0) / SNAP)) * SNAP if n else points
+    del coords, uniq_key
 
     arcs_ids: list[np.ndarray] = []
     arc_index: dict[bytes, int] = {}
-    ring_arcs: list[list[int] | None] = [None] * len(rings)
+    ring_arcs: list[list[int] | None] = [None] * n_rings
     for s, e in zip(starts, ends):
         ids = pid[s:e]
         cut = np.flatnonzero(junction[ids])
@@ -217,8 +260,8 @@ def build_topology(geoms, grid: Grid, *, tolerance: float = 2.0) -> dict:
             arcs_ids.append(piece)
         ring_arcs[int(ring_of[s])] = refs
 
-    arcs = _simplified_arcs(arcs_ids, uniq.astype(np.float64) * SNAP, grid, tolerance)
-    geometries = _geometries(len(geoms), ring_arcs, owner, poly_no, exterior)
+    arcs = _simplified_arcs(arcs_ids, points, grid, tolerance)
+    geometries = _geometries(len(geoms), ring_arcs, owner, exterior)
     return {"type": "Topology", "transform": grid.transform, "arcs": arcs,
             "objects": {"wards": {"type": "GeometryCollection", "geometries": geometries}}}
 
@@ -243,11 +286,10 @@ def _simplified_arcs(arcs_ids: list[np.ndarray], points: np.ndarray, grid: Grid,
     d = np.diff(q, axis=0, prepend=np.zeros((1, 2), dtype=np.int64))
     d[first] = q[first]
     bounds = np.r_[np.flatnonzero(first), len(d)]
-    flat_d = d.reshape(-1)
-    return [encode_ints(flat_d[2 * bounds[i]:2 * bounds[i + 1]]) for i in range(len(bounds) - 1)]
+    return encode_split(d.reshape(-1), 2 * bounds)
 
 
-def _geometries(n_geoms: int, ring_arcs, owner, poly_no, exterior) -> list[dict | None]:
+def _geometries(n_geoms: int, ring_arcs, owner, exterior) -> list[dict | None]:
     polys: dict[int, list[list[list[int]]]] = {}
     for refs, g, is_ext in zip(ring_arcs, owner, exterior):
         if refs is None:

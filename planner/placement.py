@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from typing import Callable
-import weakref
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
 
+from .cache import FrameCache
 from .geo import to_lonlat
 from .policy import Policy
 
@@ -91,18 +91,12 @@ class WardIndex:
         raise InputError(f"wijk {code[:60]!r} bestaat niet in de wijkenlaag (wel: {known})")
 
 
-_INDEXES: dict[int, tuple] = {}
+_INDEXES = FrameCache()
 
 
 def ward_index(wards: gpd.GeoDataFrame) -> WardIndex:
     """The :class:`WardIndex` of ``wards``, built once while the frame lives."""
-    key = id(wards)
-    hit = _INDEXES.get(key)
-    if hit is not None and hit[0]() is wards and hit[1].n == len(wards):
-        return hit[1]
-    index = WardIndex(wards)
-    _INDEXES[key] = (weakref.ref(wards, lambda _: _INDEXES.pop(key, None)), index)
-    return index
+    return _INDEXES.get(wards, len(wards), lambda: WardIndex(wards))
 
 
 def ward_of(points, wards: gpd.GeoDataFrame) -> np.ndarray:
@@ -409,6 +403,12 @@ def decide_requests(requests: gpd.GeoDataFrame, wards: gpd.GeoDataFrame,
                                        registered=("wabp_registered", "max")).to_dict("index")
     )
     preferred = _text_column(reqs, "preferred")
+    if proposer is not None and hasattr(proposer, "prepare"):
+        # The wards that may need positions: a request there, not covered when the run starts.
+        ward_of_request = [hits[i][0] for i in range(len(reqs)) if len(hits[i]) == 1]
+        codes = dict.fromkeys(index.codes[w] for w in ward_of_request)
+        proposer.prepare([c for c in codes
+                          if c not in states or not is_covered(len(states[c].counted(policy)), policy)])
     columns = zip(reqs["request_id"].astype(str), reqs["date"].astype(str), reqs["group_id"].astype(str))
     decisions = []
     for i, (request_id, date, group_id) in enumerate(columns):

@@ -22,9 +22,10 @@ import pandas as pd
 import shapely
 
 from .choice import CoverProblem, choose_mclp, solve_lscp
-from .entries import RoadNetwork, no_entry_reason, road_network
+from .entries import RoadNetwork, entry_arrays, no_entry_reason, road_network
 from .errors import InputError
-from .geo import RD_NEW, point_rd, to_lonlat, to_rd_xy
+from .coords import check_wish_lonlat, xy_to_lonlat
+from .geo import to_rd_xy
 from .placement import ProposalResult, Proposer, in_ward, ward_index
 from .policy import Policy, road_class_nl
 
@@ -51,9 +52,10 @@ class WardProposal:
 
 
 def _lonlat(xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    xy = np.asarray(xy, float).reshape(-1, 2)
     if len(xy) == 0:
         return np.zeros(0), np.zeros(0)
-    return to_lonlat(gpd.GeoSeries(shapely.points(xy), crs=RD_NEW))
+    return xy_to_lonlat(xy[:, 0], xy[:, 1])
 
 
 def min_distance(xy: np.ndarray, others: np.ndarray) -> np.ndarray:
@@ -75,13 +77,14 @@ def parse_wishes(text: str) -> list[tuple[float, float]]:
             lon, lat = (float(v) for v in nums)
         except ValueError as exc:
             raise InputError(f"voorkeursplek {part.strip()[:60]!r}: verwacht 'lon lat'") from exc
-        point_rd(lon, lat, source="voorkeursplek")  # degrees, not swapped, in the Netherlands
+        if not (3.2 < lon < 7.3 and 50.7 < lat < 53.6):  # clearly in NL: fine; else say what is wrong
+            check_wish_lonlat(lon, lat, "voorkeursplek")  # degrees, not swapped, in the Netherlands
         wishes.append((lon, lat))
     return wishes
 
 
 def _check_wishes(wish_xy: np.ndarray, poly, network: RoadNetwork, policy: Policy, other_xy: np.ndarray,
-                  max_signs: int) -> tuple[list[bool], list[str], pd.DataFrame]:
+                  max_signs: int) -> tuple[list[bool], list[str], dict]:
     """Validity and Dutch reason per wish (kept in order while the budget lasts)."""
     pts = shapely.points(wish_xy) if len(wish_xy) else np.zeros(0, dtype=object)
     near = network.nearest_counted(pts)
@@ -95,7 +98,7 @@ def _check_wishes(wish_xy: np.ndarray, poly, network: RoadNetwork, policy: Polic
         elif clear[k] < policy.boundary_clearance:
             problems.append(f"ligt op {clear[k]:.0f} m van de wijkgrens (minimaal "
                             f"{policy.boundary_clearance:.0f} m, zodat het bord in de goede wijk staat)")
-        if near["distance"].iloc[k] > policy.wish_road_distance:
+        if near["distance"][k] > policy.wish_road_distance:
             problems.append(f"ligt niet binnen {policy.wish_road_distance:.0f} m van een openbare weg")
         spacing = min_distance(wish_xy[k:k + 1], np.array(list(other_xy) + kept_xy).reshape(-1, 2))[0]
         if spacing < policy.min_spacing:
@@ -154,7 +157,7 @@ def propose_positions(ward_code: str, wards: gpd.GeoDataFrame, roads: gpd.GeoDat
         raise InputError("--max-signs moet 0 of meer zijn")
     network = road_network(roads, policy)
     code = index.codes[pos]
-    mine = network.entries(wards, [code]) if entries is None else entries[entries["ward_code"] == code]
+    mine = network.ward_entries(wards, code) if entries is None else entries[entries["ward_code"] == code]
     other_xy = _sign_xy(signs)
     if len(other_xy):
         other_xy = other_xy[in_ward(shapely.points(other_xy), poly)]
@@ -168,69 +171,74 @@ def plan_ward(code: str, name: str, poly, mine: gpd.GeoDataFrame, network: RoadN
               budget: int, cover_all: bool = False, wishes=(), signs_xy=None, wards=None) -> WardProposal:
     """The proposal for one ward from its entries and its own signs (see :func:`propose_positions`)."""
     result = WardProposal(ward={"code": code, "name": name}, method="lscp" if cover_all else "mclp")
-    if mine.empty:
+    if len(mine["entry_id"]) == 0:
         result.needs_review = True
         result.reason = no_entry_reason(code, wards, network.roads, policy)
         return result
     other_xy = np.zeros((0, 2)) if signs_xy is None else np.asarray(signs_xy, float).reshape(-1, 2)
-    entry_xy = shapely.get_coordinates(mine.geometry.values)
-    cand_xy = shapely.get_coordinates(mine["candidate"].to_numpy())
+    e = mine if isinstance(mine, dict) else entry_arrays(mine)
+    entry_xy, cand_xy = e["xy"], e["cand_xy"]
     if len(other_xy):
         n_own = len(other_xy)
         result.notes.append(f"In wijk {name} {'staat' if n_own == 1 else 'staan'} al {n_own} "
                             f"bord{'en' if n_own != 1 else ''}; "
                             f"plekken binnen {policy.min_spacing:.0f} m daarvan vallen af.")
-    free = min_distance(cand_xy, other_xy) >= policy.min_spacing
+    free = np.flatnonzero(min_distance(cand_xy, other_xy) >= policy.min_spacing)
     wish_xy = np.column_stack(to_rd_xy(*np.array(wishes, float).T)) if len(wishes) else np.zeros((0, 2))
     valid, why, near = _check_wishes(wish_xy, poly, network, policy, other_xy, budget)
     kept = np.flatnonzero(valid)
     wish_clear = shapely.distance(shapely.boundary(poly), shapely.points(wish_xy[kept])) if kept.size else []
-    cand = pd.DataFrame({
-        "x": np.r_[wish_xy[kept, 0], cand_xy[free, 0]], "y": np.r_[wish_xy[kept, 1], cand_xy[free, 1]],
-        "road": np.r_[near["road"].to_numpy()[kept], mine["road"].to_numpy()[free]],
-        "road_class": np.r_[near["road_class"].to_numpy()[kept], mine["road_class"].to_numpy()[free]],
-        "weight": np.r_[near["weight"].to_numpy(float)[kept], mine["weight"].to_numpy(float)[free]],
-        "clearance": np.r_[wish_clear, mine["clearance"].to_numpy(float)[free]],
-        "own": np.r_[np.full(kept.size, -1), np.flatnonzero(free)],
-        "source": ["wens"] * kept.size + ["planner"] * int(free.sum())})
-    if cand.empty:
+    if kept.size:
+        cat = np.concatenate
+        cand = {"xy": np.vstack([wish_xy[kept], cand_xy[free]]).reshape(-1, 2),
+                "road": cat([near["road"][kept], e["road"][free]]),
+                "road_class": cat([near["road_class"][kept], e["road_class"][free]]),
+                "weight": cat([near["weight"][kept], e["weight"][free]]).astype(float),
+                "clearance": cat([wish_clear, e["clearance"][free]]).astype(float),
+                "own": cat([np.full(kept.size, -1), free]),
+                "wish": cat([np.ones(kept.size, bool), np.zeros(free.size, bool)])}
+    else:  # the usual case: no wishes
+        cand = {"xy": cand_xy[free], "road": e["road"][free], "road_class": e["road_class"][free],
+                "weight": e["weight"][free], "clearance": e["clearance"][free].astype(float), "own": free,
+                "wish": np.zeros(free.size, bool)}
+    if len(cand["xy"]) == 0:
         result.needs_review = True
         result.reason = (f"Alle plekken bij de invalswegen van wijk {name} liggen binnen "
                          f"{policy.min_spacing:.0f} m van bestaande borden; een medewerker beoordeelt de plaatsing.")
-        result.entries = _entry_records(mine, np.zeros(len(mine), bool))
+        result.entries = _entry_records(e, np.zeros(len(entry_xy), bool))
         return result
-    cxy = cand[["x", "y"]].to_numpy(float)
+    cxy = cand["xy"]
     dist = np.sqrt(((cxy[:, None, :] - entry_xy[None, :, :]) ** 2).sum(-1))
     cover = dist <= policy.cover_radius
-    own = cand["own"].to_numpy()
+    own = cand["own"]
     cover[np.flatnonzero(own >= 0), own[own >= 0]] = True
-    problem = CoverProblem(cover, mine["weight"].to_numpy(float), cand["weight"].to_numpy(float), cxy,
-                           policy.min_spacing, fixed=(cand["source"] == "wens").to_numpy())
+    problem = CoverProblem(cover, e["weight"].astype(float), cand["weight"], cxy, policy.min_spacing,
+                           fixed=cand["wish"])
     if cover_all:
         # Entries that no free position can serve but one of the ward's signs already covers need no new sign.
         served = min_distance(entry_xy, other_xy) <= policy.cover_radius
         drop = ~cover.any(axis=0) & served
         if drop.any():
-            result.notes.append("Al gedekt door een bestaand bord: " + ", ".join(mine["entry_id"].to_numpy()[drop]) + ".")
+            result.notes.append("Al gedekt door een bestaand bord: " + ", ".join(e["entry_id"][drop]) + ".")
         lscp = CoverProblem(cover[:, ~drop], problem.entry_weight[~drop], problem.road_weight, cxy,
                             policy.min_spacing, fixed=problem.fixed)
         chosen = solve_lscp(lscp)
         if chosen is None:
-            lost = mine["entry_id"].to_numpy()[~drop][~cover[:, ~drop].any(axis=0)]
+            lost = e["entry_id"][~drop][~cover[:, ~drop].any(axis=0)]
             why_not = (f"invalsweg {', '.join(lost)} kan geen bord krijgen (te dicht bij een ander bord)" if len(lost)
                        else f"dat gaat niet met {policy.min_spacing:.0f} m tussen de borden")
             result.needs_review = True
             result.reason = (f"Niet elke invalsweg van wijk {name} kan een bord krijgen: {why_not}; "
                              "een medewerker beoordeelt de plaatsing.")
-            result.entries = _entry_records(mine, np.zeros(len(mine), bool))
+            result.entries = _entry_records(e, np.zeros(len(entry_xy), bool))
             return result
         if len(chosen) > budget:
             result.notes.append(f"Om elke invalsweg te dekken zijn {len(chosen)} borden nodig; "
                                 f"het beleid staat er {budget} toe.")
     else:
         chosen = choose_mclp(problem, budget)
-    result.proposals = _proposal_records(cand.iloc[chosen], cover[chosen], mine, policy)
-    result.entries = _entry_records(mine, cover[chosen].any(axis=0))
+    result.proposals = _proposal_records(cand, chosen, cover[chosen], e, policy)
+    result.entries = _entry_records(e, cover[chosen].any(axis=0))
     result.wishes = _wish_records(wishes, wish_xy, valid, why, result.proposals)
     result.notes += [w["explanation"] for w in result.wishes]
     if not result.proposals:
@@ -249,30 +257,31 @@ def _sign_xy(signs) -> np.ndarray:
     return np.asarray(signs, float).reshape(-1, 2)
 
 
-def _proposal_records(chosen: pd.DataFrame, cover: np.ndarray, entries, policy: Policy) -> list[dict]:
-    ids = entries["entry_id"].to_numpy()
-    weights = entries["weight"].to_numpy(float)
-    lon, lat = _lonlat(chosen[["x", "y"]].to_numpy(float))
+def _proposal_records(cand: dict, chosen: np.ndarray, cover: np.ndarray, e: dict, policy: Policy) -> list[dict]:
+    """The chosen candidates as proposal dicts, ranked (wishes first, then score, road weight, x, y)."""
+    xy = cand["xy"][chosen]
+    lon, lat = _lonlat(xy)
     recs = []
-    for k, (_, c) in enumerate(chosen.iterrows()):
-        covered = ids[cover[k]].tolist()
-        road = c["road"] or "naamloze weg"
+    for k, c in enumerate(chosen):
+        covered = e["entry_id"][cover[k]].tolist()
+        road_name, road_class = cand["road"][c], cand["road_class"][c]
+        road = road_name or "naamloze weg"
         count = f"{len(covered)} invalsweg{'en' if len(covered) != 1 else ''}"
-        inside = f"{c['clearance']:.0f} m van de wijkgrens"
-        if c["source"] == "wens":
-            what = f"Gewenste plek van de beheerder: {road} ({road_class_nl(c['road_class'])}), {inside}; geldig"
+        inside = f"{cand['clearance'][c]:.0f} m van de wijkgrens"
+        if cand["wish"][c]:
+            what = f"Gewenste plek van de beheerder: {road} ({road_class_nl(road_class)}), {inside}; geldig"
         else:
-            what = f"{road} ({road_class_nl(c['road_class'])}), {inside}"
-        recs.append({"rank": 0, "x": round(float(c["x"]), 1), "y": round(float(c["y"]), 1),
+            what = f"{road} ({road_class_nl(road_class)}), {inside}"
+        score = round(float(e["weight"][cover[k]].astype(float).sum()), 3)
+        recs.append({"rank": 0, "x": round(float(xy[k, 0]), 1), "y": round(float(xy[k, 1]), 1),
                      "lon": round(float(lon[k]), 7), "lat": round(float(lat[k]), 7),
-                     "road": c["road"], "road_class": c["road_class"],
-                     "score": round(float(weights[cover[k]].sum()), 3), "entries": covered,
-                     "clearance": round(float(c["clearance"]), 1),
+                     "road": road_name, "road_class": road_class, "score": score, "entries": covered,
+                     "clearance": round(float(cand["clearance"][c]), 1),
                      "explanation": f"{what}; " + (
                          f"dekt {count} binnen {policy.cover_radius:.0f} m: {', '.join(covered)}." if covered
                          else f"dekt geen invalsweg binnen {policy.cover_radius:.0f} m (de andere borden "
                               "dekken ze, of de wens ligt verder weg)."),
-                     "source": c["source"], "_w": float(c["weight"])})
+                     "source": "wens" if cand["wish"][c] else "planner", "_w": float(cand["weight"][c])})
     recs.sort(key=lambda r: (r["source"] != "wens", -r["score"], -r["_w"], r["x"], r["y"]))
     for rank, r in enumerate(recs, start=1):
         r["rank"] = rank
@@ -281,14 +290,13 @@ def _proposal_records(chosen: pd.DataFrame, cover: np.ndarray, entries, policy: 
     return recs
 
 
-def _entry_records(entries, covered: np.ndarray) -> list[dict]:
-    xy = shapely.get_coordinates(entries.geometry.values)
-    lon, lat = _lonlat(xy)
-    return [{"entry_id": e, "road": r, "road_class": c, "weight": float(w), "x": round(float(p[0]), 1),
+def _entry_records(e: dict, covered: np.ndarray) -> list[dict]:
+    lon, lat = _lonlat(e["xy"])
+    return [{"entry_id": i, "road": r, "road_class": c, "weight": float(w), "x": round(float(p[0]), 1),
              "y": round(float(p[1]), 1), "lon": round(float(lo), 7), "lat": round(float(la), 7),
              "covered": bool(cv)}
-            for e, r, c, w, p, lo, la, cv in zip(entries["entry_id"], entries["road"], entries["road_class"],
-                                                 entries["weight"], xy, lon, lat, covered)]
+            for i, r, c, w, p, lo, la, cv in zip(e["entry_id"], e["road"], e["road_class"],
+                                                 e["weight"], e["xy"], lon, lat, covered)]
 
 
 def _wish_records(wishes, wish_xy, valid, why, proposals) -> list[dict]:
@@ -310,34 +318,41 @@ def _wish_records(wishes, wish_xy, valid, why, proposals) -> list[dict]:
     return out
 
 
-def make_proposer(wards: gpd.GeoDataFrame, roads: gpd.GeoDataFrame | None, policy: Policy,
-                  signs=None, *, codes=None) -> Proposer:
-    """A ``proposer(ward_code, preferred_text, ward_signs_xy, max_signs)`` for
-    :func:`planner.decide_requests`.
+class WardProposer:
+    """Positions for :func:`planner.decide_requests`: ``proposer(ward_code, preferred_text,
+    ward_signs_xy, max_signs) -> ProposalResult``.
 
-    The road network is built once; the entries of the wards in ``codes``
-    (default: every ward) are found at once, vectorized, on first use. The
-    decision loop hands each call the ward's own signs (existing ones and
-    those planned by earlier approvals), so wards are independent of each
-    other. ``signs`` is accepted for backwards compatibility and not needed.
+    The road network is built once. :meth:`prepare` (called by
+    ``decide_requests`` with the wards that may need positions) finds their
+    entries at once, vectorized; any other ward is computed on first use.
+    The decision loop hands each call the ward's own signs (existing ones and
+    those planned by earlier approvals), so wards are independent of each other.
     """
-    index = ward_index(wards)
-    network = road_network(roads, policy)
-    batch = {"codes": None if codes is None else list(codes)}
 
-    def proposer(ward_code: str, preferred: str, signs_xy: np.ndarray, max_signs: int) -> ProposalResult:
-        if batch["codes"] is not None or not network._cache:
-            network.entries(wards, batch["codes"])  # one vectorized pass over the wards that need it
-            batch["codes"] = None
+    def __init__(self, wards: gpd.GeoDataFrame, roads: gpd.GeoDataFrame | None, policy: Policy):
+        self.wards, self.policy = wards, policy
+        self.index = ward_index(wards)
+        self.network = road_network(roads, policy)
+
+    def prepare(self, codes) -> None:
+        """Find the entries of the wards ``codes`` in one vectorized pass."""
+        self.network.entries(self.wards, codes)
+
+    def __call__(self, ward_code: str, preferred: str, signs_xy: np.ndarray, max_signs: int) -> ProposalResult:
         notes = []
         try:
             wishes = parse_wishes(preferred if isinstance(preferred, str) else "")
         except InputError as exc:
             wishes, notes = [], [f"Voorkeursplek niet leesbaar: {exc}"]
-        pos = index.position[ward_code]
-        mine = network.entries(wards, [ward_code])
-        result = plan_ward(ward_code, index.names[pos], index.geoms[pos], mine, network, policy,
-                           budget=max_signs, wishes=wishes, signs_xy=signs_xy, wards=wards)
+        pos = self.index.position[ward_code]
+        mine = self.network.ward_arrays(self.wards, ward_code)
+        result = plan_ward(ward_code, self.index.names[pos], self.index.geoms[pos], mine, self.network,
+                           self.policy, budget=max_signs, wishes=wishes, signs_xy=signs_xy, wards=self.wards)
         return ProposalResult(proposals=result.proposals, reason=result.reason, notes=notes + result.notes)
 
-    return proposer
+
+def make_proposer(wards: gpd.GeoDataFrame, roads: gpd.GeoDataFrame | None, policy: Policy,
+                  signs=None) -> WardProposer:
+    """The :class:`WardProposer` for ``decide_requests`` (``signs`` is not needed: kept for
+    backwards compatibility, the decision loop passes each ward's signs)."""
+    return WardProposer(wards, roads, policy)

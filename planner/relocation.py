@@ -117,8 +117,8 @@ def relocate_sign(sign_id: str, signs: gpd.GeoDataFrame, wards: gpd.GeoDataFrame
     ward = {"code": code, "name": name}
     poly = index.geoms[ward_idx]
     network = road_network(roads, policy)
-    near_old = network.nearest_counted(np.array([sign])).iloc[0]
-    from_ = _spot(*old[0], near_old["road"], near_old["road_class"])
+    near_old = network.nearest_counted(np.array([sign]))
+    from_ = _spot(*old[0], near_old["road"][0], near_old["road_class"][0])
     others_mask = np.ones(len(signs), bool)
     others_mask[hit[0]] = False
     # Only the ward's own signs matter (spacing and coverage), as in proposals.
@@ -137,8 +137,8 @@ def relocate_sign(sign_id: str, signs: gpd.GeoDataFrame, wards: gpd.GeoDataFrame
                      f"({best['lat']:.5f}, {best['lon']:.5f})." if best else " Er is geen geldig alternatief.")
             return Relocation(**base, to=None, moved=False, alternative=best,
                               message=f"Bord {sign_id} wordt niet verplaatst: het doel {' en '.join(problems)}.{offer}")
-        road = network.nearest_counted(np.array([target])).iloc[0]
-        new = _spot(target.x, target.y, road["road"], road["road_class"])
+        road = network.nearest_counted(np.array([target]))
+        new = _spot(target.x, target.y, road["road"][0], road["road_class"][0])
     elif best is None:
         return Relocation(**base, to=None, moved=False,
                           message=f"Voor bord {sign_id} is in wijk {name} geen geldige andere plek; "
@@ -162,7 +162,7 @@ def target_problems(target, poly, network, policy: Policy, old, others_xy) -> li
         problems.append("ligt niet in dezelfde wijk")
     elif shapely.distance(shapely.boundary(poly), target) < policy.boundary_clearance:
         problems.append(f"ligt binnen {policy.boundary_clearance:.0f} m van de wijkgrens")
-    if network.nearest_counted(np.array([target]))["distance"].iloc[0] > policy.wish_road_distance:
+    if network.nearest_counted(np.array([target]))["distance"][0] > policy.wish_road_distance:
         problems.append(f"ligt niet binnen {policy.wish_road_distance:.0f} m van een openbare weg")
     spacing = min_distance(np.array([[target.x, target.y]]), others_xy)[0]
     if spacing < policy.min_spacing:

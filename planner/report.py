@@ -20,7 +20,7 @@ from .maps import map_pages
 from .placement import Decision
 from .policy import road_class_nl
 
-OUTCOME_NL = {"approved": "toegekend", "rejected": "afgewezen", "needs_review": "beoordelen"}
+from .vocabulary import OUTCOME_NL  # noqa: E402  (one word per outcome, everywhere)
 
 
 def write_text_atomic(path: Path, text: str) -> Path:

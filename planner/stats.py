@@ -39,7 +39,7 @@ import pandas as pd
 
 from .placement import Decision, ward_status
 from .policy import Policy
-from .vocabulary import OUTCOME_NL, UNKNOWN, WARD_STATE_NL
+from .vocabulary import UNKNOWN, WARD_STATE_NL
 
 SENTINEL_LIMIT = -99999990  # CBS: values at or below are codes for "unknown" / "secret"
 OPEN_OUTCOMES = ("approved", "needs_review")
@@ -101,27 +101,31 @@ def wijk_codes(wards: pd.DataFrame) -> pd.Series:
     return given.fillna(derived).fillna(own)
 
 
-def open_request_counts(wards: pd.DataFrame, decisions: list[Decision] | None,
-                        signs: pd.DataFrame | None = None,
-                        requests: pd.DataFrame | None = None) -> pd.Series:
-    """Open requests per ward code: to review, approved with signs not yet placed, or undecided.
+def decision_is_open(decisions: list[Decision], signs: pd.DataFrame | None = None) -> np.ndarray:
+    """Per decision: is the request still open (to review, or approved with signs still to place)?
 
     An approval is settled once every sign planned for it (``signs.request_id``,
     in a register) is placed; without that column an approval stays open.
     """
-    counts: dict[str, int] = {}
     placed_for: dict[str, bool] = {}
     if signs is not None and "request_id" in signs and len(signs):
-        by_req = signs[signs["request_id"].notna()].groupby("request_id")["status"]
-        placed_for = {str(k): bool((v == "placed").all()) for k, v in by_req}
-    decided = set()
-    for d in decisions or []:
-        decided.add(d.request_id)
-        if not d.ward or d.outcome not in OPEN_OUTCOMES:
-            continue
-        if d.outcome == "approved" and placed_for.get(d.request_id, False):
-            continue
-        counts[d.ward["code"]] = counts.get(d.ward["code"], 0) + 1
+        with_req = signs[signs["request_id"].fillna("").astype(str) != ""]
+        placed_for = {str(k): bool((v == "placed").all())
+                      for k, v in with_req.groupby("request_id")["status"]}
+    return np.array([d.outcome in OPEN_OUTCOMES and not (d.outcome == "approved" and placed_for.get(d.request_id, False))
+                     for d in decisions], dtype=bool)
+
+
+def open_request_counts(wards: pd.DataFrame, decisions: list[Decision] | None,
+                        signs: pd.DataFrame | None = None,
+                        requests: pd.DataFrame | None = None) -> pd.Series:
+    """Open requests per ward code (:func:`decision_is_open`, plus undecided requests)."""
+    counts: dict[str, int] = {}
+    decisions = list(decisions or [])
+    for d, is_open in zip(decisions, decision_is_open(decisions, signs)):
+        if d.ward and is_open:
+            counts[d.ward["code"]] = counts.get(d.ward["code"], 0) + 1
+    decided = {d.request_id for d in decisions}
     if requests is not None and len(requests) and "status" in requests and "ward_code" in requests:
         waiting = requests[(requests["status"] == "pending") & ~requests["request_id"].isin(decided)]
         for code in waiting["ward_code"].dropna():
@@ -271,5 +275,5 @@ def state_nl(state: str) -> str:
     return WARD_STATE_NL[state]
 
 
-__all__ = ["CoverageStats", "coverage_stats", "population_of", "wijk_codes", "open_request_counts",
-           "format_number", "format_share", "state_nl", "WARD_COLUMNS", "TOTAL_COLUMNS", "OUTCOME_NL"]
+__all__ = ["CoverageStats", "coverage_stats", "population_of", "wijk_codes", "decision_is_open",
+           "open_request_counts", "format_number", "format_share", "state_nl", "WARD_COLUMNS", "TOTAL_COLUMNS"]

@@ -12,7 +12,7 @@ from ..errors import InputError
 from .common import (add_input_options, add_json_option, add_location_options, add_text_row, load_inputs,
                      location_from_args, print_json)
 
-OUTCOME_NL = {"approved": "toegekend", "rejected": "afgewezen", "needs_review": "beoordelen"}
+from ..vocabulary import OUTCOME_NL  # noqa: E402  (one word per outcome, everywhere)
 
 
 def register(sub) -> None:

@@ -8,11 +8,10 @@ from pathlib import Path
 
 import geopandas as gpd
 import pyogrio
-from rich.console import Console
 
 from .. import cbs, geo, geocode, osm
 from ..errors import InputError
-from .common import add_json_option, print_json
+from .common import add_json_option, console, print_json
 
 OUT_SUFFIXES = {".geojson": "GeoJSON", ".json": "GeoJSON", ".gpkg": "GPKG"}
 
@@ -64,12 +63,14 @@ def _add_out(p, store: bool = False) -> None:
     p.add_argument("--force", action="store_true", help="overwrite an existing output file")
 
 
-def _console() -> Console:
-    return Console(soft_wrap=False, width=160)
+def _console():
+    return console()
 
 
 def check_out(out, force: bool) -> Path:
     """Validate the output path before any work is done."""
+    if not str(out).strip():
+        raise InputError("--out: leeg pad; geef een .geojson- of .gpkg-bestand")
     out = Path(out)
     if out.suffix.lower() not in OUT_SUFFIXES:
         raise InputError(f"{out}: uitvoer moet .geojson of .gpkg zijn")
@@ -91,26 +92,50 @@ def _check_folder(folder: Path) -> None:
 
 
 def write_layer(gdf: gpd.GeoDataFrame, out: Path, layer: str) -> None:
-    """Write GeoJSON (WGS84, RFC 7946) or GeoPackage (RD New), atomically."""
+    """Write GeoJSON (WGS84, RFC 7946) or GeoPackage (RD New), atomically.
+
+    Folders made for the output are removed again when writing fails; a
+    path that cannot be written is an InputError naming it.
+    """
+    from ..report import _make_folder, _write_error
     driver = OUT_SUFFIXES[out.suffix.lower()]
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(suffix=out.suffix, prefix=".planner-", dir=out.parent)
-    os.close(fd)
-    os.unlink(tmp)  # GDAL wants to create the file itself
+    made = _make_folder(out.parent)
+    tmp = None
     try:
-        if driver == "GeoJSON":
-            pyogrio.write_dataframe(gdf.to_crs(geo.WGS84), tmp, driver="GeoJSON", layer=layer,
-                                    layer_options={"RFC7946": "YES"})
-        else:
-            pyogrio.write_dataframe(gdf.to_crs(geo.RD_NEW), tmp, driver="GPKG", layer=layer)
-        os.replace(tmp, out)
+        try:
+            fd, tmp = tempfile.mkstemp(suffix=out.suffix, prefix=".planner-", dir=out.parent)
+            os.close(fd)
+            os.unlink(tmp)  # GDAL wants to create the file itself
+        except OSError as exc:
+            raise _write_error(out, exc) from None
+        try:
+            if driver == "GeoJSON":
+                pyogrio.write_dataframe(gdf.to_crs(geo.WGS84), tmp, driver="GeoJSON", layer=layer,
+                                        layer_options={"RFC7946": "YES"})
+            else:
+                pyogrio.write_dataframe(gdf.to_crs(geo.RD_NEW), tmp, driver="GPKG", layer=layer)
+            os.replace(tmp, out)
+        except OSError as exc:
+            raise _write_error(out, exc) from None
+        except pyogrio.errors.DataSourceError as exc:
+            raise InputError(f"{out}: kan niet worden geschreven ({geo._first_line(exc)}); kies een andere map "
+                             "of bestandsnaam (er is niets geschreven)") from None
+    except BaseException:
+        for folder in reversed(made):
+            try:
+                folder.rmdir()
+            except OSError:
+                pass
+        raise
     finally:
-        if os.path.exists(tmp):
+        if tmp and os.path.exists(tmp):
             os.unlink(tmp)
 
 
 def check_new_store(path) -> Path:
     """A register path that does not exist yet, in an existing folder."""
+    if not str(path).strip():
+        raise InputError("--store: leeg pad; geef een nieuw register-bestand, bijv. --store planner.gpkg")
     path = Path(path)
     if path.exists():
         raise InputError(f"{path}: register bestaat al; importeer met --out naar een bestand, "
@@ -121,6 +146,8 @@ def check_new_store(path) -> Path:
 
 def cmd_import_wards(args) -> int:
     from .. import store as store_mod
+    if args.year is not None and not 1900 <= args.year <= 2100:
+        raise InputError(f"--year: {args.year} is geen jaargang van de Wijk- en Buurtkaart; geef bijv. 2024")
     out = check_new_store(args.store) if args.store else check_out(args.out, args.force)
     wards = cbs.read_cbs_wards(args.file, args.gemeente, level=args.level, year=args.year, layer=args.layer)
     if args.store:
@@ -131,19 +158,21 @@ def cmd_import_wards(args) -> int:
     con = _console()
     gm = wards["gemeente"].iloc[0]
     where = f"nieuw register {out}" if args.store else str(out)
-    con.print(f"{len(wards)} {args.level}en van {gm} geschreven naar {where}", markup=False)
+    con.print(f"{len(wards)} {args.level}en van {gm} geschreven naar {where}")
     if wards.attrs.get("water_dropped"):
-        con.print(f"  weggelaten (alleen water): {', '.join(wards.attrs['water_dropped'])}", markup=False)
+        con.print(f"  weggelaten (alleen water): {', '.join(wards.attrs['water_dropped'])}")
     if wards.attrs.get("repaired"):
-        con.print(f"  geometrie gerepareerd: {', '.join(wards.attrs['repaired'])}", markup=False)
+        con.print(f"  geometrie gerepareerd: {', '.join(wards.attrs['repaired'])}")
     unknown = int(wards["population"].isna().sum())
     if unknown:
-        con.print(f"  inwoners onbekend bij {unknown} {args.level}(en)", markup=False)
+        con.print(f"  inwoners onbekend bij {unknown} {args.level}(en)")
     return 0
 
 
 def cmd_import_roads(args) -> int:
     out = check_out(args.out, args.force)
+    if not (0 <= args.margin <= 50_000):  # also refuses nan and inf
+        raise InputError(f"--margin: {args.margin:g} meter kan niet; geef 0 tot 50000, bijv. 500")
     bbox = args.bbox
     if args.wards:
         bbox = osm.bbox_of_wards(geo.load_wards(args.wards), args.margin)
@@ -151,25 +180,27 @@ def cmd_import_roads(args) -> int:
                            class_column=args.class_column, engine=args.engine)
     write_layer(roads, out, "wegen")
     con = _console()
-    con.print(f"{len(roads)} wegen geschreven naar {out}", markup=False)
+    con.print(f"{len(roads)} wegen geschreven naar {out}")
     counts = roads["highway"].value_counts()
-    con.print("  " + ", ".join(f"{k}: {v}" for k, v in counts.items()), markup=False)
+    con.print("  " + ", ".join(f"{k}: {v}" for k, v in counts.items()))
     return 0
 
 
 def cmd_geocode(args) -> int:
+    if not 1 <= args.rows <= 50:
+        raise InputError(f"--rows: {args.rows} kan niet; geef 1 tot 50")
     candidates = geocode.geocode(args.query, addresses=args.addresses, rows=args.rows)
     if args.json:
         print_json([c.to_dict() for c in candidates])
         return 0 if candidates else 1
     con = _console()
     if not candidates:
-        con.print(f"Geen adres gevonden voor '{args.query}'.", markup=False)
+        con.print(f"Geen adres gevonden voor '{args.query}'.")
         return 1
     if len(candidates) > 1:
-        con.print(f"{len(candidates)} mogelijkheden voor '{args.query}':", markup=False)
+        con.print(f"{len(candidates)} mogelijkheden voor '{args.query}':")
     for c in candidates:
         score = f"  score {c.score:.2f}" if c.score is not None else ""
         con.print(f"{c.label}  RD {c.x:.1f},{c.y:.1f}  WGS84 {c.lon:.6f},{c.lat:.6f}{score}"
-                  f"  ({c.source})", markup=False)
+                  f"  ({c.source})")
     return 0

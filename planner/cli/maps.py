@@ -1,14 +1,25 @@
-"""The ``map`` command: write the overview map (internal or public) or one decision's map."""
+"""The ``map`` command: write the overview map (internal or public) or one decision's map.
+
+The map never decides what is already decided: with a register it shows
+the recorded decisions (and a preview of the pending requests); with
+``--decisions FILE.json`` (``planner decide --json > FILE.json``, or the
+``maps/besluiten.json`` that ``planner demo`` writes) it shows those. Only
+without either does it decide the requests file, as ``planner decide`` would.
+"""
 
 from __future__ import annotations
 
 import dataclasses
+import json
 from pathlib import Path
 
 from .. import history, maps
 from ..errors import InputError
+from ..placement import OUTCOMES, Decision
 from ..report import write_text_atomic
 from .common import add_input_options, add_json_option, load_inputs, print_json, store_for
+
+_REQUIRED = ("request_id", "date", "group_id", "outcome", "reason_code", "reason", "ward", "x", "y", "lon", "lat")
 
 
 def register(sub) -> None:
@@ -16,6 +27,9 @@ def register(sub) -> None:
     p.add_argument("--public", action="store_true",
                    help="public map: no admin names, phone numbers, e-mail addresses or request locations")
     p.add_argument("--request", metavar="ID", help="write the map of this request's decision instead")
+    p.add_argument("--decisions", metavar="FILE.json",
+                   help="show these decisions instead of deciding again ('planner decide --json > FILE.json', "
+                        "or maps/besluiten.json from 'planner demo')")
     p.add_argument("--out", metavar="FILE",
                    help="HTML file (default: maps/overzicht.html, maps/overzicht-openbaar.html "
                         "or maps/aanvraag-<ID>.html)")
@@ -24,25 +38,59 @@ def register(sub) -> None:
     p.set_defaults(func=cmd_map)
 
 
+def read_decisions(path) -> list[Decision]:
+    """Decisions from a JSON file as ``planner decide --json`` prints them (a list of objects)."""
+    path = Path(path)
+    try:
+        items = json.loads(path.read_text(encoding="utf-8-sig"))
+    except FileNotFoundError:
+        raise InputError(f"{path}: bestand met besluiten bestaat niet") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: geen geldige JSON ({exc})") from None
+    if not isinstance(items, list):
+        raise InputError(f"{path}: verwacht een lijst met besluiten (zoals 'planner decide --json' schrijft)")
+    fields = {f.name for f in dataclasses.fields(Decision)}
+    out = []
+    for k, item in enumerate(items, start=1):
+        if not isinstance(item, dict):
+            raise InputError(f"{path}: besluit {k} is geen object")
+        missing = [f for f in _REQUIRED if f not in item]
+        if missing:
+            raise InputError(f"{path}: besluit {k} mist {', '.join(missing)}")
+        if item["outcome"] not in OUTCOMES:
+            raise InputError(f"{path}: besluit {k} heeft onbekende uitkomst {item['outcome']!r}")
+        try:
+            out.append(Decision(**{key: value for key, value in item.items() if key in fields}))
+        except TypeError as exc:
+            raise InputError(f"{path}: besluit {k}: {exc}") from None
+    return out
+
+
 def cmd_map(args) -> int:
     from .core import decide_all  # the decisions exactly as 'decide' makes them
 
     if args.public and args.request:
         raise InputError("--public en --request gaan niet samen; een besluitkaart bevat nooit "
                          "beheerdersgegevens")
+    if args.decisions and args.requests:
+        raise InputError("--decisions en --requests gaan niet samen: de besluiten zijn al genomen")
     out = Path(args.out) if args.out else None
     if out is not None and (out.is_dir() or out.suffix.lower() not in {".html", ".htm"}):
         raise InputError(f"{out}: --out moet een .html-bestand zijn")
-    inp = load_inputs(args, "wards", "signs", "roads", "groups", "requests", optional=("roads",))
-    store = None if args.requests else store_for(args)
-    if store is None:
-        decisions = decide_all(inp)
-    else:  # the register's recorded decisions, plus a preview of what is still pending
-        pending = inp.requests[inp.requests["status"] == "pending"]
-        preview = decide_all(dataclasses.replace(inp, requests=pending)) if len(pending) else []
-        for d in preview:
-            d.notes.append("Voorlopig: nog niet beslist met 'planner decide'.")
-        decisions = history.recorded_decisions(store) + preview
+    if args.decisions:  # recorded in a file: reuse, never decide again
+        decisions = read_decisions(args.decisions)
+        inp = load_inputs(args, "wards", "signs", "roads", "groups", optional=("roads",))
+    else:
+        inp = load_inputs(args, "wards", "signs", "roads", "groups", "requests", optional=("roads",))
+        store = None if args.requests else store_for(args)
+        if store is None:
+            decisions = decide_all(inp)
+        else:  # the register's recorded decisions, plus a preview of what is still pending
+            pending = inp.requests[inp.requests["status"] == "pending"]
+            preview = decide_all(dataclasses.replace(inp, requests=pending)) if len(pending) else []
+            for d in preview:
+                d.notes.append("Voorlopig: nog niet beslist met 'planner decide'.")
+            decisions = history.recorded_decisions(store) + preview
     public = args.public or bool(args.request)
     data = maps.prepare(inp.wards, inp.signs, decisions, roads=inp.roads, groups=inp.groups,
                         policy=inp.policy, public=public)
@@ -58,7 +106,7 @@ def cmd_map(args) -> int:
     path = write_text_atomic(out or default, html)
     size = path.stat().st_size
     if args.json:
-        print_json({"path": str(path), "bytes": size, "public": public})
+        print_json({"path": str(path), "bytes": size, "public": public, "decisions": len(decisions)})
     else:
         kind = "openbare kaart" if args.public else ("besluitkaart" if args.request else "interne kaart")
         print(f"{kind} geschreven: {path} ({size / 1024:.0f} kB)")
