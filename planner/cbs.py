@@ -217,6 +217,21 @@ def read_cbs_wards(path, gemeente: str, *, level: str = "buurt", year: int | Non
     if level not in LEVELS:
         raise InputError(f"onbekend niveau '{level}'; kies uit {', '.join(LEVELS)}")
     path = geo._check_file(path)
+    with _gis_errors(path):
+        return _read_cbs_wards(path, gemeente, level, year, layer, progress)
+
+
+@contextmanager
+def _gis_errors(path):
+    """GDAL errors while reading (a damaged or truncated file) as one InputError naming the file."""
+    try:
+        yield
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, pyogrio.errors.FieldError,
+            pyogrio.errors.GeometryError, pyogrio.errors.CRSError) as exc:
+        raise InputError(f"{path}: geen leesbaar GIS-bestand ({geo._first_line(exc)})") from exc
+
+
+def _read_cbs_wards(path, gemeente, level, year, layer, progress) -> gpd.GeoDataFrame:
     layer = layer or choose_layer(path, level, year)
     schema, actual = _schema(path, layer, level)
     gm_code, gm_name, count = resolve_gemeente(path, layer, schema, actual, gemeente)

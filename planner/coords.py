@@ -232,6 +232,9 @@ def check_wish_lonlat(lon, lat, source="voorkeursplek") -> shapely.Point:
     if abs(lon) > 180 or abs(lat) > 90:
         raise InputError(f"{source}: {lon:g} {lat:g} zijn geen graden maar lijken RD-meters; "
                          "geef de plek als 'LON LAT' in WGS84, bijv. '4.9166 52.4336'")
+    if 3.4 < lon < 7.2 and 50.8 < lat < 53.5:  # plainly lon, lat in the Netherlands: no table needed
+        x, y = to_rd_xy([lon], [lat])
+        return shapely.Point(x[0], y[0])
     return point_rd(lon, lat, source=source)
 
 

@@ -147,7 +147,7 @@ class RoadNetwork:
         self.roads, self.policy = roads, policy
         self._blocks: list[gpd.GeoDataFrame] = []          # computed entries, one frame per batch
         self._where: dict[str, tuple[int, np.ndarray]] = {}  # ward code -> (batch, rows)
-        self._arrays: dict[str, dict] = {}
+        self._arrays: dict[int, dict] = {}                 # batch -> its entries as arrays
         self._trees: dict[str, shapely.STRtree] = {}
         if roads is None or len(roads) == 0:
             self.geoms = np.zeros(0, dtype=object)
@@ -219,11 +219,13 @@ class RoadNetwork:
         return best
 
     def ward_arrays(self, wards: gpd.GeoDataFrame, code: str) -> dict:
-        """One ward's entries as plain arrays (for the per-request hot path), cached."""
-        hit = self._arrays.get(code)
-        if hit is None:
-            hit = self._arrays[code] = entry_arrays(self.ward_entries(wards, code))
-        return hit
+        """One ward's entries as plain arrays (see :func:`entry_arrays`), for the per-request path."""
+        if code not in self._where:
+            self._fill(wards, [code])
+        block, idx = self._where[code]
+        if block not in self._arrays:
+            self._arrays[block] = entry_arrays(self._blocks[block])
+        return {k: v[idx] for k, v in self._arrays[block].items()}
 
     def ward_entries(self, wards: gpd.GeoDataFrame, code: str) -> gpd.GeoDataFrame:
         """The entries of one ward (computed on first use, then from the cache)."""

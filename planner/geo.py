@@ -360,15 +360,19 @@ def load_groups(path) -> pd.DataFrame:
         if col not in df.columns:
             df[col] = ""
     df["wabp_registered"] = _truthy(df["wabp_registered"])
-    counts = df.groupby("group_id").size()
-    if (counts > 3).any():
-        raise InputError(f"{source}: groep {counts[counts > 3].index[0]!r} heeft meer dan 3 beheerders")
     if (df["group_id"] == "").any():
-        raise InputError(f"{source}: rij zonder group_id")
+        raise InputError(f"{source}: rij {int((df['group_id'] == '').to_numpy().nonzero()[0][0]) + 2} "
+                         "heeft geen group_id")
     check_ids(df["group_id"], source, "group_id", "groep-id")
     for col in ("group_name", "admin_name", "admin_phone", "admin_email"):
         check_column(df[col], source, col)
-    _require_unique(df["group_id"] + "\x00" + df["admin_name"], source, "beheerder")
+    counts = df.groupby("group_id").size()
+    if (counts > 3).any():
+        raise InputError(f"{source}: groep {counts[counts > 3].index[0]} heeft meer dan 3 beheerders")
+    dup = df[df.duplicated(["group_id", "admin_name"])]
+    if not dup.empty:
+        raise InputError(f"{source}: groep {dup['group_id'].iloc[0]}: beheerder {dup['admin_name'].iloc[0]!r} "
+                         "staat er twee keer in")
     return df.reset_index(drop=True)
 
 

@@ -60,6 +60,7 @@ from .vocabulary import (MARKER_NL, OUTCOME_NL, OUTSIDE_WARDS, SIGN_STATUS_NL, U
 SIMPLIFY_TOLERANCE = 2.0  # metres, in RD New
 DECIMALS = 5  # 1e-5 degree steps: about 1.1 m north-south, 0.7 m east-west here
 ENTRY_ROAD_LENGTH = 120.0  # metres of road highlighted around an entry
+ENTRY_CHUNK = 2000  # wards per call of find_entries (bounds the memory at national scale)
 PENDING_OUTCOMES = ("approved", "needs_review")
 CLUSTER_MIN_POINTS = 1500   # more markers than this: clustered below CLUSTER_ZOOM
 CLUSTER_ZOOM = 15
@@ -217,7 +218,9 @@ def _entry_roads(wards, roads, policy) -> gpd.GeoDataFrame:
     """The stretch of each entry road within ``ENTRY_ROAD_LENGTH`` of its entry."""
     if roads is None or roads.empty:
         return _empty_roads()
-    entries = find_entries(wards, roads, policy)
+    # per ENTRY_CHUNK wards: the same entries (they are found ward by ward), half the memory
+    entries = pd.concat([find_entries(wards.iloc[k:k + ENTRY_CHUNK], roads, policy)
+                         for k in range(0, len(wards), ENTRY_CHUNK)], ignore_index=True)
     if entries.empty:
         return _empty_roads()
     idx = entries["road_index"].to_numpy(dtype=int)

@@ -186,51 +186,56 @@ def build_topology(geoms, grid: Grid, *, tolerance: float = 2.0) -> dict:
     geoms = np.asarray(geoms, dtype=object)
     coords, ring_off, owner, exterior = _polygon_rings(geoms)
     n_rings = len(ring_off) - 1
-    ring_of = np.repeat(np.arange(n_rings), np.diff(ring_off))
+    # Memory matters at national scale (millions of vertices): int32 where it
+    # fits, and every big array is dropped as soon as it has served.
+    # 1. vertex identity: the same point (to SNAP) is the same vertex id
+    if len(coords):
+        lo = np.floor(coords.min(axis=0) / SNAP)
+        span = int(np.round(coords[:, 1].max() / SNAP) - lo[1]) + 1
+        key = (np.round(coords[:, 0] / SNAP) - lo[0]).astype(np.int64) * span
+        key += (np.round(coords[:, 1] / SNAP) - lo[1]).astype(np.int64)
+    else:
+        lo, span, key = np.zeros(2), 1, np.zeros(0, dtype=np.int64)
+    del coords
     # drop each ring's closing vertex
-    last = np.zeros(len(coords), dtype=bool)
-    last[ring_off[1:][np.diff(ring_off) > 0] - 1] = True
-    coords, ring_of = coords[~last], ring_of[~last]
-    del last
-    n = len(coords)
-    # vertex identity: the same point (to SNAP) is the same vertex id
-    q = np.round(coords / SNAP).astype(np.int64)
-    q -= q.min(axis=0) if n else 0
-    span = int(q[:, 1].max()) + 1 if n else 1
-    uniq_key, pid = np.unique(q[:, 0] * span + q[:, 1], return_inverse=True)
-    pid = pid.reshape(-1)
-    del q
+    keep = np.ones(len(key), dtype=bool)
+    keep[ring_off[1:][np.diff(ring_off) > 0] - 1] = False
+    ring_of = np.repeat(np.arange(n_rings, dtype=np.int32), np.diff(ring_off))[keep]
+    uniq_key, pid = np.unique(key[keep], return_inverse=True)
+    del key, keep
+    pid = pid.reshape(-1).astype(np.int32)
     # a vertex repeated right after itself is one vertex
-    dup = np.r_[False, (pid[1:] == pid[:-1]) & (ring_of[1:] == ring_of[:-1])]
-    pid, ring_of = pid[~dup], ring_of[~dup]
+    dup = np.zeros(len(pid), dtype=bool)
+    dup[1:] = (pid[1:] == pid[:-1]) & (ring_of[1:] == ring_of[:-1])
+    if dup.any():
+        pid, ring_of = pid[~dup], ring_of[~dup]
+    del dup
     n = len(pid)
-    starts = np.r_[0, np.flatnonzero(ring_of[1:] != ring_of[:-1]) + 1] if n else np.zeros(0, dtype=np.int64)
+    starts = np.flatnonzero(np.r_[True, ring_of[1:] != ring_of[:-1]]) if n else np.zeros(0, dtype=np.int64)
     ends = np.r_[starts[1:], n]
-    # cyclic neighbours within each ring
-    idx = np.arange(n)
-    ring_start = np.repeat(starts, ends - starts)
-    ring_end = np.repeat(ends, ends - starts)
-    prev = np.where(idx == ring_start, ring_end - 1, idx - 1)
-    nxt = np.where(idx == ring_end - 1, ring_start, idx + 1)
-    del idx, ring_start, ring_end
-    a, b = pid[prev], pid[nxt]
-    del prev, nxt
+    ring_ids = ring_of[starts] if n else np.zeros(0, dtype=np.int32)
+    del ring_of
+    # 2. junctions: a vertex that some ring passes with other neighbours than its first pass
     m = len(uniq_key)
-    pair = np.minimum(a, b) * m + np.maximum(a, b)  # the unordered neighbours of each occurrence
-    del a, b
-    # a junction: some pass through the vertex has other neighbours than its first pass
+    before = np.empty_like(pid)
+    before[1:] = pid[:-1]
+    before[starts] = pid[ends - 1]
+    after = np.empty_like(pid)
+    after[:-1] = pid[1:]
+    after[ends - 1] = pid[starts]
+    pair = np.minimum(before, after).astype(np.int64) * m + np.maximum(before, after)
+    del before, after
     first_pair = np.empty(m, dtype=np.int64)
     first_pair[pid[::-1]] = pair[::-1]
     junction = np.bincount(pid[pair != first_pair[pid]], minlength=m) > 0
     del pair, first_pair
-    points = np.column_stack([uniq_key // span, uniq_key % span]).astype(np.float64)
-    points = (points + np.round(coords.min(axis=0) / SNAP)) * SNAP if n else points
-    del coords, uniq_key
+    points = np.column_stack([uniq_key // span + lo[0], uniq_key % span + lo[1]]) * SNAP
+    del uniq_key
 
     arcs_ids: list[np.ndarray] = []
     arc_index: dict[bytes, int] = {}
     ring_arcs: list[list[int] | None] = [None] * n_rings
-    for s, e in zip(starts, ends):
+    for s, e, ring in zip(starts.tolist(), ends.tolist(), ring_ids.tolist()):
         ids = pid[s:e]
         cut = np.flatnonzero(junction[ids])
         refs = []
@@ -258,7 +263,7 @@ def build_topology(geoms, grid: Grid, *, tolerance: float = 2.0) -> dict:
             arc_index[key] = len(arcs_ids)
             refs.append(len(arcs_ids))
             arcs_ids.append(piece)
-        ring_arcs[int(ring_of[s])] = refs
+        ring_arcs[ring] = refs
 
     arcs = _simplified_arcs(arcs_ids, points, grid, tolerance)
     geometries = _geometries(len(geoms), ring_arcs, owner, exterior)
@@ -365,27 +370,32 @@ def ward_rings(topology: dict, i: int) -> list[list[np.ndarray]]:
 
 
 def encode_lines(geoms, grid: Grid, *, tolerance: float = 0.0) -> list[str]:
-    """Lines (RD New; multi-lines are joined part by part) as encoded strings.
+    """Lines (RD New) as encoded strings, one per geometry.
 
-    Each string holds the absolute first step, then deltas; parts of a
-    multi-line are separate strings joined by a space.
+    Each part starts with its absolute step, then deltas; the parts of a
+    multi-line are joined by a space. Parts shorter than a step are left out.
     """
     geoms = np.asarray(geoms, dtype=object)
     if tolerance > 0:
         geoms = shapely.simplify(geoms, tolerance)
     parts, owner = shapely.get_parts(geoms, return_index=True)
-    out: list[list[str]] = [[] for _ in range(len(geoms))]
     if len(parts) == 0:
-        return ["" for _ in out]
+        return ["" for _ in range(len(geoms))]
     xy, which = shapely.get_coordinates(parts, return_index=True)
     q = grid.quantize_rd(xy)
-    bounds = np.r_[0, np.flatnonzero(which[1:] != which[:-1]) + 1, len(q)]
-    for k in range(len(bounds) - 1):
-        seg = q[bounds[k]:bounds[k + 1]]
-        keep = np.r_[True, (seg[1:] != seg[:-1]).any(axis=1)]
-        seg = seg[keep]
-        if len(seg) >= 2:
-            out[owner[which[bounds[k]]]].append(_encode_deltas(seg))
+    new_part = np.r_[True, which[1:] != which[:-1]]
+    keep = new_part | (q != np.roll(q, 1, axis=0)).any(axis=1)  # drop repeated steps
+    q, which, new_part = q[keep], which[keep], new_part[keep]
+    d = np.diff(q, axis=0, prepend=np.zeros((1, 2), dtype=np.int64))
+    d[new_part] = q[new_part]
+    starts = np.flatnonzero(new_part)
+    bounds = np.r_[starts, len(d)]
+    texts = encode_split(d.reshape(-1), 2 * bounds)
+    sizes = np.diff(bounds)
+    out: list[list[str]] = [[] for _ in range(len(geoms))]
+    for text, part, size in zip(texts, which[starts].tolist(), sizes.tolist()):
+        if size >= 2:
+            out[owner[part]].append(text)
     return [" ".join(p) for p in out]
 
 

@@ -8,7 +8,7 @@ requests see (so two admins of one ward cannot get two sets of signs).
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Callable
 
 import geopandas as gpd
@@ -271,7 +271,8 @@ class Decision:
     signs_to_place: int = 0
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        """The decision as plain JSON data (its fields already are; a shallow copy)."""
+        return dict(self.__dict__)
 
 
 @dataclass
@@ -334,7 +335,8 @@ def decide_requests(requests: gpd.GeoDataFrame, wards: gpd.GeoDataFrame,
                     *, roads: gpd.GeoDataFrame | None = None,
                     proposer: Proposer | None = None,
                     open_approvals: dict[str, list[str]] | None = None,
-                    progress: Callable[[int], None] | None = None) -> list[Decision]:
+                    progress: Callable[[int], None] | None = None,
+                    states: dict[str, WardState] | None = None) -> list[Decision]:
     """Decide every request under ``policy``, in date order.
 
     Requests on the same date keep their order in the input (first come,
@@ -383,6 +385,9 @@ def decide_requests(requests: gpd.GeoDataFrame, wards: gpd.GeoDataFrame,
         Ward code -> ids of earlier approvals whose positions are still to be agreed.
     progress : callable, optional
         Called with the number of requests decided so far (for a progress bar).
+    states : dict, optional
+        :func:`ward_states` of ``signs`` and ``open_approvals``, when already
+        computed (they are updated as requests are approved).
 
     Returns
     -------
@@ -397,7 +402,8 @@ def decide_requests(requests: gpd.GeoDataFrame, wards: gpd.GeoDataFrame,
         hits[p].append(w)
     lon, lat = to_lonlat(reqs.geometry)
     xs, ys = shapely.get_x(reqs.geometry.values), shapely.get_y(reqs.geometry.values)
-    states = ward_states(wards, signs, policy, roads=roads, open_approvals=open_approvals)
+    if states is None:
+        states = ward_states(wards, signs, policy, roads=roads, open_approvals=open_approvals)
     known = {} if groups is None else (
         groups.groupby("group_id").agg(name=("group_name", "first"),
                                        registered=("wabp_registered", "max")).to_dict("index")

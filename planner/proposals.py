@@ -167,9 +167,14 @@ def propose_positions(ward_code: str, wards: gpd.GeoDataFrame, roads: gpd.GeoDat
                      wishes=wishes, signs_xy=other_xy, wards=wards)
 
 
-def plan_ward(code: str, name: str, poly, mine: gpd.GeoDataFrame, network: RoadNetwork, policy: Policy, *,
-              budget: int, cover_all: bool = False, wishes=(), signs_xy=None, wards=None) -> WardProposal:
-    """The proposal for one ward from its entries and its own signs (see :func:`propose_positions`)."""
+def plan_ward(code: str, name: str, poly, mine, network: RoadNetwork, policy: Policy, *,
+              budget: int, cover_all: bool = False, wishes=(), signs_xy=None, wards=None,
+              solve=choose_mclp) -> WardProposal:
+    """The proposal for one ward from its entries and its own signs (see :func:`propose_positions`).
+
+    ``mine`` is the ward's entries (a frame, or :func:`planner.entries.entry_arrays`);
+    ``solve(problem, budget)`` answers the MCLP (default :func:`planner.choice.choose_mclp`).
+    """
     result = WardProposal(ward={"code": code, "name": name}, method="lscp" if cover_all else "mclp")
     if len(mine["entry_id"]) == 0:
         result.needs_review = True
@@ -236,7 +241,7 @@ def plan_ward(code: str, name: str, poly, mine: gpd.GeoDataFrame, network: RoadN
             result.notes.append(f"Om elke invalsweg te dekken zijn {len(chosen)} borden nodig; "
                                 f"het beleid staat er {budget} toe.")
     else:
-        chosen = choose_mclp(problem, budget)
+        chosen = solve(problem, budget)
     result.proposals = _proposal_records(cand, chosen, cover[chosen], e, policy)
     result.entries = _entry_records(e, cover[chosen].any(axis=0))
     result.wishes = _wish_records(wishes, wish_xy, valid, why, result.proposals)

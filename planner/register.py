@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .errors import InputError, shorten
+from .errors import InputError, clip, shorten
+from . import settings
 from .settings import MAX_NAME_LENGTH
 from .text import check_id, check_name  # noqa: F401  (check_id: re-exported, used by the register)
 
@@ -61,7 +62,7 @@ def contact(name: str, phone: str = "", email: str = "", *, who: str = "beheerde
     name = check_name(name, f"naam van {who}", MAX_NAME_LENGTH)
     if not name:
         raise InputError(f"{who} zonder naam")
-    label = f"{who} {shorten(name, 80)[1:-1]}"
+    label = f"{who} {clip(name, 80)}"
     phone, email = check_phone(phone, label), check_email(email, label)
     if not phone and not email:
         raise InputError(f"{label} heeft geen contactgegevens; geef een telefoonnummer of e-mailadres")
@@ -98,7 +99,7 @@ def validate_groups(groups: pd.DataFrame, source: str = "groepen") -> pd.DataFra
             check_id(row.group_id, "groep-id")
             contact(row.admin_name, row.admin_phone, row.admin_email)
         except InputError as exc:
-            raise InputError(f"{source}: groep {shorten(row.group_id)[1:-1]}: {exc}") from None
+            raise InputError(f"{source}: groep {clip(row.group_id, 60)}: {exc}") from None
     for gid, n in groups.groupby("group_id").size().items():
         check_admin_count(gid, int(n))
     return groups
@@ -108,8 +109,7 @@ def validate_groups(groups: pd.DataFrame, source: str = "groepen") -> pd.DataFra
 
 
 def _now():
-    from .store import now
-    return now()
+    return settings.now()
 
 
 def add_group(store, group_id: str, name: str, admins: list[Contact], *, registered: bool = False,

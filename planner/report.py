@@ -11,102 +11,14 @@ or contact data: decisions refer to groups by id and name only. Of the maps
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 
-from .errors import InputError
+from .files import write_files_atomic, write_text_atomic  # noqa: F401  (write_text_atomic: re-exported)
 from .maps import map_pages
 from .placement import Decision
 from .policy import road_class_nl
 
 from .vocabulary import OUTCOME_NL  # noqa: E402  (one word per outcome, everywhere)
-
-
-def write_text_atomic(path: Path, text: str) -> Path:
-    """Write ``text`` to ``path`` via a temporary file in the same folder."""
-    return write_files_atomic({Path(path): text})[0]
-
-
-def write_files_atomic(files: dict) -> list[Path]:
-    """Write several text files (path -> text) all or nothing; return the paths.
-
-    Every file is first written to a temporary name next to its target;
-    only when all of them are written are they renamed into place. On any
-    failure the temporary files (and folders made for them) are removed,
-    nothing is replaced, and the error is an :class:`InputError` naming the
-    path and what to do.
-    """
-    made_dirs: list[Path] = []
-    temps: list[tuple[str, Path]] = []
-    umask = os.umask(0)
-    os.umask(umask)
-    try:
-        for path, text in files.items():
-            path = Path(path)
-            _check_target(path)
-            made_dirs += _make_folder(path.parent)
-            try:
-                fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name[:100]}.", suffix=".tmp")
-            except OSError as exc:
-                raise _write_error(path, exc) from None
-            temps.append((tmp, path))
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                    fh.write(text)
-                os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; outputs are for sharing
-            except OSError as exc:
-                raise _write_error(path, exc) from None
-        done = []
-        for tmp, path in temps:
-            try:
-                os.replace(tmp, path)
-            except OSError as exc:
-                raise _write_error(path, exc) from None
-            done.append(path)
-        temps = []
-        return done
-    except BaseException:
-        for tmp, _ in temps:
-            Path(tmp).unlink(missing_ok=True)
-        for folder in reversed(made_dirs):
-            try:
-                folder.rmdir()
-            except OSError:
-                pass
-        raise
-
-
-def _check_target(path: Path) -> None:
-    if path.is_dir():
-        raise InputError(f"{path}: is een map; kies een bestandsnaam voor de uitvoer")
-    for part in path.parents:
-        if part.exists():
-            if not part.is_dir():
-                raise InputError(f"{part}: is een bestand, geen map; kies een andere uitvoermap")
-            break
-
-
-def _make_folder(folder: Path) -> list[Path]:
-    """Make ``folder`` and missing parents; return the folders made (to undo)."""
-    missing = []
-    for part in (folder, *folder.parents):
-        if part.exists():
-            break
-        missing.append(part)
-    for part in reversed(missing):
-        try:
-            part.mkdir()
-        except FileExistsError:
-            continue
-        except OSError as exc:
-            raise _write_error(part, exc) from None
-    return list(reversed(missing))  # outermost first; undone in reverse
-
-
-def _write_error(path: Path, exc: OSError) -> InputError:
-    return InputError(f"{path}: kan niet worden geschreven ({exc.strerror or exc}); kies een andere map of "
-                      "bestandsnaam, of controleer de rechten en de vrije ruimte (er is niets geschreven)")
 
 
 def decision_report(decisions: list[Decision], policy_name: str, policy_description: str) -> str:

@@ -17,10 +17,7 @@ Personal data lives only in ``admins``; removing a group erases it with
 from __future__ import annotations
 
 import os
-import re
-import secrets
 import sqlite3
-import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -31,6 +28,7 @@ import shapely
 
 from . import register, settings
 from .errors import InputError, PlannerError, StoreBusyError, StoreError, shorten  # noqa: F401  (re-exported)
+from .files import remove_stale_temps, write_new_file
 from .geo import RD_NEW, to_lonlat
 from .placement import assign_wards
 from .store_check import Finding, check_file, check_opened, check_register
@@ -129,12 +127,18 @@ def create_store(path, wards: gpd.GeoDataFrame, signs: gpd.GeoDataFrame | None =
         data = con.serialize()
     finally:
         con.close()
+    blocked = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
+    if blocked is not None:
+        raise StoreError(f"{blocked}: is een bestand, geen map; kies een andere plek voor het register")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise StoreError(f"{path.parent}: map voor het register kan niet worden gemaakt ({exc.strerror})") from None
     remove_stale_temps(path)
-    _write_new_file(path, data)
+    try:
+        write_new_file(path, data, what="register")
+    except InputError as exc:
+        raise StoreError(str(exc)) from None
     return path
 
 
@@ -147,118 +151,6 @@ def _check_sign_dates(signs) -> None:
         row = future.iloc[0]
         raise InputError(f"borden: bord {row['id']}: placed_on {row['placed_on']} ligt in de toekomst "
                          f"(vandaag is {today()}); geef de datum waarop het bord geplaatst is")
-
-
-_TEMP = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)-[0-9a-f]+\.tmp$")
-
-
-def _write_new_file(path: Path, data: bytes) -> None:
-    """Write ``data`` to the new file ``path`` atomically; never over an existing file."""
-    exists = StoreError(f"{path}: register bestaat al; kies een andere naam of verwijder het eerst")
-    try:
-        fd = os.open(path.parent, os.O_TMPFILE | os.O_WRONLY, 0o600)  # no name until linked
-    except (AttributeError, OSError):
-        fd = None
-    if fd is not None:
-        try:
-            _write_all(fd, data, path)
-            try:
-                os.link(f"/proc/self/fd/{fd}", path)  # atomic, and fails when path exists
-            except FileExistsError:
-                raise exists from None
-            except OSError:
-                fd_done = False
-            else:
-                fd_done = True
-        finally:
-            os.close(fd)
-        if fd_done:
-            _sync_folder(path.parent)
-            return
-    tmp = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
-    try:
-        fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-        try:
-            _write_all(fd, data, path)
-        finally:
-            os.close(fd)
-        try:
-            os.link(tmp, path)
-        except FileExistsError:
-            raise exists from None
-    except OSError as exc:
-        raise StoreError(f"{path}: register kan niet worden geschreven ({exc.strerror}); controleer de map "
-                         "en de rechten") from None
-    finally:
-        tmp.unlink(missing_ok=True)
-    _sync_folder(path.parent)
-
-
-def _write_all(fd: int, data: bytes, path: Path) -> None:
-    try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
-        os.fsync(fd)
-    except OSError as exc:
-        raise StoreError(f"{path}: register kan niet worden geschreven ({exc.strerror}); controleer de map, "
-                         "de rechten en de vrije ruimte") from None
-
-
-def _sync_folder(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-def remove_stale_temps(path: Path, *, max_age_s: float = 3600.0) -> list[Path]:
-    """Remove the temporary files a killed ``init`` left next to ``path``; return them.
-
-    A file ``.NAME.<pid>-<hex>.tmp`` is removed when process ``pid`` no
-    longer runs; an older-style ``.NAME.<random>.tmp`` when it is older than
-    ``max_age_s`` (an init takes seconds).
-    """
-    removed = []
-    try:
-        candidates = list(path.parent.glob(f".{glob_escape(path.name)}.*.tmp"))
-    except OSError:
-        return removed
-    for tmp in candidates:
-        m = _TEMP.match(tmp.name)
-        try:
-            if m and m["name"] == path.name:
-                if _alive(int(m["pid"])):
-                    continue
-            elif time.time() - tmp.stat().st_mtime < max_age_s:
-                continue
-            tmp.unlink()
-            removed.append(tmp)
-        except OSError:
-            continue
-    return removed
-
-
-def glob_escape(name: str) -> str:
-    return re.sub(r"([*?\[])", r"[\1]", name)
-
-
-def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True
-    return True
 
 
 def _fill(con, wards, signs, groups, requests, source) -> None:
@@ -424,9 +316,6 @@ class Store:
                         con.execute("ROLLBACK")
                     except sqlite3.Error:
                         pass
-
-    def _busy(self, exc) -> StoreBusyError:
-        return sqlite_error(sqlite3.OperationalError("database is locked"), self.path)
 
     # ------------------------------------------------------------- reading layers
 

@@ -126,10 +126,30 @@ def check_opened(con, path: Path) -> None:
     if missing:
         raise StoreError(f"{path}: register is beschadigd of door een ander programma gewijzigd "
                          f"(ontbreekt: {', '.join(missing[:5])}); {DAMAGED_HINT}")
+    bad_date = first_bad_date(con)
+    if bad_date:
+        raise StoreError(f"{path}: register bevat een ongeldige datum ({bad_date}); herstel die (bijv. in QGIS) "
+                         "als JJJJ-MM-DD of zet een reservekopie terug; 'planner store check' noemt ze alle")
     problems = [r[0] for r in con.execute("PRAGMA quick_check(5)")]
     if problems != ["ok"]:
         raise StoreError(f"{path}: register is beschadigd ({clip('; '.join(problems), 200)}); "
                          + DAMAGED_HINT)
+
+
+_DATE_GLOB = "[0-9][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]"
+DATE_COLUMNS = (("requests", "request_id", "date", "aanvraag {}: datum {!r}", ""),
+                ("signs", "sign_id", "placed_on", "bord {}: placed_on {!r}", " AND placed_on != ''"),
+                ("sign_events", "sign_id", "event_date", "gebeurtenis van bord {}: datum {!r}", ""))
+
+
+def first_bad_date(con) -> str | None:
+    """The first date in the register that is not ``YYYY-MM-DD`` (a cheap check by pattern), or None."""
+    for table, key, column, what, extra in DATE_COLUMNS:
+        row = con.execute(f"SELECT {key}, {column} FROM {table} WHERE (typeof({column}) != 'text' OR "
+                          f"{column} NOT GLOB '{_DATE_GLOB}'){extra} LIMIT 1").fetchone()
+        if row is not None:
+            return what.format(shorten(row[0], 50)[1:-1], shorten(row[1], 40)[1:-1])
+    return None
 
 
 # ----------------------------------------------------------------- the full check
@@ -228,10 +248,9 @@ def check_register(con, path: Path) -> list[Finding]:
     add("geometrieën", problems, "alle in GeoPackage-formaat, EPSG:28992")
 
     problems = []
-    for sql, what in (("SELECT request_id, date FROM requests", "aanvraag {}: datum {!r}"),
-                      ("SELECT sign_id, placed_on FROM signs WHERE placed_on != ''", "bord {}: placed_on {!r}"),
-                      ("SELECT sign_id, event_date FROM sign_events", "gebeurtenis van bord {}: datum {!r}")):
-        problems += [what.format(key, value) for key, value in con.execute(sql) if not _valid_date(value)]
+    for table, key, column, what, extra in DATE_COLUMNS:
+        rows = con.execute(f"SELECT {key}, {column} FROM {table} WHERE 1 = 1{extra}")
+        problems += [what.format(k, v) for k, v in rows if not _valid_date(v)]
     add("datums", problems, "alle JJJJ-MM-DD")
 
     left = sorted(p.name for p in path.parent.glob(f".{path.name}.*.tmp"))

@@ -265,5 +265,5 @@ def add_text_row(table, *cells) -> None:
 
 
 def print_json(data) -> None:
-    json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=str)
-    sys.stdout.write("\n")
+    # One string, one write: json.dump's many small writes cost seconds at national scale.
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")

@@ -7,7 +7,10 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from .. import geocode, placement, report
+from contextlib import contextmanager
+import sys
+
+from .. import geocode, placement
 from ..errors import InputError
 from .common import (add_input_options, add_json_option, add_location_options, add_text_row, load_inputs,
                      location_from_args, print_json)
@@ -26,6 +29,7 @@ def register(sub) -> None:
     add_input_options(p, "wards", "signs", "roads", "groups", "requests")
     p.add_argument("--addresses", metavar="FILE.csv",
                    help="local address table for requests with an address (default $PLANNER_ADDRESSES, else PDOK)")
+    add_jobs_option(p)
     add_json_option(p)
     p.set_defaults(func=cmd_decide)
 
@@ -71,23 +75,62 @@ def cmd_check(args) -> int:
     return 0
 
 
-def decide_all(inp):
-    """Decide the loaded requests (with proposals when the planner can make them)."""
+def add_jobs_option(parser) -> None:
+    parser.add_argument("--jobs", type=int, metavar="N",
+                        help="number of processes (default: all cores; wards are decided independently)")
+
+
+@contextmanager
+def progress_bar(total: int, what: str, *, enabled: bool = True):
+    """A rich progress bar on stderr when it is a terminal (never with --json or when piped).
+
+    Yields ``update(done)``.
+    """
+    if not enabled or total < 200 or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    with Progress(TextColumn(what), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(what, total=total)
+        yield lambda done: bar.update(task, completed=done)
+
+
+def decide_all(inp, *, jobs: int | None = 1, progress=None):
+    """Decide the loaded requests (with proposals when the planner can make them).
+
+    ``jobs`` processes (None: all cores) share the wards; the answer is the same for any number.
+    """
+    from functools import partial
+
+    from ..parallel import decide_parallel
     from ..proposals import make_proposer
-    proposer = make_proposer(inp.wards, inp.roads, inp.policy) if inp.roads is not None else None
-    return placement.decide_requests(inp.requests, inp.wards, inp.signs, inp.groups, inp.policy,
-                                     roads=inp.roads, proposer=proposer, open_approvals=inp.open_approvals)
+    factory = partial(make_proposer, inp.wards, inp.roads, inp.policy) if inp.roads is not None else None
+    if factory is not None:
+        from ..entries import road_network
+        road_network(inp.roads, inp.policy)._tree("parts")  # built once, shared with the workers
+    return decide_parallel(inp.requests, inp.wards, inp.signs, inp.groups, inp.policy, roads=inp.roads,
+                           make_proposer=factory, open_approvals=inp.open_approvals, jobs=jobs,
+                           progress=progress)
+
+
+def decide_cli(inp, args):
+    """:func:`decide_all` with ``--jobs`` and a progress bar on a terminal."""
+    if args.jobs is not None and args.jobs < 1:
+        raise InputError(f"--jobs: verwacht een aantal processen van minstens 1, kreeg {args.jobs}")
+    with progress_bar(len(inp.requests), "Aanvragen beslissen", enabled=not args.json) as update:
+        return decide_all(inp, jobs=args.jobs, progress=update)
 
 
 def cmd_decide(args) -> int:
     from .store import decide_with_store  # register: decide what is pending and record it
     with geocode.using_addresses(args.addresses):  # requests files may give addresses
-        recorded = decide_with_store(args, decide_all)
+        recorded = decide_with_store(args, lambda inp: decide_cli(inp, args))
         if recorded is not None:
             inp, decisions = recorded
         else:
             inp = load_inputs(args, "wards", "signs", "roads", "groups", "requests", optional=("roads",))
-            decisions = decide_all(inp)
+            decisions = decide_cli(inp, args)
     if args.json:
         print_json([d.to_dict() for d in decisions])
         return 0
@@ -129,6 +172,7 @@ def cmd_demo(args) -> int:
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         raise InputError(f"{out}: is geen map")
+    from .. import report
     written = report.write_outputs(out, inp, decisions)
     con = _console()
     counts = {k: sum(d.outcome == k for d in decisions) for k in OUTCOME_NL}

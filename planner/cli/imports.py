@@ -97,9 +97,9 @@ def write_layer(gdf: gpd.GeoDataFrame, out: Path, layer: str) -> None:
     Folders made for the output are removed again when writing fails; a
     path that cannot be written is an InputError naming it.
     """
-    from ..report import _make_folder, _write_error
+    from ..files import make_folders, remove_folders, write_error
     driver = OUT_SUFFIXES[out.suffix.lower()]
-    made = _make_folder(out.parent)
+    made = make_folders(out.parent)
     tmp = None
     try:
         try:
@@ -107,7 +107,7 @@ def write_layer(gdf: gpd.GeoDataFrame, out: Path, layer: str) -> None:
             os.close(fd)
             os.unlink(tmp)  # GDAL wants to create the file itself
         except OSError as exc:
-            raise _write_error(out, exc) from None
+            raise write_error(out, exc) from None
         try:
             if driver == "GeoJSON":
                 pyogrio.write_dataframe(gdf.to_crs(geo.WGS84), tmp, driver="GeoJSON", layer=layer,
@@ -116,16 +116,12 @@ def write_layer(gdf: gpd.GeoDataFrame, out: Path, layer: str) -> None:
                 pyogrio.write_dataframe(gdf.to_crs(geo.RD_NEW), tmp, driver="GPKG", layer=layer)
             os.replace(tmp, out)
         except OSError as exc:
-            raise _write_error(out, exc) from None
+            raise write_error(out, exc) from None
         except pyogrio.errors.DataSourceError as exc:
             raise InputError(f"{out}: kan niet worden geschreven ({geo._first_line(exc)}); kies een andere map "
                              "of bestandsnaam (er is niets geschreven)") from None
     except BaseException:
-        for folder in reversed(made):
-            try:
-                folder.rmdir()
-            except OSError:
-                pass
+        remove_folders(made)
         raise
     finally:
         if tmp and os.path.exists(tmp):

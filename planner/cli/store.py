@@ -187,7 +187,8 @@ def cmd_init(args) -> int:
     from .common import data_dir
     folder = Path(args.source) if args.source else data_dir()
     if not folder.is_dir():
-        raise InputError(f"{folder}: map bestaat niet")
+        raise InputError(f"{folder}: " + ("is een bestand, geen map" if folder.exists() else "map bestaat niet")
+                         + "; geef met --from de map met wijken.geojson (en borden, groepen, aanvragen)")
     path = store_mod.default_path(args.store)
     if path.exists():
         raise InputError(f"{path}: register bestaat al; kies een andere naam of verwijder het eerst")
@@ -432,6 +433,8 @@ def cmd_sign_list(args) -> int:
 
 
 def cmd_export(args) -> int:
+    if not args.out.strip():
+        raise InputError("--out: leeg pad; geef de map voor de export, bijv. --out export")
     formats = ("csv", "geojson") if args.format == "both" else (args.format,)
     files = export.export_register(_store(args), args.out, formats, internal=args.internal)
     text = "\n".join(f"  geschreven: {f}" for f in files) or "niets geschreven"
