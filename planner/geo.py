@@ -180,8 +180,13 @@ def _choose_layer(path: Path, source: str, kind: str | None, layer: str | None) 
     )
 
 
-def read_vector(path, *, layer=None, source=None, kind=None) -> gpd.GeoDataFrame:
+def read_vector(path, *, layer=None, source=None, kind=None, bbox=None, fids=None) -> gpd.GeoDataFrame:
     """Read any vector layer (or a CSV of points) into RD New, validated.
+
+    ``bbox`` (``x0, y0, x1, y1`` in RD New) reads only the features that
+    touch that box, filtered by GDAL while reading (with the spatial index of
+    a GeoPackage); ``fids`` reads only those features. An empty result is
+    then no error.
 
     ``path`` may name a layer as ``FILE.gpkg:layer``. Without a layer, a file
     with several layers gives its only spatial layer, or the only one named
@@ -203,14 +208,24 @@ def read_vector(path, *, layer=None, source=None, kind=None) -> gpd.GeoDataFrame
             f"{source}: onbekend bestandstype '{path.suffix}'; gebruik GeoJSON, GeoPackage, Shapefile of CSV"
         )
     layer = _choose_layer(path, source, kind, layer)
+    options = {}
+    if bbox is not None:
+        _check_extent(path, layer, source)  # the file as a whole: swapped or RD numbers are refused
+        options["bbox"] = _bbox_in_layer_crs(path, layer, bbox)
+    if fids is not None:
+        options["fids"] = list(fids)
     try:
-        gdf = pyogrio.read_dataframe(path, layer=layer)
+        gdf = pyogrio.read_dataframe(path, layer=layer, **options)
     except pyogrio.errors.DataSourceError as exc:
         raise InputError(f"{source}: geen leesbaar GIS-bestand ({_first_line(exc)})") from exc
     except pyogrio.errors.DataLayerError as exc:
         raise InputError(f"{source}: laag niet leesbaar ({_first_line(exc)})") from exc
     except Exception as exc:  # GDAL can raise plain errors on corrupt files
         raise InputError(f"{source}: geen leesbaar GIS-bestand ({_first_line(exc)})") from exc
+    if len(gdf) == 0 and options:  # nothing in the box: an empty layer with the file's columns
+        cols = [c.strip().lower() for c in gdf.columns if c != "geometry"]
+        return gpd.GeoDataFrame({c: pd.Series(dtype=object) for c in cols},
+                                geometry=gpd.GeoSeries([], crs=RD_NEW), crs=RD_NEW)
     if len(gdf) == 0:
         raise InputError(f"{source}: laag bevat geen objecten")
     if not isinstance(gdf, gpd.GeoDataFrame) or gdf.geometry.name not in gdf or gdf.geometry.isna().all():
@@ -218,6 +233,77 @@ def read_vector(path, *, layer=None, source=None, kind=None) -> gpd.GeoDataFrame
     gdf.columns = [c if c == gdf.geometry.name else c.strip().lower() for c in gdf.columns]
     gdf = gdf[~gdf.geometry.isna() & ~gdf.geometry.is_empty].copy()
     return to_rd(gdf, source)
+
+
+def _layer_crs(path, layer, info=None):
+    info = info or pyogrio.read_info(path, layer=layer)
+    return info.get("crs") or (WGS84 if str(path).lower().endswith((".geojson", ".json")) else None)
+
+
+def _check_extent(path, layer, source) -> None:
+    """Validate a layer's coordinates by its extent alone (no features read), as :func:`to_rd` does."""
+    try:
+        info = pyogrio.read_info(path, layer=layer, force_total_bounds=True)
+    except Exception as exc:
+        raise InputError(f"{source}: geen leesbaar GIS-bestand ({_first_line(exc)})") from exc
+    bounds = info.get("total_bounds")
+    if bounds is None or not np.all(np.isfinite(bounds)):
+        return
+    corners = gpd.GeoDataFrame(geometry=shapely.points([bounds[0], bounds[2]], [bounds[1], bounds[3]]),
+                               crs=_layer_crs(path, layer, info))
+    to_rd(corners, source)
+
+
+def _bbox_in_layer_crs(path, layer, bbox) -> tuple[float, float, float, float]:
+    """An RD New box in the CRS of the layer (WGS84 for GeoJSON without one), a little larger."""
+    from pyproj import CRS, Transformer
+    crs = _layer_crs(path, layer) or RD_NEW
+    x0, y0, x1, y1 = bbox
+    if CRS.from_user_input(crs) == CRS.from_user_input(RD_NEW):
+        return (x0, y0, x1, y1)
+    t = Transformer.from_crs(RD_NEW, crs, always_xy=True)
+    a, b, c, d = t.transform_bounds(x0 - 1, y0 - 1, x1 + 1, y1 + 1, densify_pts=21)
+    return (a, b, c, d)
+
+
+def ward_by_code(path, code: str, *, layer=None) -> gpd.GeoDataFrame:
+    """One ward from a wards file, read alone: its attributes are scanned without
+    geometry, then only its feature is read (a national file need not be read whole).
+
+    Returns what :func:`load_wards` would give for that ward (``lm01`` finds
+    ``LM01`` when that is the only match); an unknown code is an InputError
+    naming codes that exist.
+    """
+    path, named = split_layer(path)
+    layer = layer or named
+    checked = _check_file(path)
+    wanted = str(code).strip()
+    fids = None
+    if checked.suffix.lower() in VECTOR_SUFFIXES:
+        layer = _choose_layer(checked, str(checked), "wards", layer)
+        try:
+            attrs = pyogrio.read_dataframe(checked, layer=layer, read_geometry=False, fid_as_index=True)
+        except Exception as exc:
+            raise InputError(f"{checked}: geen leesbaar GIS-bestand ({_first_line(exc)})") from exc
+        attrs.columns = [c.strip().lower() for c in attrs.columns]
+        column = next((c for c in ("code", "buurtcode", "wijkcode", "bu_code", "wk_code") if c in attrs), None)
+        if column is not None:
+            codes = attrs[column].astype(str).str.strip()
+            fids = attrs.index[codes == wanted]
+            if len(fids) == 0:
+                fids = attrs.index[codes.str.casefold() == wanted.casefold()]
+    if fids is not None and len(fids) == 1:
+        return load_wards(checked, layer=layer, fids=[int(fids[0])])
+    wards = load_wards(checked, layer=layer)  # a CSV, no code column, or not found: read it all
+    hit = wards[wards["code"] == wanted]
+    if hit.empty:
+        folded = wards[wards["code"].str.casefold() == wanted.casefold()]
+        hit = folded if len(folded) == 1 else hit
+    if hit.empty:
+        known = sorted(wards["code"])
+        listed = ", ".join(known[:20]) + (", ..." if len(known) > 20 else "")
+        raise InputError(f"wijk {wanted[:60]!r} bestaat niet in de wijkenlaag {checked} (wel: {listed})")
+    return hit
 
 
 # ----------------------------------------------------------------- layers
@@ -235,7 +321,7 @@ def _require_unique(series: pd.Series, source: str, what: str) -> None:
         raise InputError(f"{source}: dubbele {what} {dup.iloc[0]!r}")
 
 
-def load_wards(path, *, layer=None) -> gpd.GeoDataFrame:
+def load_wards(path, *, layer=None, bbox=None, fids=None) -> gpd.GeoDataFrame:
     """Load ward polygons with columns ``code`` and ``name`` (RD New).
 
     Invalid polygons are repaired with ``shapely.make_valid`` (keeping only
@@ -243,7 +329,7 @@ def load_wards(path, *, layer=None) -> gpd.GeoDataFrame:
     ``result.attrs["repaired"]`` (list of ward codes).
     """
     source = str(path)
-    gdf = read_vector(path, layer=layer, kind="wards")
+    gdf = read_vector(path, layer=layer, kind="wards", bbox=bbox, fids=fids)
     if "code" not in gdf.columns:
         for alt in ("buurtcode", "wijkcode", "bu_code", "wk_code"):
             if alt in gdf.columns:
@@ -291,10 +377,10 @@ def _polygonal(geom):
     return shapely.union_all(parts) if parts else shapely.Polygon()
 
 
-def load_signs(path, *, layer=None) -> gpd.GeoDataFrame:
+def load_signs(path, *, layer=None, bbox=None) -> gpd.GeoDataFrame:
     """Load sign points with ``id``, ``status`` (placed/planned) and ``placed_on``."""
     source = str(path)
-    gdf = read_vector(path, layer=layer, kind="signs")
+    gdf = read_vector(path, layer=layer, kind="signs", bbox=bbox)
     _require_columns(gdf, ["id", "status"], source, "bordenlaag")
     if not set(gdf.geom_type.unique()) <= {"Point"}:
         raise InputError(f"{source}: borden moeten punten zijn")
@@ -317,14 +403,14 @@ def load_signs(path, *, layer=None) -> gpd.GeoDataFrame:
     return gdf.reset_index(drop=True)
 
 
-def load_roads(path, *, layer=None, name_column=None, class_column=None) -> gpd.GeoDataFrame:
+def load_roads(path, *, layer=None, name_column=None, class_column=None, bbox=None) -> gpd.GeoDataFrame:
     """Load road lines with ``name`` and ``highway`` (OSM-style class) columns.
 
     ``name_column``/``class_column`` map other schemas (e.g. NWB's
     ``stt_naam``) onto these names.
     """
     source = str(path)
-    gdf = read_vector(path, layer=layer, kind="roads")
+    gdf = read_vector(path, layer=layer, kind="roads", bbox=bbox)
     rename = {}
     if name_column:
         rename[name_column.lower()] = "name"

@@ -53,7 +53,7 @@ from .entries import classify_roads, find_entries
 from .geo import RD_NEW
 from .placement import Decision, assign_wards, counted_signs
 from .policy import Policy
-from .stats import CoverageStats, coverage_stats, decision_is_open
+from .stats import CoverageStats, coverage_stats, decision_is_open, format_number, format_share
 from .vocabulary import (MARKER_NL, OUTCOME_NL, OUTSIDE_WARDS, SIGN_STATUS_NL, UNKNOWN, UNNAMED_ROAD,
                          WARD_STATE_NL, YES_NO, road_class_nl)
 
@@ -67,6 +67,7 @@ CLUSTER_ZOOM = 15
 LARGE_MAP_WARDS = 1000      # more wards than this: entry roads only from ROADS_ZOOM on
 ROADS_ZOOM = 13
 LABEL_ZOOM = 11             # ward names from this zoom on (when the name fits in the ward)
+THIN_BELOW_ZOOM = 11        # ward borders are hairlines below this zoom
 NEIGHBOURHOOD = 0.5         # decision map: wards within the ward's box grown by half its size
 STATE_KEYS = list(WARD_STATE_NL)
 OUTCOME_KEYS = list(OUTCOME_NL)
@@ -454,7 +455,8 @@ def page_data(data: MapData, *, public: bool, decision: Decision | None = None) 
         out["roads"] = roads
     large = n > LARGE_MAP_WARDS and decision is None
     out["opts"] = {"cluster": decision is None, "clusterMin": CLUSTER_MIN_POINTS, "clusterZoom": CLUSTER_ZOOM,
-                   "roadsZoom": ROADS_ZOOM if large else 0, "labelZoom": LABEL_ZOOM, "showSettled": False}
+                   "roadsZoom": ROADS_ZOOM if large else 0, "labelZoom": LABEL_ZOOM, "showSettled": False,
+                   "thinBelow": THIN_BELOW_ZOOM}
     out["strings"] = strings.values
     out["words"] = _words()
     return out
@@ -534,6 +536,7 @@ def _map_from(d: dict, title: str, info: str, bounds, *, keep_info_open: bool = 
         (len(d["decisions"]["id"]) if "decisions" in d else 0) + \
         (len(d["proposals"]["rank"]) if "proposals" in d else 0)
     clusters = d["opts"]["cluster"] and n_points > d["opts"]["clusterMin"]
+    d["bounds"] = bounds
     m = ml.new_map(title, cluster=clusters)
     m.get_root().html.add_child(ml.data_element(to_json(d)), name="planner_data")
     entries = "roads" in d and any(d["roads"]["entry"])
@@ -541,7 +544,7 @@ def _map_from(d: dict, title: str, info: str, bounds, *, keep_info_open: bool = 
     legend = ml.legend_html(statuses={STATE_KEYS[s] for s in d["wards"]["state"]}, markers=_markers_of(d),
                             entries=entries, no_entries=no_entries, clusters=clusters,
                             choropleth="wijken" in d or "pop" in d["wards"])
-    return ml.finish(m, bounds, legend=legend, info=ml.info_html(title, info, keep_open=keep_info_open))
+    return ml.finish(m, legend=legend, info=ml.info_html(title, info, keep_open=keep_info_open))
 
 
 def overview_map(data: MapData, *, public: bool = False) -> folium.Map:
@@ -560,12 +563,14 @@ def overview_map(data: MapData, *, public: bool = False) -> folium.Map:
         info += "<br>Zonder persoonsgegevens."
     if data.stats is not None:
         tot = data.stats.municipality
-        from .stats import format_number, format_share
         known = f"{format_number(tot['residents'])} inwoners"
         if tot["wards_population_unknown"] and tot["residents"] is not pd.NA:
             known += f" (van {tot['wards_population_unknown']} wijken onbekend)"
-        info += (f"<br>{tot['covered_wards']} van {tot['wards']} wijken gedekt; gedekte inwoners: "
-                 f"{format_share(tot['covered_share'])} van {known}.")
+        info += f"<br>{format_number(tot['covered_wards'])} van {format_number(tot['wards'])} wijken gedekt"
+        if tot["residents"] is pd.NA:
+            info += "; inwonertal onbekend."
+        else:
+            info += f"; gedekte inwoners: {format_share(tot['covered_share'])} van {known}."
     return _map_from(d, title, info, _bounds(data.wards))
 
 

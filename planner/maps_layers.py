@@ -68,7 +68,7 @@ def new_map(title: str, *, cluster: bool = False) -> folium.Map:
     the basemap layers for the layer control.
     """
     m = folium.Map(tiles=None, control_scale=False, zoom_start=13, location=[52.43, 4.91],
-                   prefer_canvas=True)
+                   prefer_canvas=True, zoom_snap=0.25, zoom_delta=0.5)
     m.default_js = [("leaflet", LEAFLET_JS), ("topojson_client", TOPOJSON_JS)]
     m.default_css = [("leaflet_css", LEAFLET_CSS)]
     if cluster:
@@ -204,12 +204,10 @@ def info_html(title: str, body: str, *, keep_open: bool = False) -> str:
     return f"<details open{flag}><summary>{title}</summary>{body}</details>"
 
 
-def finish(m: folium.Map, bounds, *, legend: str, info: str | None = None) -> folium.Map:
-    """Add the information box, legend and the layers' script; zoom to ``bounds``."""
+def finish(m: folium.Map, *, legend: str, info: str | None = None) -> folium.Map:
+    """Add the information box, legend and the layers' script (which zooms to the data's ``bounds``)."""
     if info:
         Box(info, position="topright", css_class="pl-box pl-info").add_to(m)
     Box(legend, position="bottomleft", css_class="pl-box pl-legend").add_to(m)
     Layers(m._planner_bases).add_to(m)
-    if bounds is not None:
-        m.fit_bounds(bounds, padding=(10, 10))
     return m

@@ -63,7 +63,12 @@ CSS = """
 SCRIPT = r"""
 (function (map, bases) {
 'use strict';
+var mark = function (name) { if (window.performance && performance.mark) performance.mark('pl-' + name); };
+mark('start');
 var D = JSON.parse(document.getElementById('pl-data').textContent);
+mark('parsed');
+// the final view first: layers are projected once, for the zoom they are seen at
+if (D.bounds) map.fitBounds(D.bounds, {padding: [10, 10], animate: false});
 var W = D.words, LB = W.labels, S = D.strings, O = D.grid.origin, Q = D.grid.q;
 var small = window.innerWidth < 700 || window.innerHeight < 500;
 var ENT = {'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;'};
@@ -161,11 +166,20 @@ var wardFeatures = topojson.feature((function () {
     return a;
   })};
 })(), D.topo.objects.wards).features;
+var thin = false;  // far out, borders are hairlines (else 15,000 outlines are all one sees)
 function wardStyle(i) {
   var st = W.stateStyle[STATE_KEYS[WD.state[i]]], focus = D.focus === i;
-  return {renderer: renderer, color: focus ? '#333' : st.colour, weight: focus ? 3 : 1.2, fillColor: st.colour,
-          fillOpacity: focus ? 0.45 : 0.35};
+  return {renderer: renderer, color: focus ? '#333' : st.colour, weight: focus ? 3 : thin ? 0.4 : 1.2,
+          fillColor: st.colour, fillOpacity: focus ? 0.45 : thin ? 0.55 : 0.35};
 }
+function setThin() {
+  var want = map.getZoom() < D.opts.thinBelow;
+  if (want === thin) return;
+  thin = want;
+  for (var i = 0; i < nWards; i++) if (wardPolys[i]) wardPolys[i].setStyle(wardStyle(i));
+}
+thin = map.getZoom() < D.opts.thinBelow;
+map.on('zoomend', setThin);
 var wardLayer = L.featureGroup();
 wardFeatures.forEach(function (f, i) {
   if (!f.geometry) return;
@@ -180,7 +194,9 @@ wardLayer.on('mouseover', function (e) {
 });
 wardLayer.on('mousemove', function (e) { if (map.hasLayer(tip)) tip.setLatLng(e.latlng); });
 wardLayer.on('mouseout', function (e) { e.layer.setStyle(wardStyle(e.layer._pl)); hideTip(); });
+mark('wards-built');
 wardLayer.addTo(map);
+mark('wards-added');
 overlays[W.layers.wards] = wardLayer; API.layers.wards = wardLayer;
 
 // ward names, once a ward is wide enough on screen
@@ -195,8 +211,14 @@ function updateLabels() {
     var b = p.getBounds(), a = map.project(b.getNorthWest()), c = map.project(b.getSouthEast());
     var text = WD.name[i], w = Math.min(text.length * 6.5 + 8, 180);
     if (c.x - a.x < w || c.y - a.y < 22) continue;
+    // next to the markers, never under one
+    var p = map.latLngToLayerPoint(at), dy = null;
+    for (var k = 0; k < LABEL_SHIFTS.length; k++) {
+      if (!hitsMarker(p.x, p.y + LABEL_SHIFTS[k], w / 2, 8)) { dy = LABEL_SHIFTS[k]; break; }
+    }
+    if (dy === null) continue;
     labelLayer.addLayer(L.marker(at, {pane: 'pl-labels', interactive: false, keyboard: false,
-      icon: L.divIcon({className: 'pl-label', html: esc(text), iconSize: [w, 14], iconAnchor: [w / 2, 7]})}));
+      icon: L.divIcon({className: 'pl-label', html: esc(text), iconSize: [w, 14], iconAnchor: [w / 2, 7 - dy]})}));
     shown++;
   }
 }
@@ -311,14 +333,25 @@ if (D.proposals && D.proposals.rank.length) {
   }, true);
 }
 
+mark('markers');
 // no marker hides another: move overlapping ones apart (most important stays), with a leader line
 var leaders = L.layerGroup().addTo(map), pending = false;
 function schedule() { if (!pending) { pending = true; L.Util.requestAnimFrame(function () { pending = false; declutter(); updateLabels(); }); } }
+var cells = {}, C = 24, LABEL_SHIFTS = [0, 18, -18, 32, -32];
+function hitsMarker(x, y, hw, hh) {
+  for (var gx = Math.floor((x - hw) / C) - 1; gx <= Math.floor((x + hw) / C) + 1; gx++) {
+    for (var gy = Math.floor((y - hh) / C) - 1; gy <= Math.floor((y + hh) / C) + 1; gy++) {
+      var c = cells[gx + ',' + gy];
+      if (c) for (var j = 0; j < c.length; j++) if (Math.abs(c[j][0] - x) < c[j][2] + hw && Math.abs(c[j][1] - y) < c[j][2] + hh) return true;
+    }
+  }
+  return false;
+}
 function declutter() {
   leaders.clearLayers();
   var vis = API.markers.filter(function (m) { return m._icon && m._map; });
   vis.sort(function (a, b) { return PRIO[a._pl.k] - PRIO[b._pl.k] || a._pl.i - b._pl.i; });
-  var cells = {}, C = 24;
+  cells = {};
   function boxes(x, y) { var out = []; for (var gx = Math.floor(x / C) - 1; gx <= Math.floor(x / C) + 1; gx++) for (var gy = Math.floor(y / C) - 1; gy <= Math.floor(y / C) + 1; gy++) { var c = cells[gx + ',' + gy]; if (c) out = out.concat(c); } return out; }
   function free(x, y, h) { return boxes(x, y).every(function (b) { return Math.abs(b[0] - x) >= b[2] + h || Math.abs(b[1] - y) >= b[2] + h; }); }
   vis.forEach(function (m) {
@@ -453,5 +486,6 @@ L.control.scale({imperial: false, metric: true, position: 'bottomright', maxWidt
 if (small) document.querySelectorAll('.pl-box details').forEach(function (d) { d.open = !!d.dataset.keepOpen; });
 map.whenReady(schedule);
 schedule();
+mark('done');
 })
 """

@@ -14,7 +14,6 @@ import json
 from pathlib import Path
 
 from .files import write_files_atomic, write_text_atomic  # noqa: F401  (write_text_atomic: re-exported)
-from .maps import map_pages
 from .placement import Decision
 from .policy import road_class_nl
 
@@ -56,6 +55,7 @@ def write_outputs(out: Path, inputs, decisions: list[Decision]) -> list[Path]:
     report = decision_report(decisions, inputs.policy.name, inputs.policy.description)
     data = json.dumps([d.to_dict() for d in decisions], ensure_ascii=False, indent=2)
     # maps: the overview (internal and public) and one map per decision
+    from .maps import map_pages  # folium: loaded only when maps are written
     pages = map_pages(inputs.wards, inputs.signs, decisions, roads=inputs.roads,
                       groups=inputs.groups, policy=inputs.policy)
     return write_files_atomic({out / "rapport.md": report, out / "besluiten.json": data + "\n",

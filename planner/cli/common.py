@@ -170,7 +170,7 @@ NAMES_NL = {"wards": "wijken", "signs": "borden", "roads": "wegen", "groups": "g
 SPATIAL_LAYERS = ("signs", "roads", "requests")
 
 
-def load_inputs(args, *names: str, optional: tuple[str, ...] = ()) -> Inputs:
+def load_inputs(args, *names: str, optional: tuple[str, ...] = (), ward: str | None = None) -> Inputs:
     """Load the named layers from the register, the paths in ``args`` or ``data/``.
 
     When a register exists (see :func:`store_for`) wards, signs, groups and
@@ -184,6 +184,11 @@ def load_inputs(args, *names: str, optional: tuple[str, ...] = ()) -> Inputs:
     error), and an explicit layer outside the default wards is an error.
     When explicit files are combined with others, a warning says which
     sources were used (``Inputs.sources``).
+
+    With ``ward`` (a ward code) and wards from a file, only that ward is read
+    (its attributes are scanned, then only its feature), and signs and roads
+    only near it (a spatial filter GDAL applies while reading): what one
+    ward's answer needs, also from national files.
     """
     inputs = Inputs(policy=policy_mod.resolve(getattr(args, "policy", None)))
     explicit = {n for n in names if getattr(args, n, None) is not None}
@@ -196,13 +201,24 @@ def load_inputs(args, *names: str, optional: tuple[str, ...] = ()) -> Inputs:
             setattr(inputs, name, layers[name])
             inputs.sources[name] = f"register {store.path}"
         inputs.open_approvals = layers.get("open_approvals")
+    box = None
+    if ward is not None and "wards" in names and "wards" not in from_store:
+        found = geo.ward_by_code(paths["wards"], ward)
+        inputs.wards = found
+        inputs.sources["wards"] = str(paths["wards"]) + ("" if "wards" in explicit else " (standaard)")
+        margin = 10.0  # metres: roads along the boundary and signs on it are read too
+        x0, y0, x1, y1 = found.total_bounds
+        box = (x0 - margin, y0 - margin, x1 + margin, y1 + margin)
     for name in names:
-        if name in from_store:
+        if name in from_store or (box is not None and name == "wards"):
             continue
         path = paths[name]
         if name in optional and name not in explicit and not path.exists():
             continue
-        setattr(inputs, name, LOADERS[name](path))
+        loader = LOADERS[name]
+        if box is not None and name in ("signs", "roads"):
+            loader = partial(loader, bbox=box)
+        setattr(inputs, name, loader(path))
         inputs.sources[name] = str(path) + ("" if name in explicit else " (standaard)")
     _keep_to_one_place(inputs, names, explicit, optional, store)
     if explicit and set(inputs.sources) - explicit:

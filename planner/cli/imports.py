@@ -144,7 +144,7 @@ def cmd_import_wards(args) -> int:
     from .. import store as store_mod
     if args.year is not None and not 1900 <= args.year <= 2100:
         raise InputError(f"--year: {args.year} is geen jaargang van de Wijk- en Buurtkaart; geef bijv. 2024")
-    out = check_new_store(args.store) if args.store else check_out(args.out, args.force)
+    out = check_new_store(args.store) if args.store is not None else check_out(args.out, args.force)
     wards = cbs.read_cbs_wards(args.file, args.gemeente, level=args.level, year=args.year, layer=args.layer)
     if args.store:
         out.parent.mkdir(parents=True, exist_ok=True)

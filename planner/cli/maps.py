@@ -13,10 +13,10 @@ import dataclasses
 import json
 from pathlib import Path
 
-from .. import history, maps
+from .. import history
 from ..errors import InputError
 from ..placement import OUTCOMES, Decision
-from ..report import write_text_atomic
+from ..files import write_text_atomic
 from .common import add_input_options, add_json_option, load_inputs, print_json, store_for
 
 _REQUIRED = ("request_id", "date", "group_id", "outcome", "reason_code", "reason", "ward", "x", "y", "lon", "lat")
@@ -92,6 +92,7 @@ def cmd_map(args) -> int:
                 d.notes.append("Voorlopig: nog niet beslist met 'planner decide'.")
             decisions = history.recorded_decisions(store) + preview
     public = args.public or bool(args.request)
+    from .. import maps  # folium: loaded only when a map is written
     data = maps.prepare(inp.wards, inp.signs, decisions, roads=inp.roads, groups=inp.groups,
                         policy=inp.policy, public=public)
     if args.request:

@@ -40,7 +40,8 @@ def _console() -> Console:
 
 
 def cmd_propose(args) -> int:
-    inp = load_inputs(args, "wards", "signs", "roads", optional=("roads", "signs"))
+    # Only this ward, and the roads and signs near it, are read (national files stay on disk).
+    inp = load_inputs(args, "wards", "signs", "roads", optional=("roads", "signs"), ward=args.ward)
     result = propose_positions(args.ward, inp.wards, inp.roads, inp.policy, max_signs=args.max_signs,
                                cover_all=args.cover_all, wishes=args.prefer, signs=inp.signs)
     covered = _covered(inp, result.ward["code"])

@@ -375,10 +375,10 @@ def _relocation_chooser(base, reason: str, target=None, *, force: bool = False):
 
 def cmd_sign_relocate(args) -> int:
     to = None
-    if args.to:
+    if args.to is not None:
         lon, lat = geo.parse_lonlat(args.to, "--to")
         to = geo.point_rd(lon, lat, source="--to")
-    elif args.to_rd:
+    elif args.to_rd is not None:
         x, y = geo.parse_lonlat(args.to_rd, "--to-rd")
         to = geo.point_rd(x=x, y=y, source="--to-rd")
     from .common import load_inputs
