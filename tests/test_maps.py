@@ -1,4 +1,4 @@
-"""The maps as HTML: layers, status, privacy, escaping, file size, CLI.
+"""The maps as HTML: page data, status, privacy, escaping, size, topology, CLI.
 
 What the maps do in a real browser is tested in ``test_browser.py``.
 """
@@ -11,13 +11,15 @@ import re
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
+import shapely
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "browser"))
 import mapdata  # noqa: E402
 from mapdata import IMG, SCRIPT  # noqa: E402
 
-from planner import maps  # noqa: E402
+from planner import maps, maps_layers, maps_topology as mt, vocabulary  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -39,39 +41,50 @@ def hostile_pages(hostile_dir):
     return maps.map_pages(wards, signs, decisions, roads=roads, groups=groups)
 
 
-def embedded_features(page: str) -> list[dict]:
-    """All GeoJSON features embedded in a page."""
-    feats = []
-    for blob in re.findall(r"_add\((\{.*\})\);", page):
-        feats += json.loads(blob)["features"]
-    return feats
-
-
 def variants(text: str) -> set[str]:
     """How ``text`` could appear in a page: raw, HTML-escaped, JSON-escaped."""
     escaped = html.escape(text, quote=True)
     out = {text, escaped}
     for s in (text, escaped):
-        out.add(json.dumps(s)[1:-1].replace("<", "\\u003c").replace(">", "\\u003e")
-                .replace("&", "\\u0026").replace("'", "\\u0027"))
+        out.add(json.dumps(s, ensure_ascii=False)[1:-1].replace("<", "\\u003c").replace(">", "\\u003e")
+                .replace("&", "\\u0026"))
     return out
+
+
+def legend_of(page: str) -> str:
+    """The legend's HTML (the Box control's innerHTML)."""
+    part = page.split('"pl-box pl-legend"')[1].split("d.innerHTML = ", 1)[1]
+    return json.loads(part[:part.index(";\n")])
+
+
+def info_of(page: str) -> str:
+    part = page.split('"pl-box pl-info"')[1].split("d.innerHTML = ", 1)[1]
+    return json.loads(part[:part.index(";\n")])
 
 
 def test_overview_has_every_layer_legend_and_basemap(demo):
     wards, signs, roads, groups, decisions = demo
     page = maps.render(maps.overview_map(maps.prepare(wards, signs, decisions, roads=roads, groups=groups)))
-    for layer in ("Wijken", "Invalswegen", "Borden", "Aanvragen in behandeling", "Aanvragen afgehandeld"):
-        assert f'"{layer}"' in page
-    assert "Legenda" in page and "invalsweg" in page
+    d = maps.read_page_data(page)
+    assert {"topo", "wards", "signs", "decisions", "roads", "words", "strings"} <= set(d)
+    assert len(d["wards"]["code"]) == len(wards) and len(d["signs"]["id"]) == len(signs)
+    assert d["words"]["layers"]["wards"] == "Wijken" and d["words"]["layers"]["entryRoads"] == "Invalswegen"
+    assert "Legenda" in legend_of(page) and "invalsweg" in legend_of(page)
     assert "service.pdok.nl/brt/achtergrondkaart/wmts/v2_0/standaard/EPSG:3857" in page
     assert "tile.openstreetmap.org" in page and "luchtfotorgb" in page
     copy = "\\u0026copy;"  # &copy; inside the embedded JSON options
     assert f"Kaartgegevens {copy}" in page and "OpenStreetMap-bijdragers" in page
     assert f"Luchtfoto {copy} Beeldmateriaal Nederland / PDOK" in page
     # the PDOK basemap is the one shown; the others are alternatives in the layer control
-    assert page.count("addTo(map_") >= 1
-    brt = page.index("achtergrondkaart/wmts")
-    assert page.index("tile.openstreetmap.org") > brt
+    assert page.index("achtergrondkaart/wmts") < page.index("tile.openstreetmap.org")
+    assert page.count(".addTo(map_") >= 1
+
+
+def test_pages_load_only_leaflet_and_topojson_client_from_the_cdn(hostile_pages):
+    page = hostile_pages["overzicht.html"]
+    scripts = re.findall(r'<script src="([^"]+)"', page)
+    assert scripts == [maps_layers.LEAFLET_JS, maps_layers.TOPOJSON_JS]  # no markercluster on a small map
+    assert "jquery" not in page.lower() and "bootstrap" not in page.lower()
 
 
 def test_ward_status_is_covered_pending_or_not_covered(demo):
@@ -86,7 +99,7 @@ def test_ward_status_is_covered_pending_or_not_covered(demo):
     assert "niet_gedekt" in status.values()
 
 
-def test_public_map_contains_no_admin_data(hostile_dir, hostile_pages, data_dir):
+def test_public_map_contains_no_admin_data_and_no_requests(hostile_dir, hostile_pages, data_dir):
     page = hostile_pages["overzicht-openbaar.html"]
     secrets = mapdata.admin_strings(data_dir / "groepen.csv") + list(mapdata.HOSTILE_ADMIN.values())
     assert len(secrets) > 30
@@ -94,68 +107,129 @@ def test_public_map_contains_no_admin_data(hostile_dir, hostile_pages, data_dir)
         for form in variants(secret):
             assert form not in page, f"public map contains admin data {secret!r}"
     assert "Vijand" not in page and "example.org" not in page
-    # no request locations either (often a resident's home)
-    assert "pl-aanvraag" not in page.split("<script>")[-1].replace("'pl-' + p.k", "")
-    assert not [f for f in embedded_features(page) if f["properties"].get("k") in ("aanvraag", "afgehandeld")]
+    d = maps.read_page_data(page)
+    assert "decisions" not in d and "admins" not in d  # no request locations (often a resident's home)
+    assert d["public"] is True and d["wardGroups"]  # active groups by name only
 
 
 def test_decision_maps_contain_no_admin_data(hostile_pages, data_dir):
     secrets = mapdata.admin_strings(data_dir / "groepen.csv") + list(mapdata.HOSTILE_ADMIN.values())
     for name, page in hostile_pages.items():
         if name.startswith("aanvraag-"):
+            assert "admins" not in maps.read_page_data(page), name
             for secret in secrets:
                 assert not any(form in page for form in variants(secret)), (name, secret)
 
 
 def test_internal_map_shows_admin_contacts(hostile_pages):
     page = hostile_pages["overzicht.html"]
-    assert "Jan Voorbeeld" in page and "06-00000001" in page and "jan.voorbeeld@example.org" in page
-    assert "Beheerders (intern)" in page
+    d = maps.read_page_data(page)
+    people = [p for group in d["admins"].values() for p in group]
+    assert ["Jan Voorbeeld", "06-00000001", "jan.voorbeeld@example.org"] in people
+    assert d["words"]["labels"]["admins"] == "Beheerders (intern)"
 
 
 def test_outside_text_is_escaped(hostile_pages):
     for name, page in hostile_pages.items():
         assert "<script>alert" not in page, name
         assert "<img" not in page, name
-        assert "onerror=alert" not in page.replace("\\u0026gt;\\u0026lt;img src=x onerror=alert", ""), name
+        assert "onerror=alert" not in page.replace("\\u003e\\u003cimg src=x onerror=alert", ""), name
+        assert page.count("</script>") == page.count("<script"), name  # nothing closes a script early
     overview = hostile_pages["overzicht.html"]
     for text in (SCRIPT, IMG):  # present, but only as escaped text
         assert any(form in overview for form in variants(text) - {text}), text
+    d = maps.read_page_data(overview)
+    assert IMG in d["wards"]["name"] and SCRIPT in d["groups"]["name"]  # raw in the data, escaped by the page
+
+
+def test_text_python_puts_into_the_page_is_escaped(hostile_pages):
+    info = info_of(hostile_pages["aanvraag-A002.html"])
+    assert SCRIPT not in info and html.escape(SCRIPT) in info
 
 
 def test_only_displayed_properties_are_embedded(hostile_pages):
-    feats = embedded_features(hostile_pages["overzicht.html"])
-    assert feats
-    for f in feats:
-        assert set(f["properties"]) <= {"tip", "pop", "k", "n"}, f["properties"]
+    d = maps.read_page_data(hostile_pages["overzicht.html"])
+    assert set(d["wards"]) <= {"code", "name", "state", "label", "pop", "wijk"}
+    assert set(d["signs"]) <= {"id", "st", "street", "date", "req", "w", "c", "cx", "xy"}
     assert "Illustratieve demodata" not in hostile_pages["overzicht.html"]  # the 'note' column
 
 
-def test_coordinates_are_rounded_to_about_a_metre(hostile_pages):
-    feats = embedded_features(hostile_pages["overzicht.html"])
-    text = json.dumps([f["geometry"] for f in feats])
-    decimals = [len(m) for m in re.findall(r"\d+\.(\d+)", text)]
-    assert decimals and max(decimals) <= maps.DECIMALS
+def test_points_are_stored_to_about_a_metre(demo):
+    wards, signs, roads, groups, decisions = demo
+    data = maps.prepare(wards, signs, decisions)
+    d = maps.page_data(data, public=False)
+    assert d["grid"]["q"] == 10 ** -maps.DECIMALS
+    lonlat = data.grid.lonlat(mt.decode(d["signs"]["xy"]))
+    from planner.geo import to_lonlat
+    lon, lat = to_lonlat(signs.geometry)
+    assert np.abs(lonlat[:, 0] - lon).max() <= 0.6e-5 and np.abs(lonlat[:, 1] - lat).max() <= 0.6e-5
 
 
 def test_ward_geometry_is_simplified(demo):
-    import shapely
-
     wards, signs, roads, groups, decisions = demo
     dense = wards.copy()
     dense.geometry = shapely.segmentize(dense.geometry.values, 1.0)  # a vertex every metre
     data = maps.prepare(dense, signs, decisions)
     before = shapely.get_num_coordinates(dense.geometry.values).sum()
-    after = shapely.get_num_coordinates(data.wards.geometry.values).sum()
+    after = sum(len(mt.decode(a)) for a in data.topology["arcs"])
     assert after < before / 20
 
 
+def test_shared_borders_are_stored_once(demo):
+    wards, signs, roads, groups, decisions = demo
+    topo = maps.prepare(wards, signs, decisions).topology
+    uses = {}
+    for g in topo["objects"]["wards"]["geometries"]:
+        polys = [g["arcs"]] if g["type"] == "Polygon" else g["arcs"]
+        for ring in (r for p in polys for r in p):
+            for ref in ring:
+                uses[~ref if ref < 0 else ref] = uses.get(~ref if ref < 0 else ref, 0) + 1
+    assert max(uses.values()) == 2  # an arc is one border, between two wards
+    assert sum(1 for n in uses.values() if n == 2) >= 8
+    assert len(uses) == len(topo["arcs"])
+
+
+def test_topology_gives_back_the_wards_to_a_few_metres(demo):
+    from planner.geo import RD_NEW, WGS84
+    import geopandas as gpd
+
+    wards = demo[0]
+    grid = mt.Grid.for_bounds(*wards.total_bounds[:2])
+    topo = mt.build_topology(wards.geometry.values, grid, tolerance=maps.SIMPLIFY_TOLERANCE)
+    for i, ward in enumerate(wards.geometry.values):
+        polys = [shapely.Polygon(r[0], r[1:]) for r in mt.ward_rings(topo, i)]
+        back = gpd.GeoSeries([shapely.MultiPolygon(polys)], crs=WGS84).to_crs(RD_NEW).iloc[0]
+        assert back.is_valid
+        assert shapely.hausdorff_distance(back, ward) < maps.SIMPLIFY_TOLERANCE + 1.5, wards["code"].iloc[i]
+
+
+def test_topology_keeps_enclaves_and_their_holes():
+    outer = shapely.box(120000, 490000, 121000, 491000)
+    inner = shapely.box(120400, 490400, 120600, 490600)
+    grid = mt.Grid.for_bounds(120000, 490000)
+    topo = mt.build_topology(np.array([outer.difference(inner), inner], dtype=object), grid)
+    ring = mt.ward_rings(topo, 0)[0]
+    assert len(ring) == 2  # exterior and the hole
+    hole_arcs = topo["objects"]["wards"]["geometries"][0]["arcs"][1]
+    enclave_arcs = topo["objects"]["wards"]["geometries"][1]["arcs"][0]
+    assert [~r if r < 0 else r for r in hole_arcs] == [~r if r < 0 else r for r in enclave_arcs]
+
+
+def test_encoded_integers_round_trip():
+    values = np.array([0, 1, -1, 15, 16, -16, 31, 32, 1000, -123456, 2 ** 40, -(2 ** 40)])
+    assert mt.decode_ints(mt.encode_ints(values)).tolist() == values.tolist()
+    parts = mt.encode_split(values, [0, 3, 3, 12])
+    assert [mt.decode_ints(p).tolist() for p in parts] == [values[:3].tolist(), [], values[3:].tolist()]
+
+
 def test_proposals_are_numbered_by_rank_with_their_reasons(hostile_pages):
-    page = hostile_pages["aanvraag-A002.html"]
-    ranks = sorted(f["properties"]["n"] for f in embedded_features(page) if f["properties"].get("k") == "voorstel")
-    assert ranks == [1, 2]
-    assert "Dekt de invalsweg Oostweg." in page
-    assert '"Voorgestelde plekken"' in hostile_pages["overzicht.html"]
+    d = maps.read_page_data(hostile_pages["aanvraag-A002.html"])
+    assert sorted(d["proposals"]["rank"]) == [1, 2]
+    assert "Dekt de invalsweg Oostweg." in d["strings"]
+    assert vocabulary.road_class_nl("tertiary") in d["strings"]  # road classes in Dutch
+    assert "tertiary" not in d["strings"]
+    overview = maps.read_page_data(hostile_pages["overzicht.html"])
+    assert sorted(overview["proposals"]["rank"]) == [1, 2]
 
 
 def test_decision_map_shows_request_and_decision_sentence_zoomed_to_ward(demo):
@@ -163,13 +237,40 @@ def test_decision_map_shows_request_and_decision_sentence_zoomed_to_ward(demo):
     data = maps.prepare(wards, signs, decisions, roads=roads, groups=groups, public=True)
     a001 = next(d for d in decisions if d.request_id == "A001")
     page = maps.render(maps.decision_map(data, a001))
-    assert html.escape(a001.reason) in page or a001.reason in json.loads(
-        re.search(r"d\.innerHTML = (\".*?\");", page.split('"pl-box pl-info"')[1]).group(1))
-    kinds = [f["properties"].get("k") for f in embedded_features(page)]
-    assert kinds.count("bord") == 2 and "afgehandeld" in kinds  # covering signs + the request
-    x0, y0, x1, y1 = data.wards[data.wards["code"] == "LM03"].total_bounds
-    bounds = json.loads(re.search(r"fitBounds\(\s*(\[\[.*?\]\])", page, re.S).group(1))
-    assert bounds == [[pytest.approx(y0), pytest.approx(x0)], [pytest.approx(y1), pytest.approx(x1)]]
+    assert html.escape(a001.reason) in info_of(page)
+    d = maps.read_page_data(page)
+    assert sorted(d["signs"]["id"]) == ["B001", "B002"]  # the signs that cover the ward, as the reason names
+    assert d["decisions"]["id"] == ["A001"] and d["decisions"]["open"] == [0]
+    assert d["wards"]["code"][d["focus"]] == "LM03"
+    assert len(d["wards"]["code"]) < len(wards) + 1  # the ward and its neighbours
+    x0, y0, x1, y1 = wards[wards["code"] == "LM03"].to_crs("EPSG:4326").total_bounds
+    (s, w), (n, e) = d["bounds"]
+    assert s <= y0 + 1e-4 and w <= x0 + 1e-4 and n >= y1 - 1e-4 and e >= x1 - 1e-4
+    assert n - s < (y1 - y0) * 1.2 and e - w < (x1 - x0) * 1.2
+
+
+def test_no_entries_decision_map_shows_the_roads_its_reason_names(demo):
+    from planner.placement import decide_requests
+    from planner.policy import Policy
+    from planner.proposals import make_proposer
+    from planner import geo
+
+    wards, signs, roads, groups, _ = demo
+    requests = geo.load_requests(Path(__file__).parent.parent / "data" / "aanvragen.csv")
+    policy = Policy()
+    decisions = decide_requests(requests, wards, signs, groups, policy, roads=roads,
+                                proposer=make_proposer(wards, roads, policy))
+    blocked = [d for d in decisions if d.reason_code == "no_entries"]
+    assert blocked, "the demo has a request for a ward without entries"
+    data = maps.prepare(wards, signs, decisions, roads=roads, groups=groups)
+    for decision in blocked:
+        d = maps.read_page_data(maps.render(maps.decision_map(data, decision)))
+        roads_shown = [d["strings"][i] for i, entry in zip(d["roads"]["name"], d["roads"]["entry"])
+                       if not entry and i >= 0]
+        assert roads_shown, decision.reason
+        named = [r for r in set(roads_shown) if r in decision.reason]
+        assert named or "geen invalsweg" in decision.reason or "binnen" in decision.reason, decision.reason
+        assert "weg die geen invalsweg is" in legend_of(maps.render(maps.decision_map(data, decision)))
 
 
 def test_entry_roads_are_highlighted_around_each_entry(demo):
@@ -179,6 +280,29 @@ def test_entry_roads_are_highlighted_around_each_entry(demo):
     assert set(data.entry_roads["ward_code"]) <= set(wards["code"])
     # Motorways and cycleways are no entries under Landsmeer's policy.
     assert not set(data.entry_roads["road_class"]) & {"motorway", "cycleway"}
+
+
+def test_ward_popups_can_name_their_counted_signs(demo):
+    wards, signs, roads, groups, decisions = demo
+    d = maps.page_data(maps.prepare(wards, signs, decisions), public=False)
+    lm03 = d["wards"]["code"].index("LM03")
+    counted = [d["signs"]["id"][k] for k in range(len(d["signs"]["id"]))
+               if d["signs"]["c"][k] and d["signs"]["w"][k] == lm03]
+    assert sorted(counted) == ["B001", "B002"]
+
+
+def test_one_vocabulary_for_outcomes_states_and_road_classes(hostile_pages):
+    from planner import report
+    from planner.cli import core
+
+    assert report.OUTCOME_NL is vocabulary.OUTCOME_NL and core.OUTCOME_NL is vocabulary.OUTCOME_NL
+    words = maps.read_page_data(hostile_pages["overzicht.html"])["words"]
+    assert words["outcomes"] == vocabulary.OUTCOME_NL and words["states"] == vocabulary.WARD_STATE_NL
+    legend = legend_of(hostile_pages["overzicht.html"])
+    for state in ("gedekt", "in_behandeling", "niet_gedekt"):
+        assert vocabulary.WARD_STATE_LEGEND[state] in legend
+    assert "Wijk aanvraag" not in legend
+    assert vocabulary.OUTCOME_NL["needs_review"] == "ter beoordeling"
 
 
 @pytest.fixture
@@ -214,6 +338,46 @@ def test_map_command_writes_one_decision_map(planner_main, tmp_path):
     assert (tmp_path / "maps" / "aanvraag-A001.html").exists()
 
 
+def test_map_reuses_saved_decisions_instead_of_deciding_again(planner_main, tmp_path, monkeypatch):
+    code, out, err = planner_main("decide", "--json")
+    assert code == 0, err
+    saved = json.loads(out)
+    saved[0]["reason"] = "Zoals vastgelegd."  # a recorded decision differs from a new one
+    (tmp_path / "besluiten.json").write_text(json.dumps(saved), encoding="utf-8")
+    from planner.cli import core
+
+    def no_deciding(*args, **kwargs):
+        raise AssertionError("map decided again")
+
+    monkeypatch.setattr(core, "decide_all", no_deciding)
+    code, out, err = planner_main("map", "--decisions", "besluiten.json", "--json")
+    assert code == 0, err
+    assert json.loads(out)["decisions"] == len(saved)
+    d = maps.read_page_data((tmp_path / "maps" / "overzicht.html").read_text(encoding="utf-8"))
+    assert "Zoals vastgelegd." in d["decisions"]["reason"]
+    code, out, err = planner_main("map", "--decisions", "besluiten.json", "--request", saved[1]["request_id"])
+    assert code == 0, err
+
+
+def test_map_reads_the_decisions_that_demo_writes(planner_main, tmp_path):
+    code, out, err = planner_main("demo", "--out", "uit")
+    assert code == 0, err
+    code, out, err = planner_main("map", "--decisions", "uit/besluiten.json", "--public", "--json")
+    assert code == 0, err
+
+
+@pytest.mark.parametrize("content, message", [
+    ("{", "geen geldige JSON"), ('{"a": 1}', "lijst"), ('[{"request_id": "A1"}]', "mist"),
+    ('[{"request_id": "A1", "date": "2026-01-01", "group_id": "G1", "outcome": "misschien", "reason_code": "x",'
+     ' "reason": "", "ward": null, "x": 0, "y": 0, "lon": 0, "lat": 0}]', "onbekende uitkomst"),
+])
+def test_map_refuses_a_bad_decisions_file(planner_main, tmp_path, content, message):
+    (tmp_path / "b.json").write_text(content, encoding="utf-8")
+    code, out, err = planner_main("map", "--decisions", "b.json")
+    assert code == 2 and err.startswith("error: ") and message in err
+    assert not (tmp_path / "maps").exists()
+
+
 def test_map_command_rejects_unknown_request_and_bad_out(planner_main, tmp_path):
     code, out, err = planner_main("map", "--request", "NOPE")
     assert code == 2 and err.startswith("error: ") and "NOPE" in err
@@ -233,18 +397,12 @@ def test_demo_writes_overview_and_one_map_per_decision(run_cli, tmp_path):
         assert (out / f"aanvraag-{rid}.html").exists(), rid
 
 
-def test_local_leaflet_copy_matches_the_cdn_version(repo_root):
-    from planner import maps_layers
-
+def test_local_asset_copies_match_the_cdn_versions(repo_root):
     package = json.loads((repo_root / "tests" / "browser" / "package.json").read_text(encoding="utf-8"))
-    assert package["dependencies"]["leaflet"] == maps_layers.LEAFLET_VERSION
-    assert f"leaflet@{maps_layers.LEAFLET_VERSION}/" in maps_layers.LEAFLET_JS
-
-
-def legend_of(page: str) -> str:
-    """The legend's HTML (the Box control's innerHTML)."""
-    part = page.split('"pl-box pl-legend"')[1].split("d.innerHTML = ", 1)[1]
-    return json.loads(part[:part.index(";\n")])
+    assert package["dependencies"] == maps_layers.ASSET_VERSIONS
+    for url, name in ((maps_layers.LEAFLET_JS, "leaflet"), (maps_layers.TOPOJSON_JS, "topojson-client"),
+                      (maps_layers.MARKERCLUSTER_JS, "leaflet.markercluster")):
+        assert f"/{name}@{maps_layers.ASSET_VERSIONS[name]}/" in url
 
 
 def test_legend_lists_only_the_symbols_the_map_shows(demo):
@@ -262,13 +420,33 @@ def test_legend_lists_only_the_symbols_the_map_shows(demo):
     assert symbols(maps.overview_map(data, public=True)) == {"bord", "gepland"}  # no requests in public
 
 
-def test_decision_map_outside_the_municipality_shows_it_with_the_request(demo):
+def test_legend_folds_and_the_scale_is_metric_only(hostile_pages):
+    page = hostile_pages["overzicht.html"]
+    assert legend_of(page).startswith("<details open><summary>Legenda</summary>")
+    assert "imperial: false" in page and "control_scale" not in page
+
+
+def test_decision_map_outside_the_municipality_shows_the_request_and_wards_near_it(demo):
     wards, signs, roads, groups, decisions = demo
     data = maps.prepare(wards, signs, decisions, roads=roads, groups=groups, public=True)
     outside = next(d for d in decisions if d.reason_code == "outside_wards")
     page = maps.render(maps.decision_map(data, outside))
-    (s, w), (n, e) = json.loads(re.search(r"fitBounds\(\s*(\[\[.*?\]\])", page, re.S).group(1))
-    x0, y0, x1, y1 = data.wards.total_bounds
-    assert s <= min(y0, outside.lat) and n >= max(y1, outside.lat)
-    assert w <= min(x0, outside.lon) and e >= max(x1, outside.lon)
-    assert "wijk buiten" not in page and "buiten de gemeente" in page
+    d = maps.read_page_data(page)
+    (s, w), (n, e) = d["bounds"]
+    assert s <= outside.lat <= n and w <= outside.lon <= e
+    assert d["wards"]["code"] and "focus" not in d
+    assert "wijk buiten" not in page and "buiten de gemeente" in info_of(page)
+
+
+def test_big_maps_cluster_markers_and_load_the_plugin(demo):
+    import geopandas as gpd
+
+    wards, signs, roads, groups, decisions = demo
+    x0, y0, x1, y1 = wards.total_bounds
+    rng = np.random.default_rng(1)
+    xy = rng.uniform((x0, y0), (x1, y1), (maps.CLUSTER_MIN_POINTS + 10, 2))
+    many = gpd.GeoDataFrame({"id": [f"S{i}" for i in range(len(xy))], "status": "placed", "street": "",
+                             "placed_on": ""}, geometry=shapely.points(xy), crs=signs.crs)
+    page = maps.render(maps.overview_map(maps.prepare(wards, many, decisions)))
+    assert maps_layers.MARKERCLUSTER_JS in page and maps_layers.MARKERCLUSTER_CSS in page
+    assert "groep symbolen" in legend_of(page)
