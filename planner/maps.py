@@ -49,7 +49,7 @@ import shapely
 
 from . import maps_layers as ml
 from . import maps_topology as mt
-from .entries import classify_roads, find_entries
+from .entries import classify_roads, find_entries, road_network
 from .geo import RD_NEW
 from .placement import Decision, assign_wards, counted_signs
 from .policy import Policy
@@ -236,21 +236,27 @@ def _entry_roads(wards, roads, policy) -> gpd.GeoDataFrame:
 
 
 def _no_entry_roads(wards, roads, policy, codes: set) -> gpd.GeoDataFrame:
-    """Roads in and along the wards ``codes`` that are no entry: what a ``no_entries`` reason names."""
+    """The roads a ``no_entries`` reason names: every road in or along the ward
+    (``entries.road_network(...).near``, as :func:`planner.entries.no_entry_reason` looks)."""
     if roads is None or roads.empty or not codes:
         return _empty_roads()
+    network = road_network(roads, policy)
     chosen = wards[wards["code"].isin(codes)]
-    area = shapely.buffer(chosen.geometry.values, 30.0)
-    tree = shapely.STRtree(roads.geometry.values)
-    area_idx, road_idx = tree.query(area, predicate="intersects")
+    road_idx, ward_pos = [], []
+    for k, poly in enumerate(chosen.geometry.values):
+        near = network.near(poly)
+        road_idx.append(near)
+        ward_pos.append(np.full(len(near), k))
+    road_idx, ward_pos = np.concatenate(road_idx), np.concatenate(ward_pos)
     if not len(road_idx):
         return _empty_roads()
     near = roads.iloc[road_idx]
-    parts = shapely.intersection(near.geometry.values, shapely.buffer(area[area_idx], 60.0))
+    around = shapely.buffer(chosen.geometry.values[ward_pos], 60.0)
     out = gpd.GeoDataFrame({"name": near["name"].to_numpy(),
                             "road_class": classify_roads(near, policy)["road_class"].to_numpy(),
-                            "ward_code": chosen["code"].to_numpy()[area_idx]},
-                           geometry=shapely.simplify(parts, SIMPLIFY_TOLERANCE), crs=RD_NEW)
+                            "ward_code": chosen["code"].to_numpy()[ward_pos]},
+                           geometry=shapely.simplify(shapely.intersection(near.geometry.values, around),
+                                                     SIMPLIFY_TOLERANCE), crs=RD_NEW)
     return out[~out.geometry.is_empty].reset_index(drop=True)
 
 

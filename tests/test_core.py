@@ -358,3 +358,48 @@ def test_bad_policy_file_is_an_input_error(tmp_path, text):
     path.write_text(text)
     with pytest.raises(InputError):
         planner.load_policy(path)
+
+
+@pytest.mark.parametrize("text, key", [
+    ("max_signs = 0\n", "max_signs"),
+    ("max_signs = 2.5\n", "max_signs"),
+    ("max_signs = nan\n", "max_signs"),
+    ("max_signs = inf\n", "max_signs"),
+    ("max_signs = true\n", "max_signs"),
+    ("min_signs_for_coverage = 0\n", "min_signs_for_coverage"),
+    ("min_signs_for_coverage = 3\n", "min_signs_for_coverage"),   # more than max_signs (2)
+    ("registration_required = \"nee\"\n", "registration_required"),
+    ("registration_required = 1\n", "registration_required"),
+    ("inset = -1\n", "inset"),
+    ("cover_radius = inf\n", "cover_radius"),
+    ("boundary_clearance = nan\n", "boundary_clearance"),
+    ("min_spacing = \"100\"\n", "min_spacing"),
+    ("coverage_statuses = \"placed\"\n", "coverage_statuses"),
+    ("coverage_statuses = []\n", "coverage_statuses"),
+    ("class_weights = 5\n", "class_weights"),
+    ("[class_weights]\nresidential = -2\n", "class_weights"),
+    ("preset = 5\n", "preset"),
+    ("name = 7\n", "name"),
+    ("maximum_signs = 2\n", "maximum_signs"),
+])
+def test_a_policy_is_checked_as_a_whole_and_each_violation_names_its_key(tmp_path, text, key):
+    path = tmp_path / "beleid.toml"
+    path.write_text(text)
+    with pytest.raises(InputError, match=key):
+        planner.load_policy(path)
+
+
+def test_every_violation_of_a_policy_is_named(tmp_path):
+    path = tmp_path / "beleid.toml"
+    path.write_text('max_signs = 0\nregistration_required = "ja"\ninset = -5\n')
+    with pytest.raises(InputError) as err:
+        planner.load_policy(path)
+    assert all(k in str(err.value) for k in ("max_signs", "registration_required", "inset"))
+
+
+def test_a_bad_policy_on_the_command_line_is_one_error_line(tmp_path, run_cli):
+    path = tmp_path / "beleid.toml"
+    path.write_text("max_signs = 0\n")
+    res = run_cli("status", "--policy", path)
+    assert res.returncode == 2 and res.stdout == ""
+    assert res.stderr.count("error:") == 1 and "max_signs" in res.stderr and "Traceback" not in res.stderr

@@ -133,7 +133,6 @@ def test_outside_text_is_escaped(hostile_pages):
     for name, page in hostile_pages.items():
         assert "<script>alert" not in page, name
         assert "<img" not in page, name
-        assert "onerror=alert" not in page.replace("\\u003e\\u003cimg src=x onerror=alert", ""), name
         assert page.count("</script>") == page.count("<script"), name  # nothing closes a script early
     overview = hostile_pages["overzicht.html"]
     for text in (SCRIPT, IMG):  # present, but only as escaped text
