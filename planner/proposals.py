@@ -13,7 +13,6 @@ Builds on :mod:`planner.entries` (entry roads and candidate positions) and
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 import geopandas as gpd
@@ -24,7 +23,7 @@ import shapely
 from .choice import CoverProblem, choose_mclp, solve_lscp
 from .entries import RoadNetwork, entry_arrays, no_entry_reason, road_network
 from .errors import InputError
-from .coords import check_wish_lonlat, xy_to_lonlat
+from .coords import parse_wishes as coords_parse_wishes, xy_to_lonlat
 from .geo import to_rd_xy
 from .placement import ProposalResult, Proposer, in_ward, ward_index
 from .policy import Policy, road_class_nl
@@ -67,20 +66,9 @@ def min_distance(xy: np.ndarray, others: np.ndarray) -> np.ndarray:
 
 
 def parse_wishes(text: str) -> list[tuple[float, float]]:
-    """An admin's wishes ``"lon lat; lon lat"`` as (lon, lat) pairs."""
-    wishes = []
-    for part in str(text or "").split(";"):
-        if not part.strip():
-            continue
-        nums = re.split(r"[\s,]+", part.strip())
-        try:
-            lon, lat = (float(v) for v in nums)
-        except ValueError as exc:
-            raise InputError(f"voorkeursplek {part.strip()[:60]!r}: verwacht 'lon lat'") from exc
-        if not (3.2 < lon < 7.3 and 50.7 < lat < 53.6):  # clearly in NL: fine; else say what is wrong
-            check_wish_lonlat(lon, lat, "voorkeursplek")  # degrees, not swapped, in the Netherlands
-        wishes.append((lon, lat))
-    return wishes
+    """An admin's wishes ``"lon lat; lon lat"`` as (lon, lat) pairs, validated (see
+    :func:`planner.coords.parse_wishes`: swapped or RD values are refused, never guessed)."""
+    return coords_parse_wishes(text, "voorkeursplek")
 
 
 def _check_wishes(wish_xy: np.ndarray, poly, network: RoadNetwork, policy: Policy, other_xy: np.ndarray,

@@ -22,6 +22,7 @@ from .errors import InputError
 from .geo import parse_date, to_rd_xy
 from .placement import in_ward, ward_index
 from .policy import Policy
+from .text import check_text
 from .proposals import MIN_MOVE, _lonlat, min_distance
 
 
@@ -92,7 +93,7 @@ def relocate_sign(sign_id: str, signs: gpd.GeoDataFrame, wards: gpd.GeoDataFrame
         the best weighted coverage of the ward's entries together with the
         ward's other signs, the more important road, the shortest move.
     """
-    reason = str(reason or "").strip()
+    reason = check_text(reason, "--reason")
     if not reason:
         raise InputError("een reden voor de verplaatsing is verplicht (--reason)")
     date = parse_date(date, "--date") if date else dt.date.today().isoformat()

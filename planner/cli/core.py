@@ -12,7 +12,7 @@ import sys
 
 from .. import geocode, placement
 from ..errors import InputError
-from .common import (add_input_options, add_json_option, add_location_options, add_text_row, load_inputs,
+from .common import (console, add_input_options, add_json_option, add_location_options, add_text_row, load_inputs,
                      location_from_args, print_json)
 
 from ..vocabulary import OUTCOME_NL  # noqa: E402  (one word per outcome, everywhere)
@@ -44,8 +44,8 @@ def register(sub) -> None:
     p.set_defaults(func=cmd_demo)
 
 
-def _console() -> Console:
-    return Console(soft_wrap=False, width=160)
+def _console():
+    return console()  # no highlighting: linear time on long names
 
 
 def cmd_check(args) -> int:
@@ -169,9 +169,11 @@ def cmd_status(args) -> int:
 def cmd_demo(args) -> int:
     inp = load_inputs(args, "wards", "signs", "roads", "groups", "requests")
     decisions = decide_all(inp)
+    if not str(args.out).strip():
+        raise InputError("--out is leeg; geef een map voor de kaarten en het rapport (standaard: maps)")
     out = Path(args.out)
     if out.exists() and not out.is_dir():
-        raise InputError(f"{out}: is geen map")
+        raise InputError(f"{out}: is een bestand, geen map; geef met --out een map")
     from .. import report
     written = report.write_outputs(out, inp, decisions)
     con = _console()

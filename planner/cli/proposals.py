@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from .. import geo
+from ..errors import InputError
 from ..placement import ward_status
 from ..proposals import propose_positions
 from ..relocation import relocate_sign
-from .common import add_input_options, add_json_option, add_text_row, load_inputs, print_json
+from .common import console, add_input_options, add_json_option, add_text_row, load_inputs, print_json
 
 
 def register(sub) -> None:
@@ -35,8 +35,8 @@ def register(sub) -> None:
     p.set_defaults(func=cmd_relocate)
 
 
-def _console() -> Console:
-    return Console(soft_wrap=False, width=160)
+def _console():
+    return console()  # no highlighting: linear time on long names
 
 
 def cmd_propose(args) -> int:
@@ -80,7 +80,9 @@ def _covered(inp, ward_code: str) -> bool:
 
 
 def cmd_relocate(args) -> int:
-    to = geo.parse_lonlat(args.to, "--to") if args.to else None
+    if args.date is not None and not args.date.strip():
+        raise InputError("--date is leeg; geef een datum (JJJJ-MM-DD) of laat de optie weg")
+    to = geo.parse_lonlat(args.to, "--to") if args.to is not None else None
     if to is not None:
         geo.point_rd(*to, source="--to")  # validates: degrees, not swapped, in the Netherlands
     inp = load_inputs(args, "wards", "signs", "roads")
