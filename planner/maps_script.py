@@ -292,7 +292,7 @@ if (cluster) {
 }
 function popupOffset(m) { var s = SIZE[m._pl.k]; return [m._pl.off[0], m._pl.off[1] - s / 2]; }
 function markerGroup(name, build, show) {
-  var list = null, layer = L.layerGroup();
+  var list = null, layer = L.featureGroup();
   function get() { if (!list) list = build(); return list; }
   layer.on('add', function () {
     if (cluster) cluster.addLayers(get()); else get().forEach(function (m) { layer.addLayer(m); });

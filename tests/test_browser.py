@@ -103,6 +103,12 @@ class Page:
     def popup_text(self) -> str:
         return self.page.inner_text(".leaflet-popup-content")
 
+    def close_popup(self) -> None:
+        """Close the popup and wait until the map stands still (a popup may have panned it)."""
+        self.js("window.plannerMap.map.closePopup()")
+        self.page.wait_for_function("!(window.plannerMap.map._panAnim && window.plannerMap.map._panAnim._inProgress)")
+        self.page.wait_for_timeout(100)
+
     def markers(self, kind: str) -> list[dict]:
         """Marker icons of ``kind`` on screen: id, centre, and what the page shows at that centre."""
         return self.js("""(kind) => {
@@ -208,8 +214,7 @@ def test_each_kind_of_marker_opens_its_popup_at_the_default_zoom(browser, pages,
             assert expected in p.popup_text(), (kind, p.popup_text())
             if kind == "voorstel":
                 p.screenshot(f"overzicht-{size}-popup.png")
-            p.page.keyboard.press("Escape")
-            p.js("window.plannerMap.map.closePopup()")
+            p.close_popup()
         p.assert_clean()
     finally:
         p.page.close()
@@ -258,8 +263,9 @@ def test_phone_screen_keeps_the_map_free(browser, pages):
         assert p.js("document.querySelector('.pl-legend details').open")
         p.screenshot("overzicht-telefoon-legenda.png")
         p.page.click(".pl-legend summary")
-        # the layer control opens on a tap
-        p.page.click(".leaflet-control-layers-toggle")
+        # the layer control opens when touched
+        box = p.page.locator(".leaflet-control-layers-toggle").bounding_box()
+        p.page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
         p.page.wait_for_timeout(200)
         assert p.js("document.querySelector('.leaflet-control-layers')"
                     ".classList.contains('leaflet-control-layers-expanded')")
@@ -286,7 +292,7 @@ def test_clicking_a_ward_opens_its_popup_with_the_signs_it_counts(browser, pages
     try:
         text = _click_ward(p, "LM09")  # a large ward without signs
         assert "Wijk:" in text and "Status:" in text and "LM09" in text and "Borden die meetellen: 0" in text
-        p.js("window.plannerMap.map.closePopup()")
+        p.close_popup()
         text = _click_ward(p, "LM03")
         assert "Borden die meetellen: 2" in text and "B001" in text and "B002" in text
         p.assert_clean()
@@ -300,13 +306,13 @@ def test_hostile_names_show_as_text_and_run_nothing(browser, pages):
         # the ward called '"><img src=x onerror=...>' with the request of group '<script>...'
         text = _click_ward(p, mapdata.HOSTILE_WARD)
         assert IMG in text and SCRIPT in text
-        p.js("window.plannerMap.map.closePopup()")
+        p.close_popup()
         # the sign on a street called '"><img ...'
         p.page.click(".leaflet-map-pane .pl-bord >> nth=0", force=True)
         p.page.wait_for_timeout(200)
         texts = p.js("Array.from(document.querySelectorAll('.leaflet-popup-content')).map(e => e.innerText)")
         assert any(IMG in t for t in texts), texts
-        p.js("window.plannerMap.map.closePopup()")
+        p.close_popup()
         # the proposal on a road called '<script>...': its tooltip
         p.page.hover(".leaflet-map-pane .pl-voorstel >> nth=0", force=True)
         p.page.wait_for_timeout(200)
@@ -374,7 +380,7 @@ def test_a_national_size_map_renders_and_works(browser, tmp_path):
         p.page.mouse.click(600, 420)
         p.page.wait_for_timeout(300)
         assert "Wijk:" in p.popup_text() or "Besluit:" in p.popup_text() or "Bord:" in p.popup_text()
-        p.js("window.plannerMap.map.closePopup()")
+        p.close_popup()
         # zoomed in on a sign, it is a marker of its own
         lat, lon = p.js("""() => { const m = window.plannerMap.markers.find(m => m._pl.k === 'bord');
                                    const ll = m.getLatLng(); window.plannerMap.map.setView(ll, 17, {animate: false});
