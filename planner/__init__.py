@@ -1,8 +1,9 @@
 """planner: where do WhatsApp-buurtpreventie signs go?
 
 Data flows one way: files -> :mod:`planner.geo` (load, validate, RD New) ->
-:mod:`planner.placement` (wards, coverage, decisions) -> :mod:`planner.proposals`
-(entry roads, positions) -> reports, maps and the register.
+:mod:`planner.wards` (in the ward, counted signs, covered) -> :mod:`planner.placement`
+(decisions) and :mod:`planner.proposals` (entry roads, positions) -> reports, maps
+and the register.
 
 >>> import planner
 >>> wards = planner.load_wards("data/wijken.geojson")
@@ -22,9 +23,10 @@ _API = {
     "InputError": "errors", "PlannerError": "errors", "SolverError": "errors",
     "RD_NEW": "geo", "WGS84": "geo", "load_wards": "geo", "load_signs": "geo", "load_roads": "geo",
     "load_groups": "geo", "load_requests": "geo", "point_rd": "geo",
-    "Decision": "placement", "ProposalResult": "placement", "ward_of": "placement", "in_ward": "placement",
-    "assign_wards": "placement", "counted_signs": "placement", "ward_status": "placement",
-    "check_point": "placement", "decide_requests": "placement", "decisions_frame": "placement",
+    "Decision": "placement", "ProposalResult": "placement", "decide_requests": "placement",
+    "decisions_frame": "placement",
+    "ward_of": "wards", "in_ward": "wards", "ward_index": "wards", "assign_wards": "wards",
+    "counted_signs": "wards", "is_covered": "wards", "ward_status": "wards", "check_point": "wards",
     "Policy": "policy", "load_policy": "policy", "preset": "policy", "preset_names": "policy",
     "find_entries": "entries", "road_network": "entries",
     "propose_positions": "proposals", "WardProposal": "proposals", "make_proposer": "proposals",

@@ -5,7 +5,8 @@ names, phone numbers or e-mail addresses, and no request locations (a
 request's location may be an admin's home). Groups appear by id and name
 only. The internal export (``internal=True``, for the municipality's own
 systems) adds the requests with their locations, the proposals, the admins'
-contact data and the wijkagenten. GeoJSON is WGS84 (RFC 7946); CSV carries RD
+contact data and the wijkagenten. GeoJSON is RFC 7946 (WGS84, counterclockwise
+outer rings, 7 decimals; :func:`planner.geojson.to_geojson`); CSV carries RD
 New ``x,y`` and WGS84 ``lon,lat``.
 """
 
@@ -18,7 +19,8 @@ import numpy as np
 import pandas as pd
 
 from .errors import InputError
-from .geo import WGS84, to_lonlat
+from .geo import to_lonlat
+from .geojson import to_geojson
 from .report import write_files_atomic
 
 FORMATS = ("csv", "geojson")
@@ -76,6 +78,6 @@ def export_register(store, out, formats=FORMATS, *, internal: bool = False) -> l
                 flat["lon"], flat["lat"] = np.round(lon, 7), np.round(lat, 7)
             files[out / f"{name}.csv"] = flat.to_csv(index=False)
         if "geojson" in formats and spatial:
-            gdf = gpd.GeoDataFrame(public, geometry=df.geometry, crs=df.crs).to_crs(WGS84)
-            files[out / f"{name}.geojson"] = gdf.to_json(drop_id=True, ensure_ascii=False)
+            gdf = gpd.GeoDataFrame(public, geometry=df.geometry, crs=df.crs)
+            files[out / f"{name}.geojson"] = to_geojson(gdf)
     return write_files_atomic(files)  # all files or none

@@ -24,6 +24,7 @@ Dutch words. :data:`SCRIPT` turns it into Leaflet layers:
 from __future__ import annotations
 
 CSS = """
+html .leaflet-container{font-size:12px}
 .pl-ic{display:flex!important;align-items:center;justify-content:center;box-sizing:border-box;
  font:bold 11px/1 Arial,sans-serif;box-shadow:0 1px 3px rgba(0,0,0,.5);cursor:pointer}
 .pl-bord{background:#ffd600;border:2px solid #222;border-radius:3px;color:#222}
@@ -201,16 +202,30 @@ overlays[W.layers.wards] = wardLayer; API.layers.wards = wardLayer;
 
 // ward names, once a ward is wide enough on screen
 var labelLayer = L.layerGroup().addTo(map), labelPts = WD.label ? latlngs(WD.label) : [];
+function labelSpot(poly, at, view) {
+  if (at && view.contains(at)) return at;
+  // the label point is off screen: a spot in the part of the ward that is on screen
+  var b = poly.getBounds(), s = Math.max(b.getSouth(), view.getSouth()), n = Math.min(b.getNorth(), view.getNorth());
+  var w = Math.max(b.getWest(), view.getWest()), e = Math.min(b.getEast(), view.getEast());
+  var f = [0.5, 0.3, 0.7, 0.15, 0.85];
+  for (var y = 0; y < f.length; y++) for (var x = 0; x < f.length; x++) {
+    var ll = L.latLng(s + (n - s) * f[y], w + (e - w) * f[x]);
+    if (poly._containsPoint && poly._containsPoint(map.latLngToLayerPoint(ll))) return ll;
+  }
+  return null;
+}
 function updateLabels() {
   labelLayer.clearLayers();
   if (!map.hasLayer(wardLayer) || map.getZoom() < D.opts.labelZoom) return;
-  var view = map.getBounds().pad(0.05), shown = 0;
+  var view = map.getBounds().pad(-0.05), shown = 0;
   for (var i = 0; i < nWards && shown < 400; i++) {
-    var p = wardPolys[i], at = labelPts[i];
-    if (!p || !at || !view.contains(at)) continue;
-    var b = p.getBounds(), a = map.project(b.getNorthWest()), c = map.project(b.getSouthEast());
+    var poly = wardPolys[i];
+    if (!poly || !view.intersects(poly.getBounds())) continue;
+    var b = poly.getBounds(), a = map.project(b.getNorthWest()), c = map.project(b.getSouthEast());
     var text = WD.name[i], w = Math.min(text.length * 6.5 + 8, 180);
     if (c.x - a.x < w || c.y - a.y < 22) continue;
+    var at = labelSpot(poly, labelPts[i], view);
+    if (!at) continue;
     // next to the markers, never under one
     var p = map.latLngToLayerPoint(at), dy = null;
     for (var k = 0; k < LABEL_SHIFTS.length; k++) {

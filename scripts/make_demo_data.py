@@ -17,6 +17,8 @@ import pandas as pd
 import shapely
 from shapely.geometry import LineString, Point, Polygon, box
 
+from planner.geojson import to_geojson
+
 DATA = Path(__file__).resolve().parent.parent / "data"
 NOTE = "Illustratieve demodata, geen officiële grenzen of gegevens"
 RD = "EPSG:28992"
@@ -174,9 +176,8 @@ def requests() -> pd.DataFrame:
 
 
 def write_geojson(gdf: gpd.GeoDataFrame, name: str) -> None:
-    path = DATA / name
-    path.unlink(missing_ok=True)
-    gdf.to_crs("EPSG:4326").to_file(path, driver="GeoJSON", COORDINATE_PRECISION=7)
+    # The planner's one GeoJSON writer: RFC 7946 (WGS84, counterclockwise outer rings, 7 decimals).
+    (DATA / name).write_text(to_geojson(gdf), encoding="utf-8")
 
 
 def main() -> None:

@@ -385,7 +385,8 @@ def test_a_national_size_map_renders_and_works(browser, tmp_path):
         lat, lon = p.js("""() => { const m = window.plannerMap.markers.find(m => m._pl.k === 'bord');
                                    const ll = m.getLatLng(); window.plannerMap.map.setView(ll, 17, {animate: false});
                                    return [ll.lat, ll.lng]; }""")
-        p.page.wait_for_timeout(800)
+        p.page.wait_for_function("!document.querySelector('.leaflet-cluster-anim')")
+        p.page.wait_for_timeout(1000)
         shown = [m for m in p.markers("bord") if m["inside"] and m["self"]]
         assert shown
         p.page.mouse.click(shown[0]["x"], shown[0]["y"])

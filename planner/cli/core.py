@@ -71,7 +71,7 @@ def cmd_check(args) -> int:
     state = "heeft al borden" if result["covered"] else "heeft nog geen borden"
     con.print(f"Wijk {result['ward']['name']} ({result['ward']['code']}) {state}.", markup=False)
     for s in result["signs"]:
-        con.print(f"  - {placement._sign_phrase(s)}", markup=False)
+        con.print(f"  - {placement.sign_phrase(s)}", markup=False)
     return 0
 
 

@@ -14,6 +14,8 @@ from ..errors import InputError
 from .common import add_json_option, console, print_json
 
 OUT_SUFFIXES = {".geojson": "GeoJSON", ".json": "GeoJSON", ".gpkg": "GPKG"}
+# GeoPackage 1.3: GDAL 3.6 / QGIS 3.28 LTR warn on 1.4 ("may only be partially supported").
+GPKG_OPTIONS = {"VERSION": "1.3"}
 
 
 def register(sub) -> None:
@@ -92,13 +94,19 @@ def _check_folder(folder: Path) -> None:
 
 
 def write_layer(gdf: gpd.GeoDataFrame, out: Path, layer: str) -> None:
-    """Write GeoJSON (WGS84, RFC 7946) or GeoPackage (RD New), atomically.
+    """Write GeoJSON (RFC 7946, WGS84) or GeoPackage 1.3 (RD New), atomically.
 
-    Folders made for the output are removed again when writing fails; a
-    path that cannot be written is an InputError naming it.
+    GeoJSON goes through the planner's one GeoJSON writer
+    (:func:`planner.geojson.to_geojson`). A GeoPackage is written as version
+    1.3, which GDAL 3.6 and QGIS 3.28 LTR open without a warning (GDAL 3.7+
+    would write 1.4). Folders made for the output are removed again when
+    writing fails; a path that cannot be written is an InputError naming it.
     """
-    from ..files import make_folders, remove_folders, write_error
-    driver = OUT_SUFFIXES[out.suffix.lower()]
+    from ..files import make_folders, remove_folders, write_error, write_text_atomic
+    if OUT_SUFFIXES[out.suffix.lower()] == "GeoJSON":
+        from ..geojson import to_geojson
+        write_text_atomic(out, to_geojson(gdf))
+        return
     made = make_folders(out.parent)
     tmp = None
     try:
@@ -109,11 +117,8 @@ def write_layer(gdf: gpd.GeoDataFrame, out: Path, layer: str) -> None:
         except OSError as exc:
             raise write_error(out, exc) from None
         try:
-            if driver == "GeoJSON":
-                pyogrio.write_dataframe(gdf.to_crs(geo.WGS84), tmp, driver="GeoJSON", layer=layer,
-                                        layer_options={"RFC7946": "YES"})
-            else:
-                pyogrio.write_dataframe(gdf.to_crs(geo.RD_NEW), tmp, driver="GPKG", layer=layer)
+            pyogrio.write_dataframe(gdf.to_crs(geo.RD_NEW), tmp, driver="GPKG", layer=layer,
+                                    dataset_options=GPKG_OPTIONS)
             os.replace(tmp, out)
         except OSError as exc:
             raise write_error(out, exc) from None
