@@ -13,14 +13,23 @@ Layers
 ------
 wards (MULTIPOLYGON)   code, name
 signs (POINT)          sign_id, status (planned/placed/removed), ward_code, street, ...
-sign_events (POINT)    append-only history: proposed, approved, placed, relocated, removed
+sign_events (POINT)    append-only history: proposed, approved, agreed, placed, relocated, removed
 requests (POINT)       request_id, date, group_id, ward_code, preferred, status
+request_events         append-only life of a request: received, decided, resolved, agreed
 proposals (POINT)      the ranked positions of each decision
 decisions              request_id, outcome, reason_code, reason, ...
 groups                 group_id, group_name, wabp_registered, ward_code, removed_on
+group_events           append-only history of groups and admins (never personal data)
 admins                 personal data: name, phone, email (the only such table)
 officers               the wijkagent per ward
 store_meta             key/value (schema version, created_at, source)
+
+Schema versions
+---------------
+1  the first register.
+2  ``request_events`` and ``group_events`` (append-only), sign event ``agreed``
+   (positions agreed with the admin). A version-1 register is migrated when
+   it is opened (:func:`migrate`, one transaction).
 """
 
 from __future__ import annotations
@@ -31,7 +40,8 @@ import numpy as np
 import shapely
 
 SRS_ID = 28992
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
+MIGRATABLE = (1,)  # older versions this planner migrates when it opens them
 APPLICATION_ID = 0x47504B47  # "GPKG"
 USER_VERSION = 10300  # GeoPackage 1.3 (GDAL < 3.7 warns on 1.4)
 
@@ -80,7 +90,7 @@ LAYERS: list[tuple[str, str | None, str, str]] = [
      "request_id TEXT, updated_at TEXT NOT NULL"),
     ("sign_events", "POINT", "Geschiedenis van de borden (alleen toevoegen)",
      "sign_id TEXT NOT NULL, event TEXT NOT NULL CHECK (event IN "
-     "('proposed','approved','placed','relocated','removed')), at TEXT NOT NULL, "
+     "('proposed','approved','agreed','placed','relocated','removed')), at TEXT NOT NULL, "
      "event_date TEXT NOT NULL, ward_code TEXT, request_id TEXT, reason TEXT NOT NULL DEFAULT '', "
      "from_x DOUBLE, from_y DOUBLE"),
     ("requests", "POINT", "Aanvragen",
@@ -95,12 +105,20 @@ LAYERS: list[tuple[str, str | None, str, str]] = [
      "request_id TEXT NOT NULL UNIQUE, decided_at TEXT NOT NULL, policy TEXT NOT NULL, "
      "group_id TEXT NOT NULL, ward_code TEXT, outcome TEXT NOT NULL, reason_code TEXT NOT NULL, "
      "reason TEXT NOT NULL, n_proposals INTEGER NOT NULL DEFAULT 0, notes TEXT NOT NULL DEFAULT ''"),
+    ("request_events", None, "Levensloop van de aanvragen (alleen toevoegen)",
+     "request_id TEXT NOT NULL, event TEXT NOT NULL CHECK (event IN ('received','decided','resolved','agreed')), "
+     "at TEXT NOT NULL, event_date TEXT NOT NULL, outcome TEXT, ward_code TEXT, "
+     "reason TEXT NOT NULL DEFAULT '', detail TEXT NOT NULL DEFAULT ''"),
     ("groups", None, "WhatsApp-groepen (zonder persoonsgegevens)",
      "group_id TEXT NOT NULL UNIQUE, group_name TEXT NOT NULL, wabp_registered BOOLEAN NOT NULL DEFAULT 0, "
      "ward_code TEXT, created_at TEXT NOT NULL, removed_on TEXT"),
     ("admins", None, "Beheerders (PERSOONSGEGEVENS)",
      "group_id TEXT NOT NULL, name TEXT NOT NULL, phone TEXT NOT NULL DEFAULT '', "
      "email TEXT NOT NULL DEFAULT ''"),
+    ("group_events", None, "Geschiedenis van groepen en beheerders (alleen toevoegen, zonder persoonsgegevens)",
+     "group_id TEXT NOT NULL, event TEXT NOT NULL CHECK (event IN ('added','changed','removed','readded',"
+     "'admin_added','admin_changed','admin_removed')), at TEXT NOT NULL, event_date TEXT NOT NULL, "
+     "reason TEXT NOT NULL DEFAULT '', detail TEXT NOT NULL DEFAULT ''"),
     ("officers", None, "Wijkagenten per wijk",
      "ward_code TEXT NOT NULL UNIQUE, name TEXT NOT NULL, phone TEXT NOT NULL DEFAULT '', "
      "email TEXT NOT NULL DEFAULT '', updated_at TEXT NOT NULL"),
@@ -109,14 +127,23 @@ LAYERS: list[tuple[str, str | None, str, str]] = [
 ]
 SPATIAL = {name: gtype for name, gtype, _, _ in LAYERS if gtype}
 
+APPEND_ONLY = {"sign_events": "borden", "request_events": "aanvragen", "group_events": "groepen"}
+TRIGGERS = [f"{table}_append_only_{what}" for table in APPEND_ONLY for what in ("update", "delete")]
+
 _EXTRA = [
-    "CREATE TRIGGER sign_events_append_only_update BEFORE UPDATE ON sign_events "
-    "BEGIN SELECT RAISE(ABORT, 'de geschiedenis van borden kan niet worden gewijzigd'); END",
-    "CREATE TRIGGER sign_events_append_only_delete BEFORE DELETE ON sign_events "
-    "BEGIN SELECT RAISE(ABORT, 'de geschiedenis van borden kan niet worden gewist'); END",
+    *(f"CREATE TRIGGER {table}_append_only_update BEFORE UPDATE ON {table} "
+      f"BEGIN SELECT RAISE(ABORT, 'de geschiedenis van {noun} kan niet worden gewijzigd'); END"
+      for table, noun in APPEND_ONLY.items()),
+    *(f"CREATE TRIGGER {table}_append_only_delete BEFORE DELETE ON {table} "
+      f"BEGIN SELECT RAISE(ABORT, 'de geschiedenis van {noun} kan niet worden gewist'); END"
+      for table, noun in APPEND_ONLY.items()),
     "CREATE INDEX admins_group ON admins(group_id)",
     "CREATE INDEX sign_events_sign ON sign_events(sign_id)",
     "CREATE INDEX proposals_request ON proposals(request_id)",
+    "CREATE INDEX request_events_request ON request_events(request_id)",
+    "CREATE INDEX group_events_group ON group_events(group_id)",
+    # A review is resolved once: afterwards the request is approved or rejected.
+    "CREATE UNIQUE INDEX request_events_resolved_once ON request_events(request_id) WHERE event = 'resolved'",
 ]
 
 
@@ -134,18 +161,77 @@ def create_schema(con) -> None:
          ("WGS 84 geodetic", 4326, "EPSG", 4326, WGS84_WKT, "longitude/latitude coordinates in decimal degrees on the WGS 84 spheroid"),
          ("Amersfoort / RD New", SRS_ID, "EPSG", SRS_ID, RD_NEW_WKT, "Rijksdriehoeksstelsel (RD New), metres")],
     )
-    for name, gtype, description, columns in LAYERS:
-        geom = f", geom {gtype}" if gtype else ""
-        con.execute(f"CREATE TABLE {name} (fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL{geom}, {columns})")
-        con.execute(
-            "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, srs_id) "
-            "VALUES (?, ?, ?, ?, ?)",
-            (name, "features" if gtype else "attributes", name, description, SRS_ID if gtype else None),
-        )
-        if gtype:
-            con.execute("INSERT INTO gpkg_geometry_columns VALUES (?, 'geom', ?, ?, 0, 0)", (name, gtype, SRS_ID))
+    for layer in LAYERS:
+        _create_layer(con, *layer)
     for statement in _EXTRA:
         con.execute(statement)
+
+
+def _table_sql(name: str, gtype: str | None, columns: str) -> str:
+    geom = f", geom {gtype}" if gtype else ""
+    return f"CREATE TABLE {name} (fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL{geom}, {columns})"
+
+
+def _create_layer(con, name: str, gtype: str | None, description: str, columns: str) -> None:
+    con.execute(_table_sql(name, gtype, columns))
+    con.execute(
+        "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, srs_id) "
+        "VALUES (?, ?, ?, ?, ?)",
+        (name, "features" if gtype else "attributes", name, description, SRS_ID if gtype else None),
+    )
+    if gtype:
+        con.execute("INSERT INTO gpkg_geometry_columns VALUES (?, 'geom', ?, ?, 0, 0)", (name, gtype, SRS_ID))
+
+
+# ----------------------------------------------------------------- migration
+
+
+def migrate(con, version: int, *, today: str, now: str) -> None:
+    """Bring a register of an older schema ``version`` (in :data:`MIGRATABLE`) to :data:`SCHEMA_VERSION`.
+
+    Runs inside the caller's write transaction: either everything is done or
+    nothing. Version 1 -> 2: ``sign_events`` is rebuilt with the new event
+    ``agreed`` (rows, fids and triggers kept), ``request_events`` and
+    ``group_events`` are created, and the life of every request so far is
+    written into ``request_events`` (``received`` on its date, ``decided``
+    when its decision was recorded).
+    """
+    if version not in MIGRATABLE:
+        raise ValueError(f"schema version {version} cannot be migrated")
+    layers = {name: (gtype, description, columns) for name, gtype, description, columns in LAYERS}
+    # sign_events: the same columns with a wider CHECK; rebuilt under a temporary name, then renamed.
+    gtype, _, columns = layers["sign_events"]
+    cols = ", ".join(["fid", "geom"] + [r[1] for r in con.execute("PRAGMA table_info(sign_events)")
+                                        if r[1] not in ("fid", "geom")])
+    for trigger in ("sign_events_append_only_update", "sign_events_append_only_delete"):
+        con.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+    con.execute(_table_sql("sign_events_v2", gtype, columns))
+    con.execute(f"INSERT INTO sign_events_v2 ({cols}) SELECT {cols} FROM sign_events")
+    con.execute("DROP INDEX IF EXISTS sign_events_sign")
+    con.execute("DROP TABLE sign_events")
+    con.execute("ALTER TABLE sign_events_v2 RENAME TO sign_events")
+    for name in ("request_events", "group_events"):
+        _create_layer(con, name, *layers[name])
+    for statement in _EXTRA:
+        if "sign_events_append_only" in statement or "sign_events_sign" in statement or any(
+                t in statement for t in ("request_events", "group_events")):
+            con.execute(statement)
+    con.execute("INSERT INTO request_events (request_id, event, at, event_date, reason) "
+                "SELECT request_id, 'received', created_at, date, '' FROM requests ORDER BY date, fid")
+    con.execute("INSERT INTO request_events (request_id, event, at, event_date, outcome, ward_code, reason, detail) "
+                "SELECT d.request_id, 'decided', d.decided_at, substr(d.decided_at, 1, 10), d.outcome, d.ward_code, "
+                "d.reason, json_object('reason_code', d.reason_code, 'policy', d.policy) "
+                "FROM decisions d ORDER BY d.fid")
+    con.execute("INSERT INTO group_events (group_id, event, at, event_date, reason) "
+                "SELECT group_id, 'added', created_at, substr(created_at, 1, 10), "
+                "'overgenomen bij het bijwerken van het register' FROM groups ORDER BY fid")
+    con.execute("INSERT INTO group_events (group_id, event, at, event_date, reason) "
+                "SELECT group_id, 'removed', removed_on, substr(removed_on, 1, 10), "
+                "'overgenomen bij het bijwerken van het register' FROM groups WHERE removed_on IS NOT NULL "
+                "ORDER BY fid")
+    con.execute("UPDATE store_meta SET value = ? WHERE key = 'schema_version'", (SCHEMA_VERSION,))
+    con.execute("INSERT INTO store_meta (key, value) VALUES ('migrated_at', ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (now,))
 
 
 # ----------------------------------------------------------------- geometry blobs
