@@ -1,19 +1,34 @@
 # Two commands do all the setup on a fresh machine:
-#   make demo   - install into .venv and run the main job on the bundled demo data
-#   make test   - install (with test tools and the browser) and run the whole test suite
+#   make demo       - install into .venv (only what the planner needs) and run the main job on the demo data
+#   make test       - also install the test tools and the browser, and run the whole test suite
+# and one for the notebooks:
+#   make notebooks  - also install JupyterLab into .venv and open notebooks/ in it
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test install browser clean
+.PHONY: demo test notebooks install install-test install-notebooks browser clean
 
-$(BIN)/.installed: pyproject.toml
+$(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# One stamp per set of packages: 'make demo' never waits for the test tools.
+$(BIN)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(BIN)/.installed-test: pyproject.toml $(BIN)/.installed
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
+$(BIN)/.installed-notebooks: pyproject.toml $(BIN)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[notebooks]'
+	touch $@
+
 install: $(BIN)/.installed
+install-test: $(BIN)/.installed-test
+install-notebooks: $(BIN)/.installed-notebooks
 
 demo: install
 	$(BIN)/planner demo
@@ -21,8 +36,11 @@ demo: install
 browser:
 	bash scripts/install_browser.sh
 
-test: install browser
+test: install-test browser
 	$(BIN)/python -m pytest
+
+notebooks: install-notebooks
+	$(BIN)/jupyter lab notebooks/
 
 clean:
 	rm -rf $(VENV) maps/*.html maps/*.md maps/*.json

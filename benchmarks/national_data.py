@@ -450,7 +450,8 @@ def write_national(data: NationalData, folder) -> dict[str, Path]:
     paths = {k: folder / f for k, f in FILES.items()}
     for key in ("wards", "signs", "roads"):
         paths[key].unlink(missing_ok=True)
-        pyogrio.write_dataframe(getattr(data, key), paths[key], layer=paths[key].stem, driver="GPKG")
+        pyogrio.write_dataframe(getattr(data, key), paths[key], layer=paths[key].stem, driver="GPKG",
+                                dataset_options={"VERSION": "1.3"})  # GDAL 3.6 / QGIS 3.28 open it silently
     data.groups.assign(wabp_registered=np.where(data.groups["wabp_registered"], "ja", "nee")).to_csv(
         paths["groups"], index=False)
     req = pd.DataFrame(data.requests.drop(columns="geometry"))

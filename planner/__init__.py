@@ -32,6 +32,10 @@ _API = {
     "propose_positions": "proposals", "WardProposal": "proposals", "make_proposer": "proposals",
     "relocate_sign": "relocation", "Relocation": "relocation",
     "overview_map": "maps", "decision_map": "maps",
+    "to_geojson": "geojson",
+    "show_request": "lifecycle", "resolve_request": "lifecycle", "agree_positions": "lifecycle",
+    "wish_options": "lifecycle", "letter_for": "letters", "write_letters": "letters", "load_config": "config",
+    "coverage_stats": "stats", "CoverageStats": "stats",
 }
 _RENAMED = {"prepare_map_data": ("maps", "prepare")}
 

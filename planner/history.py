@@ -1,9 +1,13 @@
 """Requests, decisions and the life of each sign, recorded in the store.
 
 Each function is one transaction on a :class:`planner.store.Store`. A sign
-goes ``proposed`` -> ``approved`` (status ``planned``) -> ``placed``, may be
-``relocated`` (with a reason; the event keeps the old position in
-``from_x``/``from_y``) and ``removed``. Events are only ever appended.
+goes ``proposed`` -> ``approved`` (status ``planned``) -> ``agreed`` (its
+position agreed with the admin) -> ``placed``, may be ``relocated`` (with a
+reason; the event keeps the old position in ``from_x``/``from_y``) and
+``removed``. A request is ``received``, ``decided`` and, for a review,
+``resolved`` by staff; its positions are ``agreed`` with the admin
+(``request_events``; see :mod:`planner.lifecycle`). Events are only ever
+appended.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from .coords import parse_date, parse_wishes
 from .errors import InputError
 from .placement import in_ward, nearest_street
 from .text import check_text
-from .store import Store, _event, _frame, _grow_extent, lonlat_of, now, today
+from .store import EFFECTIVE_DECISIONS, Store, _event, _frame, _grow_extent, lonlat_of, now, today
 from .store_schema import to_blob
 
 
@@ -50,7 +54,7 @@ def add_request(store: Store, point, group_id: str, *, request_id: str | None = 
     preferred = _check_preferred(preferred)
     with store.transaction() as con:
         try:
-            register._active_group(con, group_id)
+            register.active_group(con, group_id)
         except InputError:
             raise InputError(f"onbekende groep {group_id!r}; voeg de groep eerst toe met "
                              "'planner group add'") from None
@@ -67,6 +71,7 @@ def add_request(store: Store, point, group_id: str, *, request_id: str | None = 
         con.execute("INSERT INTO requests (geom, request_id, date, group_id, ward_code, preferred, status, "
                     "created_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?)",
                     (to_blob(point), request_id, date, group_id, ward, preferred, now()))
+        request_event(con, request_id, "received", event_date=date, ward_code=ward)
         _grow_extent(con, "requests")
     lon, lat = lonlat_of(point)
     return {"request_id": request_id, "date": date, "group_id": group_id, "ward_code": ward,
@@ -81,14 +86,75 @@ def _check_preferred(text: str) -> str:
     return text
 
 
+def request_event(con, request_id: str, event: str, *, event_date: str | None = None, outcome: str | None = None,
+                  ward_code: str | None = None, reason: str = "", detail: dict | None = None,
+                  at: str | None = None) -> None:
+    """Append one event to the life of a request (``request_events``; inside a transaction)."""
+    con.execute("INSERT INTO request_events (request_id, event, at, event_date, outcome, ward_code, reason, detail) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (request_id, event, at or now(), event_date or today(), outcome, ward_code, reason,
+                 json.dumps(detail, ensure_ascii=False) if detail else ""))
+
+
+# The life of a request: its state now, as a key (JSON) and in Dutch.
+REQUEST_STATES = {
+    "received": "ontvangen, nog niet beslist",
+    "needs_review": "ter beoordeling",
+    "rejected": "afgewezen",
+    "approved_open": "toegekend, plekken nog af te spreken",
+    "proposed": "toegekend, plekken voorgesteld",
+    "agreed": "plekken afgesproken met de beheerder",
+    "placed": "borden geplaatst",
+    "signs_removed": "borden verwijderd",
+}
+
+
+def request_states(con, request_id: str | None = None) -> dict[str, str]:
+    """Request id -> its state (a key of :data:`REQUEST_STATES`), read inside ``con``.
+
+    ``received`` until decided; then the effective decision (a review resolved
+    by staff counts as its resolution): ``needs_review``, ``rejected``, or for
+    an approval ``approved_open`` (no positions yet), ``proposed`` (planned
+    signs at the proposed positions), ``agreed`` (positions agreed with the
+    admin), ``placed`` (every sign of the request placed) or ``signs_removed``.
+    """
+    where, params = ("WHERE r.request_id = ?", (request_id,)) if request_id else ("", ())
+    rows = con.execute(
+        "SELECT r.request_id, r.status, e.outcome, "
+        "(SELECT count(*) FROM signs s WHERE s.request_id = r.request_id AND s.status != 'removed'), "
+        "(SELECT count(*) FROM signs s WHERE s.request_id = r.request_id AND s.status = 'placed'), "
+        "(SELECT count(*) FROM signs s WHERE s.request_id = r.request_id), "
+        "EXISTS (SELECT 1 FROM request_events a WHERE a.request_id = r.request_id AND a.event = 'agreed') "
+        f"FROM requests r LEFT JOIN ({EFFECTIVE_DECISIONS}) e USING (request_id) {where}", params).fetchall()
+    out = {}
+    for rid, status, outcome, active, placed, total, agreed in rows:
+        if status == "pending" or outcome is None:
+            state = "received"
+        elif outcome != "approved":
+            state = outcome
+        elif total and not active:
+            state = "signs_removed"
+        elif not active:
+            state = "approved_open"
+        elif placed == active:
+            state = "placed"
+        else:
+            state = "agreed" if agreed else "proposed"
+        out[rid] = state
+    return out
+
+
 def list_requests(store: Store, status: str | None = None) -> list[dict]:
+    """The requests (``status`` ``pending`` or ``decided`` filters), with their ``state`` and its Dutch word."""
     with store.reading() as con:
         df = _frame(con, "SELECT geom, request_id, date, group_id, ward_code, preferred, status FROM requests "
                          + ("WHERE status = ? " if status else "") + "ORDER BY date, fid",
                     (status,) if status else ())
-    return [{k: v for k, v in r.items() if k != "geometry"} | {"x": round(r["geometry"].x, 1),
-                                                                 "y": round(r["geometry"].y, 1)}
-            for r in df.to_dict("records")]
+        states = request_states(con)
+    return [{k: v for k, v in r.items() if k != "geometry"} | {
+        "x": round(r["geometry"].x, 1), "y": round(r["geometry"].y, 1),
+        "state": states[r["request_id"]], "state_nl": REQUEST_STATES[states[r["request_id"]]]}
+        for r in df.to_dict("records")]
 
 
 # ----------------------------------------------------------------- decisions
@@ -105,45 +171,63 @@ def decide_pending(store: Store, decide, policy_name: str) -> list:
     point taken from the request location, which may be a home): it stays an
     open approval whose positions are to be agreed with the admin, and later
     requests in its ward are rejected naming it.
+
+    The decisions of one run share one ``decided_at`` (the run's time), so
+    ``planner brief --all`` finds the letters of one run.
     """
     with store.transaction() as con:
         layers = store.layers(con, pending_only=True)
         if layers["requests"].empty:
             return []
         decisions = decide(layers)
+        run = now()
         for d in decisions:
-            _record_decision(con, d, policy_name)
+            _record_decision(con, d, policy_name, run)
         for table in ("signs", "sign_events", "proposals"):
             _grow_extent(con, table)
     return decisions
 
 
-def _record_decision(con, d, policy_name: str) -> None:
+def _record_decision(con, d, policy_name: str, at: str | None = None) -> None:
+    at = at or now()
     ward = d.ward["code"] if d.ward else None
     con.execute("INSERT INTO decisions (request_id, decided_at, policy, group_id, ward_code, outcome, "
                 "reason_code, reason, n_proposals, notes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (d.request_id, now(), policy_name, d.group_id, ward, d.outcome, d.reason_code, d.reason,
+                (d.request_id, at, policy_name, d.group_id, ward, d.outcome, d.reason_code, d.reason,
                  len(d.proposals), json.dumps(d.notes, ensure_ascii=False)))
     con.execute("UPDATE requests SET status = 'decided' WHERE request_id = ?", (d.request_id,))
-    if d.outcome != "approved":
-        return
-    for p in d.proposals:
-        sign_id = _free_sign_id(con, f"{d.request_id}-{p.get('rank', 1)}")
+    detail = {"reason_code": d.reason_code, "policy": policy_name}
+    if d.boundary_wards:
+        detail["boundary_wards"] = [w["code"] for w in d.boundary_wards]
+    request_event(con, d.request_id, "decided", at=at, event_date=at[:10], outcome=d.outcome, ward_code=ward,
+                  reason=d.reason, detail=detail)
+    if d.outcome == "approved":
+        record_proposals(con, d.request_id, ward, d.proposals, d.reason)
+
+
+def record_proposals(con, request_id: str, ward: str | None, proposals: list[dict], reason: str) -> list[str]:
+    """Record an approval's proposed positions and their planned signs (inside a transaction); the sign ids."""
+    ids = []
+    for p in proposals:
+        sign_id = free_sign_id(con, f"{request_id}-{p.get('rank', 1)}")
         point = shapely.Point(p["x"], p["y"])
         con.execute("INSERT INTO proposals (geom, request_id, rank, sign_id, road, road_class, score, entries, "
                     "explanation) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (to_blob(point), d.request_id, int(p.get("rank", 1)), sign_id, p.get("road", ""),
+                    (to_blob(point), request_id, int(p.get("rank", 1)), sign_id, p.get("road", ""),
                      p.get("road_class", ""), p.get("score"), ",".join(map(str, p.get("entries", []))),
                      p.get("explanation", "")))
         con.execute("INSERT INTO signs (geom, sign_id, status, ward_code, street, placed_on, request_id, updated_at) "
                     "VALUES (?, ?, 'planned', ?, ?, '', ?, ?)",
-                    (to_blob(point), sign_id, ward, p.get("road", ""), d.request_id, now()))
-        _event(con, sign_id, "proposed", point, ward_code=ward, request_id=d.request_id,
+                    (to_blob(point), sign_id, ward, p.get("road", ""), request_id, now()))
+        _event(con, sign_id, "proposed", point, ward_code=ward, request_id=request_id,
                reason=p.get("explanation", ""))
-        _event(con, sign_id, "approved", point, ward_code=ward, request_id=d.request_id, reason=d.reason)
+        _event(con, sign_id, "approved", point, ward_code=ward, request_id=request_id, reason=reason)
+        ids.append(sign_id)
+    return ids
 
 
-def _free_sign_id(con, wanted: str) -> str:
+def free_sign_id(con, wanted: str) -> str:
+    """``wanted``, or ``wanted.2``, ``wanted.3``, ... when a sign already has that id."""
     sid, k = wanted, 1
     while con.execute("SELECT 1 FROM signs WHERE sign_id = ?", (sid,)).fetchone():
         k += 1
@@ -292,15 +376,22 @@ def recorded_decisions(store: Store) -> list:
     """The decisions recorded in the register, as :class:`planner.placement.Decision`.
 
     In decision order (request date), with their proposals; the signs that
-    blocked a rejection are named in the reason only.
+    blocked a rejection are named in the reason only. A review that staff
+    resolved (``planner request resolve``) appears as its resolution
+    (outcome, reason, ward), the review's reason kept in its notes; so maps
+    and reports show the request's real state.
     """
     from .geo import to_lonlat
     from .placement import Decision
 
     with store.reading() as con:
         reqs = _frame(con, "SELECT r.geom, r.request_id, r.date, d.group_id, d.ward_code, w.name AS ward_name, "
-                           "d.outcome, d.reason_code, d.reason, d.notes FROM decisions d "
+                           "d.outcome, d.reason_code, d.reason, d.notes, v.outcome AS resolved_outcome, "
+                           "v.ward_code AS resolved_ward, rw.name AS resolved_ward_name, v.event_date AS resolved_on, "
+                           "v.reason AS resolution, v.detail AS resolution_detail FROM decisions d "
                            "JOIN requests r USING (request_id) LEFT JOIN wards w ON w.code = d.ward_code "
+                           "LEFT JOIN request_events v ON v.request_id = d.request_id AND v.event = 'resolved' "
+                           "LEFT JOIN wards rw ON rw.code = v.ward_code "
                            "ORDER BY r.date, d.fid")
         props = _frame(con, "SELECT geom, request_id, rank, road, road_class, score, entries, explanation "
                             "FROM proposals ORDER BY request_id, rank")
@@ -320,6 +411,13 @@ def recorded_decisions(store: Store) -> list:
     out = []
     for i, r in enumerate(reqs.to_dict("records")):
         ward = {"code": r["ward_code"], "name": r["ward_name"]} if r["ward_code"] else None
+        if r["resolved_outcome"] is not None:  # a review resolved by staff: the resolution counts
+            notes = json.loads(r["notes"] or "[]")
+            r["notes"] = json.dumps([f"Eerder besluit: ter beoordeling ({r['reason']})"] + notes, ensure_ascii=False)
+            detail = json.loads(r["resolution_detail"] or "{}")
+            r["outcome"], r["reason_code"] = r["resolved_outcome"], detail.get("reason_code", "review_resolved")
+            r["reason"] = detail.get("decision_reason") or r["resolution"]
+            ward = {"code": r["resolved_ward"], "name": r["resolved_ward_name"]} if r["resolved_ward"] else None
         out.append(Decision(
             request_id=r["request_id"], date=r["date"], group_id=r["group_id"], outcome=r["outcome"],
             reason_code=r["reason_code"], reason=r["reason"], ward=ward,
@@ -335,5 +433,5 @@ def signs_frame(store: Store) -> gpd.GeoDataFrame:
                            "FROM signs ORDER BY sign_id")
 
 
-__all__ = ["add_request", "list_requests", "decide_pending", "place_sign", "relocate_sign", "remove_sign",
+__all__ = ["add_request", "list_requests", "request_states", "REQUEST_STATES", "decide_pending", "place_sign", "relocate_sign", "remove_sign",
            "sign_history", "sign_info", "signs_frame", "recorded_decisions"]

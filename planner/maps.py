@@ -51,7 +51,8 @@ from . import maps_layers as ml
 from . import maps_topology as mt
 from .entries import classify_roads, find_entries, road_network
 from .geo import RD_NEW
-from .placement import Decision, assign_wards, counted_signs
+from .placement import Decision
+from .wards import assign_wards, counted_signs
 from .policy import Policy
 from .stats import CoverageStats, coverage_stats, decision_is_open, format_number, format_share
 from .vocabulary import (MARKER_NL, OUTCOME_NL, OUTSIDE_WARDS, SIGN_STATUS_NL, UNKNOWN, UNNAMED_ROAD,
@@ -357,11 +358,12 @@ def _decision_columns(decisions: list[Decision], open_flags, ward_pos: dict, gro
 
 
 def _proposal_columns(decisions: list[Decision], grid, strings: _Strings) -> dict | None:
-    cols = {"d": [], "rank": [], "road": [], "cls": [], "score": [], "expl": [], "rd": []}
+    cols = {"d": [], "req": [], "rank": [], "road": [], "cls": [], "score": [], "expl": [], "rd": []}
     lonlat = []
     for j, d in enumerate(decisions):
         for p in d.proposals:
             cols["d"].append(j)
+            cols["req"].append(d.request_id)  # the public overview has no requests to point to
             cols["rank"].append(int(p["rank"]))
             cols["road"].append(strings.add(p.get("road")))
             cols["cls"].append(strings.add(road_class_nl(p.get("road_class"))))

@@ -100,7 +100,7 @@ function latlngs(s) {
   return out;
 }
 function pane(name, z) { var p = map.getPane(name) || map.createPane(name); p.style.zIndex = z; return name; }
-pane('pl-choro', 390); pane('pl-labels', 450); pane('pl-afgehandeld', 610); pane('pl-bord', 620);
+pane('pl-choro', 410); pane('pl-labels', 450); pane('pl-afgehandeld', 610); pane('pl-bord', 620);
 pane('pl-aanvraag', 630); pane('pl-voorstel', 640);
 var renderer = L.canvas({padding: 0.3, tolerance: 4});
 var choroRenderer = L.canvas({padding: 0.3, pane: 'pl-choro'});
@@ -279,7 +279,7 @@ function requestPopup(j) {
 function requestTip(j) { var dc = D.decisions; return esc(LB.request) + ' ' + esc(dc.id[j]) + ' (' + esc(W.outcomes[W.outcomeKeys[dc.out[j]]]) + ')'; }
 function proposalPopup(k) {
   var pr = D.proposals, road = str(pr.road[k]) || W.unnamedRoad;
-  return rows([[LB.proposal, String(pr.rank[k]) + ' ' + esc(LB.forRequest) + ' ' + esc(D.decisions.id[pr.d[k]])],
+  return rows([[LB.proposal, String(pr.rank[k]) + ' ' + esc(LB.forRequest) + ' ' + esc(pr.req[k])],
     [LB.road, esc(road) + ' (' + esc(str(pr.cls[k])) + ')'], [LB.score, pr.score[k] === null ? '' : esc(pr.score[k])],
     [LB.explanation, esc(str(pr.expl[k]))], ['RD', pr.rd[2 * k] + ', ' + pr.rd[2 * k + 1]]]);
 }
@@ -291,10 +291,10 @@ var groups = [];  // overlays of markers: {layer, build(), markers}
 var nPoints = (D.signs ? D.signs.id.length : 0) + (D.decisions ? D.decisions.id.length : 0) +
               (D.proposals ? D.proposals.rank.length : 0);
 var cluster = D.opts.cluster && nPoints > D.opts.clusterMin && L.markerClusterGroup ? L.markerClusterGroup({
-  disableClusteringAtZoom: D.opts.clusterZoom, maxClusterRadius: 40, showCoverageOnHover: false,
+  disableClusteringAtZoom: D.opts.clusterZoom, maxClusterRadius: 60, showCoverageOnHover: false,
   spiderfyOnMaxZoom: false, removeOutsideVisibleBounds: true, chunkedLoading: false,
   iconCreateFunction: function (c) {
-    var kids = c.getAllChildMarkers(), n = kids.length, cls = 'pl-cluster', s = n < 100 ? 30 : n < 1000 ? 36 : 42;
+    var kids = c.getAllChildMarkers(), n = kids.length, cls = 'pl-cluster', s = n < 10 ? 24 : n < 100 ? 28 : n < 1000 ? 34 : 40;
     for (var i = 0; i < n; i++) { var k = kids[i]._pl.k; if (k === 'voorstel') { cls += ' c-voorstel'; break; } if (k === 'aanvraag') cls = 'pl-cluster c-aanvraag'; }
     return L.divIcon({className: cls, html: String(n), iconSize: [s, s]});
   }}) : null;
@@ -352,7 +352,7 @@ mark('markers');
 // no marker hides another: move overlapping ones apart (most important stays), with a leader line
 var leaders = L.layerGroup().addTo(map), pending = false;
 function schedule() { if (!pending) { pending = true; L.Util.requestAnimFrame(function () { pending = false; declutter(); updateLabels(); }); } }
-var cells = {}, C = 24, LABEL_SHIFTS = [0, 18, -18, 32, -32];
+var cells = {}, C = 48, LABEL_SHIFTS = [0, 18, -18, 32, -32];
 function hitsMarker(x, y, hw, hh) {
   for (var gx = Math.floor((x - hw) / C) - 1; gx <= Math.floor((x + hw) / C) + 1; gx++) {
     for (var gy = Math.floor((y - hh) / C) - 1; gy <= Math.floor((y + hh) / C) + 1; gy++) {
@@ -365,12 +365,14 @@ function hitsMarker(x, y, hw, hh) {
 function declutter() {
   leaders.clearLayers();
   var vis = API.markers.filter(function (m) { return m._icon && m._map; });
-  vis.sort(function (a, b) { return PRIO[a._pl.k] - PRIO[b._pl.k] || a._pl.i - b._pl.i; });
+  var prio = function (m) { return m._pl ? PRIO[m._pl.k] : 4; };
+  var size = function (m) { return m._pl ? SIZE[m._pl.k] : (m._iconObj && m._iconObj.options.iconSize ? m._iconObj.options.iconSize[0] : m._icon.offsetWidth); };
+  vis.sort(function (a, b) { return prio(a) - prio(b) || (a._pl ? a._pl.i : L.stamp(a)) - (b._pl ? b._pl.i : L.stamp(b)); });
   cells = {};
   function boxes(x, y) { var out = []; for (var gx = Math.floor(x / C) - 1; gx <= Math.floor(x / C) + 1; gx++) for (var gy = Math.floor(y / C) - 1; gy <= Math.floor(y / C) + 1; gy++) { var c = cells[gx + ',' + gy]; if (c) out = out.concat(c); } return out; }
   function free(x, y, h) { return boxes(x, y).every(function (b) { return Math.abs(b[0] - x) >= b[2] + h || Math.abs(b[1] - y) >= b[2] + h; }); }
   vis.forEach(function (m) {
-    var s = SIZE[m._pl.k], h = s / 2 + 1, p = map.latLngToLayerPoint(m.getLatLng()), off = [0, 0];
+    var s = size(m), h = s / 2 + 1, p = map.latLngToLayerPoint(m.getLatLng()), off = [0, 0];
     if (!free(p.x, p.y, h)) {
       search: for (var r = 1; r <= 4; r++) {
         for (var a = 0; a < 8 * r; a++) {
@@ -379,7 +381,7 @@ function declutter() {
         }
       }
     }
-    m._pl.off = off;
+    if (m._pl) m._pl.off = off;
     m._icon.style.marginLeft = (off[0] - s / 2) + 'px';
     m._icon.style.marginTop = (off[1] - s / 2) + 'px';
     var key = Math.floor((p.x + off[0]) / C) + ',' + Math.floor((p.y + off[1]) / C);

@@ -125,6 +125,59 @@ def bbox_lonlat(bbox) -> tuple[float, float, float, float] | None:
     return box
 
 
+def box_polygon(bbox):
+    """The box as a polygon in its own CRS: ``(polygon, crs)``; degrees are WGS84, metres RD New."""
+    x0, y0, x1, y1 = _parse_bbox(bbox)
+    crs = geo.WGS84 if max(abs(v) for v in (x0, y0, x1, y1)) <= 180 else geo.RD_NEW
+    return shapely.box(x0, y0, x1, y1), crs
+
+
+def clip_to_box(gdf: gpd.GeoDataFrame, bbox) -> gpd.GeoDataFrame:
+    """Cut road lines to the box: what lies outside it goes, also of a road that crosses its edge.
+
+    Parameters
+    ----------
+    gdf : GeoDataFrame
+        Lines in any CRS (without one: RD New, as :func:`planner.geo.to_rd` takes it).
+    bbox : tuple or str
+        ``W,Z,O,N`` in degrees (WGS84) or RD New metres (see :func:`bbox_lonlat`).
+
+    Returns
+    -------
+    GeoDataFrame
+        The rows with a line part in the box, their geometry cut to it (a road
+        that leaves and re-enters the box becomes a MultiLineString), in the
+        CRS of ``gdf``. A road that only touches the box in a point is dropped.
+    """
+    from pyproj import CRS
+
+    if gdf.empty:
+        return gdf
+    if gdf.crs is None and (np.abs(gdf.total_bounds) <= 180).all():
+        return gdf  # degrees without a CRS: planner.geo.to_rd reports it
+    box, box_crs = box_polygon(bbox)
+    data_crs = CRS.from_user_input(gdf.crs) if gdf.crs is not None else CRS.from_user_input(geo.RD_NEW)
+    geoms = gdf.geometry.to_numpy()
+    if data_crs.equals(CRS.from_user_input(box_crs)):
+        cut = shapely.clip_by_rect(geoms, *box.bounds)
+    else:  # the box's edges, densified, in the data's CRS
+        side = min(box.bounds[2] - box.bounds[0], box.bounds[3] - box.bounds[1])
+        outline = gpd.GeoSeries([shapely.segmentize(box, side / 100)], crs=box_crs).to_crs(data_crs).iloc[0]
+        shapely.prepare(outline)
+        cut = shapely.intersection(geoms, outline)
+    parts, owner = shapely.get_parts(cut, return_index=True)
+    line = (shapely.get_type_id(parts) == 1) & (shapely.length(parts) > 0)
+    parts, owner = parts[line], owner[line]
+    rows, inverse = np.unique(owner, return_inverse=True)
+    counts = np.bincount(inverse, minlength=len(rows))
+    lines = shapely.multilinestrings(parts, indices=inverse) if len(parts) else np.empty(0, dtype=object)
+    single = counts == 1
+    lines[single] = parts[np.searchsorted(inverse, np.flatnonzero(single))]
+    out = gdf.iloc[rows].copy()
+    out = out.set_geometry(gpd.GeoSeries(lines, index=out.index, crs=gdf.crs))
+    return out.reset_index(drop=True)
+
+
 def bbox_of_wards(wards: gpd.GeoDataFrame, margin: float = 500.0) -> tuple[float, float, float, float]:
     """The lon/lat box around wards (RD New) plus ``margin`` metres."""
     x0, y0, x1, y1 = wards.to_crs(geo.RD_NEW).total_bounds
@@ -139,7 +192,8 @@ def read_osm_roads(path, *, bbox=None, engine: str = "auto", progress: bool | No
     path : str or Path
         The extract (e.g. from Geofabrik).
     bbox : tuple or str, optional
-        Keep only roads in this box (lon/lat or RD New, see :func:`bbox_lonlat`).
+        Cut the roads to this box (lon/lat or RD New, see :func:`bbox_lonlat` and
+        :func:`clip_to_box`): parts outside it are dropped.
     engine : {"auto", "pyrosm", "osmium"}
         Reader; ``auto`` uses pyrosm when it is installed, else osmium.
     progress : bool, optional
@@ -169,8 +223,8 @@ def read_osm_roads(path, *, bbox=None, engine: str = "auto", progress: bool | No
         except Exception as exc:  # corrupt or truncated PBF
             raise InputError(f"{path}: geen leesbaar OSM-bestand ({geo._first_line(exc)})") from exc
     gdf = gdf[gdf["highway"].isin(ROAD_CLASSES)]
-    if box is not None:
-        gdf = gdf[gdf.intersects(shapely.box(*box))]
+    if bbox is not None:
+        gdf = clip_to_box(gdf, bbox)
     if gdf.empty:
         raise InputError(f"{path}: geen wegen gevonden" + (" in het opgegeven gebied" if box else ""))
     return gdf.reset_index(drop=True)
@@ -219,7 +273,8 @@ def read_line_roads(path, *, layer=None, bbox=None, name_column=None, class_colu
     NWB files (columns ``wegbehsrt`` and ``bst_code``) get their class from
     :func:`nwb_highway` and their name from ``stt_naam``. Other layers need a
     ``highway`` column or ``class_column``; ``name_column`` names the street
-    name column. ``bbox`` (lon/lat or RD) is applied while reading.
+    name column. ``bbox`` (lon/lat or RD) filters while reading, and the
+    roads are then cut to it (:func:`clip_to_box`).
 
     Returns
     -------
@@ -243,6 +298,8 @@ def read_line_roads(path, *, layer=None, bbox=None, name_column=None, class_colu
         raise InputError(f"{path}: laag niet leesbaar ({geo._first_line(exc)})") from exc
     gdf.columns = [c if c == gdf.geometry.name else str(c).strip().lower() for c in gdf.columns]
     gdf = gdf[~gdf.geometry.isna() & ~gdf.geometry.is_empty]
+    if box is not None and not gdf.empty and gdf.geom_type.isin(["LineString", "MultiLineString"]).all():
+        gdf = clip_to_box(gdf, bbox)
     if gdf.empty:
         raise InputError(f"{path}: geen wegen gevonden" + (" in het opgegeven gebied" if box else ""))
     kinds = set(gdf.geom_type.unique())

@@ -297,7 +297,7 @@ def _wish_records(wishes, wish_xy, valid, why, proposals) -> list[dict]:
     planner_props = [p for p in proposals if p["source"] == "planner"]
     for k, (lon, lat) in enumerate(wishes):
         rec = {"lon": float(lon), "lat": float(lat), "valid": bool(valid[k]), "reason": why[k], "alternative": None}
-        label = f"Voorkeursplek {k + 1} ({lon:.5f}, {lat:.5f})"
+        label = f"Voorkeursplek {k + 1} ({lat:.5f}, {lon:.5f})"
         if valid[k]:
             rec["explanation"] = f"{label} is overgenomen."
         else:

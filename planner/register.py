@@ -112,43 +112,202 @@ def _now():
     return settings.now()
 
 
+def _event_date(date: str | None) -> str:
+    """The date of a register change: ``YYYY-MM-DD`` (Dutch forms too), today when None; never in the future."""
+    from .coords import parse_date
+    today = settings.today()
+    if date is None:
+        return today
+    if not str(date).strip():
+        raise InputError("--date: lege datum; geef JJJJ-MM-DD of laat --date weg (dan vandaag)")
+    date = parse_date(date, "--date")
+    if date > today:
+        raise InputError(f"datum {date} ligt in de toekomst (vandaag is {today}); leg wijzigingen vast als ze "
+                         "gebeurd zijn")
+    return date
+
+
+def _reason(reason: str | None, *, required: bool, what: str) -> str:
+    from .text import check_text
+    reason = check_text(reason or "", "--reason")
+    if required and not reason:
+        raise InputError(f"{what} vraagt een reden (--reason)")
+    return reason
+
+
+def _group_event(con, group_id: str, event: str, *, date: str, reason: str = "", detail: str = "") -> None:
+    """Append a change to the history of a group (``group_events``). ``detail`` never holds personal data."""
+    con.execute("INSERT INTO group_events (group_id, event, at, event_date, reason, detail) VALUES (?, ?, ?, ?, ?, ?)",
+                (group_id, event, _now(), date, reason, detail))
+
+
 def add_group(store, group_id: str, name: str, admins: list[Contact], *, registered: bool = False,
-              ward_code: str | None = None) -> dict:
-    """Add a group with 1-3 admins in one transaction."""
+              ward_code: str | None = None, reason: str = "", date: str | None = None) -> dict:
+    """Add a group with 1-3 admins in one transaction.
+
+    The id of a removed group may be used again: the group is added anew
+    (``readded`` in its history); its earlier requests, decisions and signs
+    stay under the id. An active group with the id is refused.
+    """
     group_id = check_id(group_id, "groep-id")
     name = check_name(name, f"naam van groep {group_id}")
     if not name:
         raise InputError(f"groep {group_id}: naam ontbreekt")
     check_admin_count(group_id, len(admins))
+    reason, date = _reason(reason, required=False, what="toevoegen"), _event_date(date)
     with store.transaction() as con:
         if ward_code:
             store._ward(con, ward_code)
-        if con.execute("SELECT 1 FROM groups WHERE group_id = ?", (group_id,)).fetchone():
-            raise InputError(f"groep {group_id} bestaat al")
-        con.execute("INSERT INTO groups (group_id, group_name, wabp_registered, ward_code, created_at) "
-                    "VALUES (?, ?, ?, ?, ?)", (group_id, name, int(registered), ward_code, _now()))
+        row = con.execute("SELECT removed_on FROM groups WHERE group_id = ?", (group_id,)).fetchone()
+        if row is not None and row[0] is None:
+            raise InputError(f"groep {group_id} bestaat al (wijzig haar met 'planner group set')")
+        if row is None:
+            con.execute("INSERT INTO groups (group_id, group_name, wabp_registered, ward_code, created_at) "
+                        "VALUES (?, ?, ?, ?, ?)", (group_id, name, int(registered), ward_code, _now()))
+            _group_event(con, group_id, "added", date=date, reason=reason,
+                         detail=f"{len(admins)} beheerder(s); WABP: {'ja' if registered else 'nee'}")
+        else:
+            con.execute("UPDATE groups SET group_name = ?, wabp_registered = ?, ward_code = ?, removed_on = NULL "
+                        "WHERE group_id = ?", (name, int(registered), ward_code, group_id))
+            _group_event(con, group_id, "readded", date=date, reason=reason,
+                         detail=f"id opnieuw in gebruik (verwijderd op {row[0][:10]}); {len(admins)} beheerder(s); "
+                                f"WABP: {'ja' if registered else 'nee'}")
         con.executemany("INSERT INTO admins (group_id, name, phone, email) VALUES (?, ?, ?, ?)",
                         [(group_id, a.name, a.phone, a.email) for a in admins])
     return show_group(store, group_id)
 
 
-def add_admin(store, group_id: str, admin: Contact) -> dict:
+def add_admin(store, group_id: str, admin: Contact, *, reason: str = "", date: str | None = None) -> dict:
     """Add one admin to an existing group (at most 3 in all)."""
+    reason, date = _reason(reason, required=False, what="beheerder toevoegen"), _event_date(date)
     with store.transaction() as con:
-        _active_group(con, group_id)
+        active_group(con, group_id)
         n = con.execute("SELECT count(*) FROM admins WHERE group_id = ?", (group_id,)).fetchone()[0]
         check_admin_count(group_id, n + 1)
         con.execute("INSERT INTO admins (group_id, name, phone, email) VALUES (?, ?, ?, ?)",
                     (group_id, admin.name, admin.phone, admin.email))
+        _group_event(con, group_id, "admin_added", date=date, reason=reason, detail=f"beheerder {n + 1}")
     return show_group(store, group_id)
 
 
-def _active_group(con, group_id: str):
+def set_group(store, group_id: str, *, name: str | None = None, registered: bool | None = None,
+              ward_code: str | None = None, reason: str, date: str | None = None) -> dict:
+    """Change a group's name, WABP registration and/or ward (with a reason; recorded in its history)."""
+    group_id = check_id(group_id, "groep-id")
+    reason, date = _reason(reason, required=True, what="een groep wijzigen"), _event_date(date)
+    if name is not None:
+        name = check_name(name, f"naam van groep {group_id}")
+        if not name:
+            raise InputError(f"groep {group_id}: naam mag niet leeg zijn")
+    if name is None and registered is None and ward_code is None:
+        raise InputError("niets te wijzigen; geef --name, --wabp/--no-wabp of --ward")
+    with store.transaction() as con:
+        old_name, old_registered, old_ward, _ = active_group(con, group_id)
+        changes = []
+        if name is not None and name != old_name:
+            changes.append(f"naam: {old_name} -> {name}")
+        if registered is not None and bool(registered) != bool(old_registered):
+            changes.append(f"WABP: {'ja' if old_registered else 'nee'} -> {'ja' if registered else 'nee'}")
+        if ward_code is not None:
+            store._ward(con, ward_code)
+            if ward_code != old_ward:
+                changes.append(f"wijk: {old_ward or '-'} -> {ward_code}")
+        if not changes:
+            raise InputError(f"groep {group_id} heeft deze gegevens al; er is niets gewijzigd")
+        con.execute("UPDATE groups SET group_name = ?, wabp_registered = ?, ward_code = ? WHERE group_id = ?",
+                    (old_name if name is None else name,
+                     int(old_registered if registered is None else registered),
+                     old_ward if ward_code is None else ward_code, group_id))
+        _group_event(con, group_id, "changed", date=date, reason=reason, detail="; ".join(changes))
+    return show_group(store, group_id)
+
+
+def _admin_row(con, group_id: str, who) -> tuple[int, int, int]:
+    """``(fid, number, count)`` of one admin of an active group: ``who`` is the number in
+    ``planner group show`` (1, 2, 3) or the admin's exact name."""
+    active_group(con, group_id)
+    rows = con.execute("SELECT fid, name FROM admins WHERE group_id = ? ORDER BY fid", (group_id,)).fetchall()
+    text = str(who).strip()
+    if text.isdigit():
+        k = int(text)
+        if not 1 <= k <= len(rows):
+            raise InputError(f"groep {group_id} heeft geen beheerder {k} (wel 1 t/m {len(rows)}; zie "
+                             f"'planner group show {group_id}')")
+        return rows[k - 1][0], k, len(rows)
+    hits = [(fid, k) for k, (fid, name) in enumerate(rows, start=1) if name.casefold() == text.casefold()]
+    if len(hits) != 1:
+        raise InputError(f"groep {group_id}: " + ("geen beheerder met deze naam" if not hits else
+                                                  "meerdere beheerders met deze naam")
+                         + f"; geef het nummer uit 'planner group show {group_id}'")
+    return hits[0][0], hits[0][1], len(rows)
+
+
+def set_admin(store, group_id: str, who, *, name: str | None = None, phone: str | None = None,
+              email: str | None = None, reason: str, date: str | None = None) -> dict:
+    """Correct one admin's name, phone and/or e-mail (AVG right to rectification).
+
+    The old values are overwritten with ``secure_delete`` (they leave the
+    file); the history records which fields changed, never their values.
+    """
+    group_id = check_id(group_id, "groep-id")
+    reason, date = _reason(reason, required=True, what="een beheerder wijzigen"), _event_date(date)
+    if name is None and phone is None and email is None:
+        raise InputError("niets te wijzigen; geef --name, --phone en/of --email")
+    with store.transaction() as con:
+        fid, k, _ = _admin_row(con, group_id, who)
+        old = Contact(*con.execute("SELECT name, phone, email FROM admins WHERE fid = ?", (fid,)).fetchone())
+        new = contact(old.name if name is None else name, old.phone if phone is None else phone,
+                      old.email if email is None else email)
+        fields = [nl for key, nl in (("name", "naam"), ("phone", "telefoon"), ("email", "e-mail"))
+                  if getattr(new, key) != getattr(old, key)]
+        if not fields:
+            raise InputError(f"beheerder {k} van groep {group_id} heeft deze gegevens al; er is niets gewijzigd")
+        con.execute("UPDATE admins SET name = ?, phone = ?, email = ? WHERE fid = ?",
+                    (new.name, new.phone, new.email, fid))
+        _group_event(con, group_id, "admin_changed", date=date, reason=reason,
+                     detail=f"beheerder {k}: {', '.join(fields)} gewijzigd")
+    return show_group(store, group_id)
+
+
+def remove_admin(store, group_id: str, who, *, reason: str, date: str | None = None) -> dict:
+    """Erase one admin (AVG right to erasure) with ``secure_delete``; never the last admin of a group.
+
+    The history records that admin N was removed, and why; not who.
+    """
+    group_id = check_id(group_id, "groep-id")
+    reason, date = _reason(reason, required=True, what="een beheerder verwijderen"), _event_date(date)
+    with store.transaction() as con:
+        fid, k, n = _admin_row(con, group_id, who)
+        if n <= 1:
+            raise InputError(f"beheerder {k} is de laatste beheerder van groep {group_id}; een groep houdt minstens "
+                             f"één beheerder: voeg eerst een andere toe ('planner group add-admin {group_id}') of "
+                             f"verwijder de hele groep ('planner group remove {group_id}')")
+        con.execute("DELETE FROM admins WHERE fid = ?", (fid,))
+        _group_event(con, group_id, "admin_removed", date=date, reason=reason,
+                     detail=f"beheerder {k} verwijderd (gegevens gewist)")
+    return {**show_group(store, group_id), "admin_removed": k}
+
+
+def group_history(store, group_id: str) -> list[dict]:
+    """Every recorded change of a group (also of a removed one), oldest first; no personal data."""
+    group_id = check_id(group_id, "groep-id")
+    with store.reading() as con:
+        if not con.execute("SELECT 1 FROM groups WHERE group_id = ?", (group_id,)).fetchone():
+            raise InputError(f"onbekende groep {group_id!r}")
+        rows = con.execute("SELECT event, event_date, at, reason, detail FROM group_events WHERE group_id = ? "
+                           "ORDER BY fid", (group_id,)).fetchall()
+    return [{"event": e, "event_date": d, "at": a, "reason": r, "detail": t} for e, d, a, r, t in rows]
+
+
+def active_group(con, group_id: str):
+    """``(name, wabp_registered, ward_code, removed_on)`` of an active group (inside ``con``); InputError otherwise."""
     row = con.execute("SELECT group_name, wabp_registered, ward_code, removed_on FROM groups WHERE group_id = ?",
                       (group_id,)).fetchone()
     if row is None or row[3] is not None:
         raise InputError(f"onbekende groep {group_id!r}")
     return row
+
+
 
 
 def list_groups(store) -> list[dict]:
@@ -173,9 +332,9 @@ def list_groups(store) -> list[dict]:
 def show_group(store, group_id: str) -> dict:
     """One group with its admins' contact data (internal use only)."""
     with store.reading() as con:
-        name, registered, ward, _ = _active_group(con, group_id)
-        admins = [Contact(*r).to_dict() for r in con.execute(
-            "SELECT name, phone, email FROM admins WHERE group_id = ? ORDER BY fid", (group_id,))]
+        name, registered, ward, _ = active_group(con, group_id)
+        admins = [{"nr": k, **Contact(*r).to_dict()} for k, r in enumerate(con.execute(
+            "SELECT name, phone, email FROM admins WHERE group_id = ? ORDER BY fid", (group_id,)), start=1)]
         wards = sorted({r[0] for r in con.execute(
             "SELECT ward_code FROM requests WHERE group_id = ? AND ward_code IS NOT NULL", (group_id,))}
             | ({ward} if ward else set()))
@@ -183,16 +342,20 @@ def show_group(store, group_id: str) -> dict:
             "ward_code": ward, "wards": wards, "admins": admins}
 
 
-def remove_group(store, group_id: str) -> dict:
+def remove_group(store, group_id: str, *, reason: str = "", date: str | None = None) -> dict:
     """Erase a group's admins (AVG right to erasure); requests, decisions and history stay.
 
     The group row keeps only its id and name, marked removed. ``secure_delete``
-    overwrites the deleted rows, so the names leave the file as well.
+    overwrites the deleted rows, so the names leave the file as well. The id
+    may be used again later (:func:`add_group`).
     """
+    reason, date = _reason(reason, required=False, what="een groep verwijderen"), _event_date(date)
     with store.transaction() as con:
-        _active_group(con, group_id)
+        active_group(con, group_id)
         n = con.execute("DELETE FROM admins WHERE group_id = ?", (group_id,)).rowcount
         con.execute("UPDATE groups SET removed_on = ? WHERE group_id = ?", (_now(), group_id))
+        _group_event(con, group_id, "removed", date=date, reason=reason,
+                     detail=f"{n} beheerder(s) gewist")
     return {"group_id": group_id, "admins_removed": n}
 
 

@@ -37,7 +37,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from .placement import Decision, ward_status
+from .placement import Decision
+from .wards import assign_wards, ward_status
 from .policy import Policy
 from .vocabulary import UNKNOWN, WARD_STATE_NL
 
@@ -73,9 +74,9 @@ class CoverageStats:
 
     def to_dict(self) -> dict:
         """Plain JSON-ready data (unknown numbers are ``None``)."""
-        return {"municipality": _plain(self.municipality),
-                "wijken": [_plain(r) for r in self.wijken.to_dict("records")],
-                "wards": [_plain(r) for r in self.wards.to_dict("records")]}
+        return {"municipality": plain_record(self.municipality),
+                "wijken": [plain_record(r) for r in self.wijken.to_dict("records")],
+                "wards": [plain_record(r) for r in self.wards.to_dict("records")]}
 
 
 def population_of(wards: pd.DataFrame) -> pd.Series:
@@ -131,6 +132,13 @@ def open_request_counts(wards: pd.DataFrame, decisions: list[Decision] | None,
         for code in waiting["ward_code"].dropna():
             counts[code] = counts.get(code, 0) + 1
     return pd.Series(counts, dtype="int64").reindex(wards["code"].to_numpy(), fill_value=0)
+
+
+def assign_request_wards(requests: gpd.GeoDataFrame | None, wards: gpd.GeoDataFrame):
+    """Requests with the ``ward_code`` they lie in (for counting undecided requests per ward)."""
+    if requests is None or not len(requests) or "ward_code" in requests:
+        return requests
+    return assign_wards(requests, wards)
 
 
 def _group_wards(groups: pd.DataFrame | None, decisions: list[Decision] | None) -> set[str]:
@@ -235,7 +243,8 @@ def _wijk_table(t: pd.DataFrame, wards: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=cols)
 
 
-def _plain(row: dict) -> dict:
+def plain_record(row: dict) -> dict:
+    """A row with plain Python values; unknown numbers (``<NA>``, NaN) become ``None``."""
     out = {}
     for k, v in row.items():
         if v is pd.NA or (isinstance(v, float) and np.isnan(v)):
@@ -275,5 +284,5 @@ def state_nl(state: str) -> str:
     return WARD_STATE_NL[state]
 
 
-__all__ = ["CoverageStats", "coverage_stats", "population_of", "wijk_codes", "decision_is_open",
+__all__ = ["CoverageStats", "coverage_stats", "plain_record", "assign_request_wards", "population_of", "wijk_codes", "decision_is_open",
            "open_request_counts", "format_number", "format_share", "state_nl", "WARD_COLUMNS", "TOTAL_COLUMNS"]

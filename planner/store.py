@@ -32,7 +32,7 @@ from .files import remove_stale_temps, write_new_file
 from .geo import RD_NEW, to_lonlat
 from .placement import assign_wards
 from .store_check import Finding, check_file, check_opened, check_register
-from .store_schema import SCHEMA_VERSION, create_schema, from_blobs, to_blob
+from .store_schema import MIGRATABLE, SCHEMA_VERSION, create_schema, from_blobs, migrate, to_blob
 
 DEFAULT_NAME = "planner.gpkg"
 BUSY_TIMEOUT_S = settings.BUSY_TIMEOUT_S  # seconds a writer waits for another; $PLANNER_BUSY_TIMEOUT overrides
@@ -176,6 +176,8 @@ def _fill(con, wards, signs, groups, requests, source) -> None:
         for gid, grp in groups.groupby("group_id", sort=True):
             con.execute("INSERT INTO groups (group_id, group_name, wabp_registered, created_at) VALUES (?, ?, ?, ?)",
                         (gid, grp["group_name"].iloc[0], int(grp["wabp_registered"].any()), t))
+            con.execute("INSERT INTO group_events (group_id, event, at, event_date, reason) VALUES (?, 'added', ?, ?, ?)",
+                        (gid, t, today(), f"overgenomen bij init uit {Path(source).name or 'bestand'}"))
             con.executemany("INSERT INTO admins (group_id, name, phone, email) VALUES (?, ?, ?, ?)",
                             [(gid, r.admin_name, r.admin_phone, r.admin_email) for r in grp.itertuples()])
     if requests is not None and len(requests):
@@ -185,6 +187,9 @@ def _fill(con, wards, signs, groups, requests, source) -> None:
             "VALUES (?, ?, ?, ?, ?, ?, 'pending', ?)",
             [(to_blob(row.geometry), row.request_id, row.date, row.group_id, row.ward_code, row.preferred, t)
              for row in r.itertuples(index=False)])
+        con.executemany("INSERT INTO request_events (request_id, event, at, event_date, ward_code) "
+                        "VALUES (?, 'received', ?, ?, ?)",
+                        [(row.request_id, t, row.date, row.ward_code) for row in r.itertuples(index=False)])
     con.executemany("INSERT INTO store_meta (key, value) VALUES (?, ?)",
                     [("schema_version", SCHEMA_VERSION), ("created_at", t), ("source", source)])
     for table in ("wards", "signs", "sign_events", "requests", "proposals"):
@@ -209,6 +214,16 @@ def _event(con, sign_id, event, geom, *, ward_code=None, request_id=None, reason
 
 # ----------------------------------------------------------------- the store
 
+# Every decided request with its effective decision: the recorded decision, or the
+# staff's resolution of a review (``request_events`` ``resolved``) when there is one.
+EFFECTIVE_DECISIONS = (
+    "SELECT d.fid, d.request_id, d.group_id, d.outcome AS decided_outcome, "
+    "COALESCE(v.outcome, d.outcome) AS outcome, "
+    "CASE WHEN v.fid IS NULL THEN d.ward_code ELSE v.ward_code END AS ward_code, "
+    "v.event_date AS resolved_on, v.reason AS resolution "
+    "FROM decisions d LEFT JOIN request_events v ON v.request_id = d.request_id AND v.event = 'resolved'"
+)
+
 
 class Store:
     """An existing register file.
@@ -225,10 +240,36 @@ class Store:
         self.path = Path(path)
         self.busy_timeout = settings.busy_timeout() if busy_timeout is None else float(busy_timeout)
         check_file(self.path)
+        self._migrate_older_schema()
         with self._connect() as con, sqlite_errors(self.path):
             check_opened(con, self.path)
         self._clear_dead_journal()
         remove_stale_temps(self.path)
+
+    def _migrate_older_schema(self) -> None:
+        """Bring a register of an older, known schema version to this planner's (one transaction).
+
+        Anything else (not a register, damaged, newer, unknown version) is left
+        to :func:`planner.store_check.check_opened`, which refuses it clearly.
+        A read-only register of an older version is refused: nothing changes.
+        """
+        with self._connect() as con, sqlite_errors(self.path):
+            version = _stored_version(con)
+            if version not in MIGRATABLE:
+                return
+            if not writable(self.path):
+                raise StoreError(f"{self.path}: register heeft schemaversie {version} en moet worden bijgewerkt naar "
+                                 f"versie {SCHEMA_VERSION}, maar is alleen-lezen; geef schrijfrechten op het bestand "
+                                 "en de map, of gebruik de planner-versie waarmee het is gemaakt (er is niets gewijzigd)")
+            con.execute("BEGIN IMMEDIATE")
+            try:
+                if _stored_version(con) in MIGRATABLE:  # another process may have done it meanwhile
+                    migrate(con, version, now=now())
+                con.execute("COMMIT")
+            except BaseException:
+                if con.in_transaction:
+                    con.execute("ROLLBACK")
+                raise
 
     def _clear_dead_journal(self) -> None:
         """Remove the ``-journal`` file a killed writer left behind, when no writer is active.
@@ -336,10 +377,11 @@ class Store:
             "WHERE g.removed_on IS NULL ORDER BY g.group_id, a.fid", con)
         groups["wabp_registered"] = groups["wabp_registered"].astype(bool)
         # Approvals whose positions are still to be agreed: approved, no sign recorded for them.
+        # A review resolved by staff counts with its resolution (outcome and ward).
         open_rows = con.execute(
-            "SELECT d.ward_code, d.request_id FROM decisions d JOIN requests r USING (request_id) "
-            "WHERE d.outcome = 'approved' AND d.ward_code IS NOT NULL AND NOT EXISTS "
-            "(SELECT 1 FROM signs s WHERE s.request_id = d.request_id) ORDER BY r.date, d.fid").fetchall()
+            f"SELECT e.ward_code, e.request_id FROM ({EFFECTIVE_DECISIONS}) e JOIN requests r USING (request_id) "
+            "WHERE e.outcome = 'approved' AND e.ward_code IS NOT NULL AND NOT EXISTS "
+            "(SELECT 1 FROM signs s WHERE s.request_id = e.request_id) ORDER BY r.date, e.fid").fetchall()
         approvals: dict[str, list[str]] = {}
         for ward_code, request_id in open_rows:
             approvals.setdefault(ward_code, []).append(request_id)
@@ -395,6 +437,18 @@ class Store:
     def _ward_at(con, point) -> str | None:
         wards = _frame(con, "SELECT geom, code, name FROM wards ORDER BY fid")
         return assign_wards(gpd.GeoDataFrame(geometry=[point], crs=RD_NEW), wards)["ward_code"].iloc[0]
+
+
+def _stored_version(con) -> int | None:
+    """The register's schema version as a number, or None when it cannot be read (checked elsewhere)."""
+    tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if "store_meta" not in tables or "gpkg_contents" not in tables:
+        return None
+    row = con.execute("SELECT value FROM store_meta WHERE key = 'schema_version'").fetchone()
+    try:
+        return int(str(row[0]).strip())
+    except (TypeError, ValueError):
+        return None
 
 
 def _frame(con, sql: str, params=()) -> gpd.GeoDataFrame:

@@ -25,7 +25,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from .errors import StoreError, clip, shorten
-from .store_schema import APPLICATION_ID, LAYERS, SCHEMA_VERSION, SPATIAL, SRS_ID, USER_VERSION, create_schema
+from .store_schema import (APPLICATION_ID, LAYERS, MIGRATABLE, SCHEMA_VERSION, SPATIAL, SRS_ID, TRIGGERS,
+                           USER_VERSION, create_schema)
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 DAMAGED_HINT = ("zet een reservekopie terug of maak het register opnieuw met 'planner init'; "
@@ -100,6 +101,10 @@ def schema_version(con, path: Path) -> int:
     if version > known:
         raise StoreError(f"{path}: register heeft schemaversie {version}, deze planner kent versie {known}; "
                          "het is gemaakt door een nieuwere planner: werk de planner bij (er is niets gewijzigd)")
+    if version in MIGRATABLE:
+        raise StoreError(f"{path}: register heeft schemaversie {version}, ouder dan versie {known} van deze planner; "
+                         "de eerste planner-opdracht die het register opent (bijv. 'planner group list') werkt het "
+                         "bij (maak eerst een reservekopie als u wilt)")
     if version < known:
         raise StoreError(f"{path}: register heeft schemaversie {version}, ouder dan versie {known} van deze "
                          "planner, en kan niet worden omgezet; gebruik de planner-versie waarmee het is gemaakt, "
@@ -139,7 +144,9 @@ def check_opened(con, path: Path) -> None:
 _DATE_GLOB = "[0-9][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]"
 DATE_COLUMNS = (("requests", "request_id", "date", "aanvraag {}: datum {!r}", ""),
                 ("signs", "sign_id", "placed_on", "bord {}: placed_on {!r}", " AND placed_on != ''"),
-                ("sign_events", "sign_id", "event_date", "gebeurtenis van bord {}: datum {!r}", ""))
+                ("sign_events", "sign_id", "event_date", "gebeurtenis van bord {}: datum {!r}", ""),
+                ("request_events", "request_id", "event_date", "gebeurtenis van aanvraag {}: datum {!r}", ""),
+                ("group_events", "group_id", "event_date", "gebeurtenis van groep {}: datum {!r}", ""))
 
 
 def first_bad_date(con) -> str | None:
@@ -232,7 +239,7 @@ def check_register(con, path: Path) -> list[Finding]:
     problems += [f"{m} ontbreekt" for m in missing_parts(con)]
     triggers = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
     problems += [f"trigger {t} ontbreekt (geschiedenis niet beschermd)"
-                 for t in ("sign_events_append_only_update", "sign_events_append_only_delete") if t not in triggers]
+                 for t in TRIGGERS if t not in triggers]
     add("planner: schema", problems, f"versie {SCHEMA_VERSION}")
     if any("tabel" in p for p in problems):
         return out

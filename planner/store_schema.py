@@ -186,7 +186,7 @@ def _create_layer(con, name: str, gtype: str | None, description: str, columns: 
 # ----------------------------------------------------------------- migration
 
 
-def migrate(con, version: int, *, today: str, now: str) -> None:
+def migrate(con, version: int, *, now: str) -> None:
     """Bring a register of an older schema ``version`` (in :data:`MIGRATABLE`) to :data:`SCHEMA_VERSION`.
 
     Runs inside the caller's write transaction: either everything is done or

@@ -30,7 +30,9 @@ anders plaatst de gemeente borden in overleg met de beheerder.
 
 Dit notebook laat zien hoe de planner dat beslist, met alleen de publieke
 Python-API (`import planner`): gegevens laden, de dekking per wijk, een besluit
-met de reden, voorstellen voor de plek van de borden en een kaart.
+met de reden, voorstellen voor de plek van de borden en een kaart. Bij elke stap
+staat welke invoer hij gebruikt: **met of zonder wegen** maakt verschil, en de
+`assert`-regels leggen vast wat de stap laat zien (`make test` draait dit notebook).
 
 *De demodata zijn illustratief: geen officiële grenzen, wegen of borden.*
 """),
@@ -47,19 +49,23 @@ signs = planner.load_signs(DATA / "borden.geojson")
 roads = planner.load_roads(DATA / "wegen.geojson")
 groups = planner.load_groups(DATA / "groepen.csv")
 requests = planner.load_requests(DATA / "aanvragen.csv")
-print(wards.crs, len(wards), "wijken,", len(signs), "borden,", len(roads), "wegen")
+print(wards.crs, len(wards), "wijken,", len(signs), "borden,", len(roads), "wegen,", len(requests), "aanvragen")
 """),
     md("""
 ## Gegevens in RD New
 
 Alle lagen staan na het laden in EPSG:28992 (RD New, meters), ook als het
-bestand in WGS84 was. Zo zijn afstanden en oppervlaktes direct in meters.
+bestand in WGS84 was (GeoJSON is altijd WGS84). Zo zijn afstanden en
+oppervlaktes direct in meters.
 """),
     code("""
+assert all(layer.crs == planner.RD_NEW for layer in (wards, signs, roads, requests))
 wards.assign(opp_ha=(wards.area / 10_000).round(1))[["code", "name", "opp_ha"]]
 """),
     md("""
 ## Dekking per wijk
+
+*Invoer: wijken, borden en het beleid; geen wegen.*
 
 Welke wijken hebben al borden? Onder het beleid van Landsmeer tellen geplaatste
 en geplande borden mee.
@@ -71,34 +77,55 @@ status
 """),
     code("""
 assert status["covered"].any() and not status["covered"].all()
+assert status.set_index("code").loc["LM03", "covered"]      # Landsmeer-Zuid: borden B001 en B002
+assert not status.set_index("code").loc["LM04", "covered"]  # Landsmeer-Oost: nog geen borden
 print(f"{status['covered'].sum()} van de {len(status)} wijken hebben al borden")
 """),
     md("""
 ## Een losse vraag: is de wijk op deze plek al gedekt?
+
+*Invoer: wijken, borden en het beleid; geen wegen.* Een plek in WGS84 geeft u
+als lengte, breedte (`lon, lat`); de planner rekent hem om naar RD New.
 """),
     code("""
 punt = planner.point_rd(4.9168, 52.4230)   # lon, lat in het zuiden van het dorp
-planner.check_point(punt, wards, signs, beleid, roads)
+antwoord = planner.check_point(punt, wards, signs, beleid)
+assert antwoord["ward"]["code"] == "LM03" and antwoord["covered"]
+antwoord
 """),
     md("""
-## Alle aanvragen beslissen
+## Alle aanvragen beslissen, eerst zonder wegen
 
-De aanvragen worden op datum beslist. Een toekenning telt mee voor latere
-aanvragen in dezelfde wijk, zodat twee beheerders van één wijk niet elk een set
-borden krijgen.
+*Invoer: aanvragen, wijken, borden, groepen en het beleid; **geen wegen**.*
+
+De aanvragen worden op datum beslist (eerst ingediend, eerst beslist). Zonder
+wegen kan de planner geen plekken voor borden voorstellen: een toekenning zegt
+dan dat de gemeente de borden plaatst op **plekken in overleg met de beheerder**,
+en er ontstaat nog geen gepland bord. De wijk is daarmee *in behandeling*: een
+latere aanvraag in dezelfde wijk wordt afgewezen met `ward_in_progress` en noemt
+de eerdere toekenning. Zo krijgen twee beheerders van één wijk niet elk een set
+borden.
 """),
     code("""
-besluiten = planner.decide_requests(requests, wards, signs, groups, beleid, roads=roads)
-tabel = planner.decisions_frame(besluiten)
-tabel[["request_id", "date", "group_id", "ward_name", "outcome", "reason_code"]]
+zonder_wegen = planner.decide_requests(requests, wards, signs, groups, beleid)
+tabel = planner.decisions_frame(zonder_wegen)
+tabel[["request_id", "date", "group_id", "ward_name", "outcome", "reason_code", "proposals"]]
 """),
     code("""
-for besluit in besluiten[:3]:
-    print(besluit.request_id, besluit.outcome)
-    print("  ", besluit.reason)
+besluit = tabel.set_index("request_id")
+# A002 (Landsmeer-Oost) is toegekend, zonder plekken: die worden met de beheerder afgesproken.
+assert besluit.loc["A002", "outcome"] == "approved" and besluit.loc["A002", "proposals"] == 0
+# A003 (dezelfde wijk, later) wacht op die toekenning: geen tweede set borden.
+assert besluit.loc["A003", "reason_code"] == "ward_in_progress"
+# A007 (Het Twiske) is ook toegekend: zonder wegen weet de planner niet dat daar geen invalsweg is.
+assert besluit.loc["A007", "outcome"] == "approved"
+for b in zonder_wegen[1:3]:
+    print(b.request_id, b.outcome, "-", b.reason)
 """),
     md("""
 ## Waar komen de borden? Invalswegen en voorstellen
+
+*Invoer: wijken, **wegen** en het beleid.*
 
 Borden staan bij de **invalswegen**: plekken waar een openbare weg de wijk
 binnenkomt. Fiets- en voetpaden en snelwegen tellen onder dit beleid niet mee.
@@ -107,10 +134,13 @@ invalswegen dekken (een klein geheeltallig programma, exact opgelost).
 """),
     code("""
 invalswegen = planner.find_entries(wards, roads, beleid)
-invalswegen.groupby("ward_code").size().rename("invalswegen").to_frame()
+per_wijk = invalswegen.groupby("ward_code").size().rename("invalswegen")
+assert "LM09" not in per_wijk.index   # Het Twiske: geen enkele invalsweg
+per_wijk.to_frame()
 """),
     code("""
 voorstel = planner.propose_positions("LM04", wards, roads, beleid)
+assert not voorstel.needs_review and 1 <= len(voorstel.proposals) <= beleid.max_signs
 pd.DataFrame(voorstel.proposals)[["rank", "road", "road_class", "score", "x", "y", "lat", "lon"]]
 """),
     code("""
@@ -128,18 +158,46 @@ assert twiske.needs_review and not twiske.proposals
 twiske.reason
 """),
     md("""
-## Besluiten met voorstellen, en de kaart
+## Dezelfde aanvragen, nu met wegen: besluiten met voorstellen
 
-`planner.make_proposer` koppelt de voorstellen aan de besluiten. De kaart is een
-Folium-kaart; hieronder de openbare versie, zonder persoonsgegevens.
+*Invoer: aanvragen, wijken, borden, groepen, het beleid **en de wegen**.*
+
+`planner.make_proposer` koppelt de voorstellen aan de besluiten. Twee besluiten
+veranderen daardoor, en dat is de bedoeling:
+
+* **A003**: de toekenning van A002 heeft nu echte plekken, dus geplande borden
+  (`A002-1`, `A002-2`). Die tellen onder dit beleid als dekking: A003 wordt
+  afgewezen met `ward_covered` en noemt die borden (zonder wegen was het
+  `ward_in_progress`).
+* **A007**: de planner ziet nu dat Het Twiske geen invalsweg heeft en verzint
+  geen plek: `needs_review` / `no_entries` (zonder wegen was het een toekenning
+  met plekken in overleg).
 """),
     code("""
 voorsteller = planner.make_proposer(wards, roads, beleid, signs)
-besluiten = planner.decide_requests(requests, wards, signs, groups, beleid, roads=roads, proposer=voorsteller)
-planner.decisions_frame(besluiten)[["request_id", "ward_name", "outcome", "reason_code", "proposals"]]
+met_wegen = planner.decide_requests(requests, wards, signs, groups, beleid, roads=roads, proposer=voorsteller)
+tabel_wegen = planner.decisions_frame(met_wegen)
+tabel_wegen[["request_id", "ward_name", "outcome", "reason_code", "proposals"]]
 """),
     code("""
-kaartdata = planner.prepare_map_data(wards, signs, besluiten, roads=roads, policy=beleid, public=True)
+vergelijk = pd.DataFrame({
+    "zonder wegen": tabel.set_index("request_id")["reason_code"],
+    "met wegen": tabel_wegen.set_index("request_id")["reason_code"],
+})
+verschil = vergelijk[vergelijk["zonder wegen"] != vergelijk["met wegen"]]
+assert list(verschil.index) == ["A003", "A007"]
+assert verschil.loc["A003", "met wegen"] == "ward_covered" and verschil.loc["A007", "met wegen"] == "no_entries"
+assert tabel_wegen.set_index("request_id").loc["A002", "proposals"] == 2
+verschil
+"""),
+    md("""
+## De kaart
+
+Een Folium-kaart van de besluiten met wegen; hieronder de openbare versie,
+zonder persoonsgegevens en zonder de plekken van de aanvragen.
+"""),
+    code("""
+kaartdata = planner.prepare_map_data(wards, signs, met_wegen, roads=roads, policy=beleid, public=True)
 planner.overview_map(kaartdata, public=True)
 """),
 ]
@@ -194,10 +252,13 @@ We beslissen alle aanvragen in datumvolgorde onder elk beleid, met voorstellen
 voor de plek van de borden bij de invalswegen.
 """),
     code("""
+lijsten = {}  # beleid -> de besluiten zelf (voor de dekking per inwoner, verderop)
+
 def beslis(policy):
     voorsteller = planner.make_proposer(wards, roads, policy, signs)
     decisions = planner.decide_requests(requests, wards, signs, groups, policy,
                                         roads=roads, proposer=voorsteller)
+    lijsten[policy.name] = decisions
     return planner.decisions_frame(decisions).assign(beleid=policy.name)
 
 besluiten = pd.concat([beslis(landsmeer), beslis(streng)], ignore_index=True)
@@ -236,6 +297,34 @@ fig.tight_layout()
 gedekt = {naam: int(((t["bestaand"] + t["nieuw"]) > 0).sum()) for naam, t in per_beleid.items()}
 assert gedekt["landgraaf"] <= gedekt["landsmeer"]
 gedekt
+"""),
+    md("""
+## Dekking per inwoner
+
+Stichting WABP en gemeenten vergelijken dekking per inwoner, niet per wijk.
+`planner.coverage_stats` telt per wijk, per CBS-wijk en voor de gemeente de
+inwoners (CBS, uit `planner import wards`), de inwoners van gedekte wijken en
+hun aandeel, borden per 1.000 inwoners, wijken met een groep maar zonder borden
+en wijken met open aanvragen (`planner stats` op de opdrachtregel).
+
+De demodata hebben geen inwonertallen; hieronder vullen we **illustratieve**
+aantallen in. Van één wijk houdt CBS het aantal geheim (`-99999999`): dat blijft
+*onbekend* (leeg), nooit 0, en de totalen zeggen hoeveel wijken onbekend zijn.
+"""),
+    code("""
+inwoners = {"LM01": 4200, "LM02": 3100, "LM03": 2900, "LM04": 1800, "LM05": 2500,
+            "LM06": 350, "LM07": 600, "LM08": -99999999, "LM09": 0}  # illustratief; LM08: CBS geheim
+wards_cbs = wards.assign(population=wards["code"].map(inwoners))
+per_inwoner = {p.name: planner.coverage_stats(wards_cbs, signs, p, decisions=lijsten[p.name], groups=groups)
+               for p in (landsmeer, streng)}
+pd.DataFrame({naam: s.municipality for naam, s in per_inwoner.items()}).loc[
+    ["residents", "covered_residents", "covered_share", "signs_per_1000", "wards_population_unknown",
+     "wards_group_without_signs", "wards_with_open_requests"]]
+"""),
+    code("""
+tabel = per_inwoner["landsmeer"].wards
+assert pd.isna(tabel.set_index("code").loc["LM08", "residents"])  # onbekend, niet 0
+tabel[["code", "name", "state", "residents", "covered_residents", "signs_per_1000", "open_requests"]]
 """),
     md("""
 Onder het strengere beleid blijven aanvragen van niet-aangemelde groepen liggen

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install what the browser tests need: Debian's Chromium (Playwright's own
-# browser download does not work here) and the map assets from npm.
+# browser download does not work here) and the map assets from npm; and
+# Debian's poppler-utils, with which the letter tests read PDFs back.
 # Idempotent; prints what it does.
 set -euo pipefail
 
@@ -13,6 +14,9 @@ apt_install() {  # apt_install PACKAGE WHY
 }
 
 command -v chromium >/dev/null 2>&1 || apt_install chromium "for the map tests"
+# pdftotext/pdftoppm read the decision letters back (tests/test_letters.py)
+command -v pdftoppm >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1 || \
+  apt_install poppler-utils "for the letter tests"
 
 # Leaflet, which the maps load from a CDN, as local copies from the npm
 # registry (pinned in tests/browser/package-lock.json); the browser tests

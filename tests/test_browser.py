@@ -105,9 +105,10 @@ class Page:
 
     def close_popup(self) -> None:
         """Close the popup and wait until the map stands still (a popup may have panned it)."""
-        self.js("window.plannerMap.map.closePopup()")
+        self.js("() => { window.plannerMap.map.closePopup(); }")
+        self.page.mouse.move(1, 1)  # away from the markers: their tooltips close
         self.page.wait_for_function("!(window.plannerMap.map._panAnim && window.plannerMap.map._panAnim._inProgress)")
-        self.page.wait_for_timeout(100)
+        self.page.wait_for_function("!document.querySelector('.leaflet-popup')")  # faded out (200 ms)
 
     def markers(self, kind: str) -> list[dict]:
         """Marker icons of ``kind`` on screen: id, centre, and what the page shows at that centre."""
@@ -119,7 +120,8 @@ class Page:
                 const top = document.elementFromPoint(x, y);
                 return {id: kind + i, x, y, inside: x > box.left && x < box.right && y > box.top && y < box.bottom,
                         underControl: !!(top && top.closest('.leaflet-control')),
-                        self: !!(top && top.closest('.pl-ic') === el)};
+                        self: !!(top && top.closest('.pl-ic') === el),
+                        top: top ? top.tagName + '.' + top.className : null};
             }); }""", kind)
 
     def assert_clean(self):
@@ -201,14 +203,14 @@ def test_overview_map_renders_with_wards_signs_and_legend(browser, pages):
 def test_each_kind_of_marker_opens_its_popup_at_the_default_zoom(browser, pages, size):
     p = Page(browser, pages["overzicht.html"], size)
     try:
-        p.js("window.plannerMap.layers.settled.addTo(window.plannerMap.map)")  # the hidden layer, switched on
+        p.js("() => { window.plannerMap.layers.settled.addTo(window.plannerMap.map); }")  # the hidden layer, switched on
         p.page.wait_for_timeout(300)
         p.screenshot(f"overzicht-{size}.png")
         for kind, expected in EXPECTED_POPUP.items():
             shown = [m for m in p.markers(kind) if m["inside"] and not m["underControl"]]
             assert shown, f"no {kind} marker to click on the {size} screen"
             for m in shown:
-                assert m["self"], f"a {kind} marker is hidden under something else on the {size} screen"
+                assert m["self"], f"a {kind} marker is hidden under {m['top']} on the {size} screen"
             p.page.mouse.click(shown[0]["x"], shown[0]["y"])
             p.page.wait_for_timeout(250)
             assert expected in p.popup_text(), (kind, p.popup_text())
@@ -224,7 +226,7 @@ def test_each_kind_of_marker_opens_its_popup_at_the_default_zoom(browser, pages,
 def test_no_marker_hides_another(browser, pages, size):
     p = Page(browser, pages["overzicht.html"], size)
     try:
-        p.js("window.plannerMap.layers.settled.addTo(window.plannerMap.map)")
+        p.js("() => { window.plannerMap.layers.settled.addTo(window.plannerMap.map); }")
         p.page.wait_for_timeout(300)
         overlaps = p.js("""() => {
             const r = Array.from(document.querySelectorAll('.leaflet-map-pane .pl-ic')).map(e => e.getBoundingClientRect());
@@ -240,6 +242,24 @@ def test_no_marker_hides_another(browser, pages, size):
         z = p.js("[...['pl-voorstel', 'pl-aanvraag', 'pl-bord', 'pl-afgehandeld']].map("
                  "n => +window.plannerMap.map.getPane(n).style.zIndex)")
         assert z == sorted(z, reverse=True)
+        p.assert_clean()
+    finally:
+        p.page.close()
+
+
+def test_public_overview_popups_work_without_any_request(browser, pages):
+    p = Page(browser, pages["overzicht-openbaar.html"])
+    try:
+        assert p.js("document.querySelectorAll('.leaflet-map-pane .pl-aanvraag, .leaflet-map-pane .pl-afgehandeld')"
+                    ".length") == 0
+        for kind, expected in (("voorstel", "Voorstel:"), ("bord", "Bord:")):
+            shown = [m for m in p.markers(kind) if m["inside"] and m["self"]]
+            p.page.mouse.click(shown[0]["x"], shown[0]["y"])
+            p.page.wait_for_timeout(250)
+            assert expected in p.popup_text()
+            p.close_popup()
+        text = _click_ward(p, mapdata.HOSTILE_WARD)
+        assert "Actieve groepen:" in text and SCRIPT in text and "Beheerders" not in text
         p.assert_clean()
     finally:
         p.page.close()
@@ -376,10 +396,15 @@ def test_a_national_size_map_renders_and_works(browser, tmp_path):
         assert p.js("document.querySelectorAll('.leaflet-marker-pane .pl-cluster').length") > 5
         assert p.js("document.querySelectorAll('.leaflet-marker-icon').length") < 600  # not one per sign
         p.screenshot("nederland-5000.png")
-        # a ward in the middle of the screen
-        p.page.mouse.click(600, 420)
+        # a ward near the middle of the screen (where no cluster is)
+        x, y = p.js("""() => { for (let r = 0; r < 300; r += 15) for (let a = 0; a < 6.3; a += 0.5) {
+            const x = 600 + r * Math.cos(a), y = 420 + r * Math.sin(a), e = document.elementFromPoint(x, y);
+            if (e && e.tagName === 'CANVAS' && window.plannerMap.layers.wards.getLayers().some(
+                l => l._containsPoint(window.plannerMap.map.containerPointToLayerPoint([x, y])))) return [x, y]; }
+            return [600, 420]; }""")
+        p.page.mouse.click(x, y)
         p.page.wait_for_timeout(300)
-        assert "Wijk:" in p.popup_text() or "Besluit:" in p.popup_text() or "Bord:" in p.popup_text()
+        assert "Wijk:" in p.popup_text()
         p.close_popup()
         # zoomed in on a sign, it is a marker of its own
         lat, lon = p.js("""() => { const m = window.plannerMap.markers.find(m => m._pl.k === 'bord');
@@ -394,6 +419,36 @@ def test_a_national_size_map_renders_and_works(browser, tmp_path):
         assert "Bord:" in p.popup_text()
         assert p.js("document.querySelectorAll('.pl-label').length") >= 1  # ward names close up
         p.screenshot("nederland-5000-ingezoomd.png")
+        p.assert_clean()
+    finally:
+        p.page.close()
+
+
+def test_coverage_per_resident_layer_colours_the_cbs_wijken(browser, tmp_path):
+    """Wards with CBS codes and populations (one secret): the choropleth per wijk and its legend."""
+    import dataclasses
+
+    wards, signs, roads, groups, decisions = mapdata.load(HERE.parent / "data")
+    codes = {f"LM0{k}": f"BU0415{0 if k <= 5 else 1:02d}{k:02d}" for k in range(1, 10)}
+    population = {"LM01": 4200, "LM02": 3100, "LM03": 2900, "LM04": 1800, "LM05": -99999999,
+                  "LM06": 350, "LM07": 600, "LM08": 40, "LM09": 0}
+    wards = wards.assign(population=wards["code"].map(population), code=wards["code"].map(codes))
+    decisions = [dataclasses.replace(d, ward={**d.ward, "code": codes[d.ward["code"]]}) if d.ward else d
+                 for d in decisions]
+    path = tmp_path / "inwoners.html"
+    path.write_text(maps.render(maps.overview_map(maps.prepare(wards, signs, decisions, groups=groups))),
+                    encoding="utf-8")
+    p = Page(browser, path)
+    try:
+        assert not p.js("document.querySelector('.pl-legend').classList.contains('pl-choro-on')")
+        p.js("() => { window.plannerMap.layers.choropleth.addTo(window.plannerMap.map); }")
+        p.page.wait_for_timeout(300)
+        assert p.js("window.plannerMap.layers.choropleth.getLayers().length") == 2  # two CBS wijken
+        assert p.js("document.querySelector('.pl-legend').classList.contains('pl-choro-on')")
+        assert "Gedekte inwoners per wijk" in p.page.inner_text(".pl-legend")
+        text = _click_ward(p, "LM09")
+        assert "Gedekte inwoners:" in text and "WK041501" in text
+        p.screenshot("overzicht-inwoners.png")
         p.assert_clean()
     finally:
         p.page.close()

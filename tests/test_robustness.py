@@ -198,8 +198,8 @@ def test_store_check_names_what_is_wrong(register, capsys):
     assert "2021-02-31" in out
 
 
-@pytest.mark.parametrize("version,words", [("99", ["schemaversie 99", "versie 1", "werk de planner bij"]),
-                                           ("0", ["schemaversie 0", "versie 1", "planner init"])])
+@pytest.mark.parametrize("version,words", [("99", ["schemaversie 99", "versie 2", "werk de planner bij"]),
+                                           ("0", ["schemaversie 0", "versie 2", "planner init"])])
 def test_a_register_of_another_schema_version_is_refused_with_both_versions(register, capsys, version, words):
     con = sqlite3.connect(register)
     con.execute("UPDATE store_meta SET value = ? WHERE key = 'schema_version'", (version,))

@@ -18,7 +18,8 @@ import pytest
 from planner import cli
 from planner.store import Store
 
-LAYERS = {"wards", "signs", "sign_events", "requests", "proposals", "decisions", "groups", "admins",
+LAYERS = {"wards", "signs", "sign_events", "requests", "request_events", "proposals", "decisions", "groups",
+          "group_events", "admins",
           "officers", "store_meta"}
 
 

@@ -12,6 +12,10 @@ demo; later modules add theirs). How a run ends:
   ``error: ...`` on stderr, exit code 2, and nothing else (no warnings);
 * anything else is a bug in the planner: one line naming it as such, exit
   code 1; ``PLANNER_DEBUG=1`` adds the traceback.
+
+Help texts and argparse's own messages (a missing or unknown option) are
+Dutch (:mod:`planner.cli.parser`); every command's help ends with an
+example, and every command takes ``--json`` (shapes in the README).
 """
 
 from __future__ import annotations
@@ -30,23 +34,38 @@ from . import core, imports
 from . import store as store_cli
 from . import maps as maps_cli
 from . import proposals as proposals_cli
+from . import stats as stats_cli
+from . import lifecycle as lifecycle_cli
+from . import letters as letters_cli
+from .parser import DutchParser, example
 
-COMMAND_MODULES = [core, imports, store_cli, maps_cli, proposals_cli]
+COMMAND_MODULES = [core, imports, store_cli, maps_cli, proposals_cli, stats_cli, lifecycle_cli, letters_cli]
 # Warnings meant for developers of the libraries, not for staff running the planner.
 DEVELOPER_WARNINGS = (DeprecationWarning, PendingDeprecationWarning, FutureWarning, ImportWarning,
                       ResourceWarning)
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message):  # argparse's usage errors: one line, exit 2
-        message = " ".join(str(message).split())
-        self.exit(2, f"error: {message} (zie '{self.prog} --help')\n")
+DESCRIPTION = """\
+Beslis over aanvragen voor WhatsApp-buurtpreventieborden per wijk: is een wijk al
+gedekt, welke aanvragen worden toegekend, waar komen de borden, en houd het register
+bij. Invoer: de bestanden in data/ (of $PLANNER_DATA), of het register planner.gpkg.
+Elke opdracht kent --json (uitvoer voor scripts); 'planner OPDRACHT --help' toont
+de opties en een voorbeeld."""
+
+EXAMPLES = example(
+    "planner status",
+    "planner check --at 4.916,52.433",
+    "planner decide --json > besluiten.json",
+    "planner propose LM04",
+    "planner demo",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="planner", description=(
-        "Beslis over aanvragen voor WhatsApp-buurtpreventieborden per wijk."))
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    """The ``planner`` parser: Dutch help and errors, every subcommand with an example."""
+    parser = DutchParser(prog="planner", description=DESCRIPTION, epilog=EXAMPLES)
+    sub = parser.add_subparsers(dest="command", metavar="OPDRACHT", parser_class=DutchParser,
+                                title="opdrachten")
     sub.required = True
     for module in COMMAND_MODULES:
         module.register(sub)

@@ -20,6 +20,7 @@ from ..policy import Policy
 log = logging.getLogger("planner")
 
 PACKAGE_ROOT = Path(__file__).resolve().parents[2]
+INPUT_NL = {"wards": "wijken", "signs": "borden", "roads": "wegen", "groups": "groepen", "requests": "aanvragen"}
 INPUT_FILES = {
     "wards": "wijken.geojson",
     "signs": "borden.geojson",
@@ -42,9 +43,12 @@ def add_input_options(parser, *names: str) -> None:
     """``--wards``, ``--signs``, ... (default: the files in ``data/``) and ``--policy``."""
     for name in names:
         parser.add_argument(f"--{name}", metavar="FILE",
-                            help=f"{name} file, or FILE.gpkg:LAYER (default: data/{INPUT_FILES[name]})")
+                            help=f"{INPUT_NL[name]}: bestand, of FILE.gpkg:LAAG (standaard: het register, "
+                                 f"anders data/{INPUT_FILES[name]})" if name in STORE_LAYERS else
+                            f"{INPUT_NL[name]}: bestand, of FILE.gpkg:LAAG (standaard: data/{INPUT_FILES[name]})")
     parser.add_argument("--policy", metavar="NAME|FILE.toml",
-                        help=f"policy preset ({', '.join(policy_mod.preset_names())}) or TOML file; default landsmeer")
+                        help=f"beleid: een gemeente ({', '.join(policy_mod.preset_names())}) of een TOML-bestand; "
+                             "standaard landsmeer")
     add_store_option(parser)
 
 
@@ -52,7 +56,7 @@ def add_store_option(parser) -> None:
     """``--store PATH``: the register (default ``$PLANNER_STORE``, else ``./planner.gpkg``)."""
     if "--store" not in parser._option_string_actions:
         parser.add_argument("--store", metavar="FILE.gpkg",
-                            help="register (default: $PLANNER_STORE, else planner.gpkg when it exists)")
+                            help="het register (standaard: $PLANNER_STORE, anders planner.gpkg als dat bestaat)")
 
 
 # Layers that a register holds; commands read them from it when one exists.
@@ -99,11 +103,11 @@ def _refuse_files_the_register_would_ignore(args, store) -> None:
 def add_location_options(parser) -> None:
     """``--at LON,LAT`` | ``--at-rd X,Y`` | ``--address TEXT`` (one required), and ``--addresses``."""
     where = parser.add_mutually_exclusive_group(required=True)
-    where.add_argument("--at", metavar="LON,LAT", help="location in WGS84 degrees")
-    where.add_argument("--at-rd", metavar="X,Y", help="location in RD New metres")
-    where.add_argument("--address", metavar="TEXT", help='address, e.g. "Zuideinde 1, Landsmeer" or "1121 AB 12"')
+    where.add_argument("--at", metavar="LON,LAT", help="plek in WGS84-graden, lengte eerst: 4.916,52.433")
+    where.add_argument("--at-rd", metavar="X,Y", help="plek in RD New-meters: 123000,494000")
+    where.add_argument("--address", metavar="TEXT", help='adres, bijv. "Zuideinde 1, Landsmeer" of "1121 AB 12"')
     parser.add_argument("--addresses", metavar="FILE.csv",
-                        help="local address table for --address (default $PLANNER_ADDRESSES, else PDOK)")
+                        help="eigen adressentabel voor --address (standaard $PLANNER_ADDRESSES, anders PDOK)")
 
 
 def location_from_args(args):
@@ -131,7 +135,8 @@ def console():
 
 
 def add_json_option(parser) -> None:
-    parser.add_argument("--json", action="store_true", help="print JSON for scripts")
+    """``--json``: the command's answer as JSON on stdout (its shape is in the README, *JSON output*)."""
+    parser.add_argument("--json", action="store_true", help="uitvoer als JSON (voor scripts)")
 
 
 @dataclass
@@ -166,7 +171,7 @@ def input_path(args, name: str) -> Path:
     return Path(given) if given is not None else data_dir() / INPUT_FILES[name]
 
 
-NAMES_NL = {"wards": "wijken", "signs": "borden", "roads": "wegen", "groups": "groepen", "requests": "aanvragen"}
+NAMES_NL = INPUT_NL
 SPATIAL_LAYERS = ("signs", "roads", "requests")
 
 

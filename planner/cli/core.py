@@ -12,6 +12,7 @@ import sys
 
 from .. import geocode, placement
 from ..errors import InputError
+from .parser import example
 from .common import (console, add_input_options, add_json_option, add_location_options, add_text_row, load_inputs,
                      location_from_args, print_json)
 
@@ -19,28 +20,45 @@ from ..vocabulary import OUTCOME_NL  # noqa: E402  (one word per outcome, everyw
 
 
 def register(sub) -> None:
-    p = sub.add_parser("check", help="is the ward at a location already covered?")
+    p = sub.add_parser("check", help="is de wijk op deze plek al gedekt?", description=(
+        "Zoekt de wijk van een plek (WGS84, RD New of een adres) en zegt of daar al borden hangen\n"
+        "die volgens het beleid meetellen, met die borden erbij."),
+        epilog=example("planner check --at 4.916,52.433", "planner check --at-rd 123000,494000 --json",
+                       'planner check --address "1121 AB 12"'))
     add_location_options(p)
     add_input_options(p, "wards", "signs", "roads")
     add_json_option(p)
     p.set_defaults(func=cmd_check)
 
-    p = sub.add_parser("decide", help="decide the requests")
+    p = sub.add_parser("decide", help="beslis de aanvragen", description=(
+        "Beslist de aanvragen op datum (eerst ingediend, eerst beslist), met de reden en, als er\n"
+        "wegen zijn, de voorgestelde plekken. Met een register: de openstaande aanvragen, en de\n"
+        "besluiten worden daar vastgelegd."),
+        epilog=example("planner decide", "planner decide --requests data/aanvragen.csv --json",
+                       "planner decide --policy noordwijk"))
     add_input_options(p, "wards", "signs", "roads", "groups", "requests")
     p.add_argument("--addresses", metavar="FILE.csv",
-                   help="local address table for requests with an address (default $PLANNER_ADDRESSES, else PDOK)")
+                   help="eigen adressentabel voor aanvragen met een adres (standaard $PLANNER_ADDRESSES, "
+                        "anders PDOK)")
     add_jobs_option(p)
     add_json_option(p)
     p.set_defaults(func=cmd_decide)
 
-    p = sub.add_parser("status", help="per ward: number of signs and coverage")
+    p = sub.add_parser("status", help="per wijk: aantal borden en gedekt of niet", description=(
+        "Per wijk het aantal borden dat volgens het beleid meetelt en of de wijk gedekt is."),
+        epilog=example("planner status", "planner status --policy coevorden --json"))
     add_input_options(p, "wards", "signs")
     add_json_option(p)
     p.set_defaults(func=cmd_status)
 
-    p = sub.add_parser("demo", help="decide the demo requests and write the report and maps to maps/")
+    p = sub.add_parser("demo", help="beslis de demo-aanvragen; schrijf rapport en kaarten naar maps/",
+                       description=(
+        "Beslist de aanvragen van de demodata (altijd de bestanden, nooit het register) en schrijft\n"
+        "het rapport (rapport.md, besluiten.json) en de kaarten (overzicht.html, ...) in één keer."),
+        epilog=example("planner demo", "planner demo --out /tmp/kaarten --json"))
     add_input_options(p, "wards", "signs", "roads", "groups", "requests")
-    p.add_argument("--out", metavar="DIR", default="maps", help="output folder (default: maps)")
+    p.add_argument("--out", metavar="DIR", default="maps", help="uitvoermap (standaard: maps)")
+    add_json_option(p)
     p.set_defaults(func=cmd_demo)
 
 
@@ -77,7 +95,7 @@ def cmd_check(args) -> int:
 
 def add_jobs_option(parser) -> None:
     parser.add_argument("--jobs", type=int, metavar="N",
-                        help="number of processes (default: all cores; wards are decided independently)")
+                        help="aantal processen (standaard: alle kernen; wijken worden los van elkaar beslist)")
 
 
 @contextmanager
@@ -176,8 +194,12 @@ def cmd_demo(args) -> int:
         raise InputError(f"{out}: is een bestand, geen map; geef met --out een map")
     from .. import report
     written = report.write_outputs(out, inp, decisions)
-    con = _console()
     counts = {k: sum(d.outcome == k for d in decisions) for k in OUTCOME_NL}
+    if args.json:
+        print_json({"out": str(out), "decisions": len(decisions), "outcomes": counts,
+                    "written": [str(p) for p in written]})
+        return 0
+    con = _console()
     con.print(f"{len(decisions)} aanvragen beslist: " + ", ".join(
         f"{n} {OUTCOME_NL[k]}" for k, n in counts.items()))
     for path in written:

@@ -12,6 +12,7 @@ import pyogrio
 from .. import cbs, geo, geocode, osm
 from ..errors import InputError
 from .common import add_json_option, console, print_json
+from .parser import example
 
 OUT_SUFFIXES = {".geojson": "GeoJSON", ".json": "GeoJSON", ".gpkg": "GPKG"}
 # GeoPackage 1.3: GDAL 3.6 / QGIS 3.28 LTR warn on 1.4 ("may only be partially supported").
@@ -19,38 +20,68 @@ GPKG_OPTIONS = {"VERSION": "1.3"}
 
 
 def register(sub) -> None:
-    p = sub.add_parser("import", help="import real data: CBS wards, OSM/NWB roads")
-    what = p.add_subparsers(dest="what", metavar="WHAT")
+    p = sub.add_parser("import", help="echte gegevens inlezen: CBS-wijken, OSM/NWB-wegen", description=(
+        "Maakt van echte bronbestanden de invoer van de planner: wijken uit de CBS Wijk- en\n"
+        "Buurtkaart, wegen uit OpenStreetMap, NWB of een eigen lijnenlaag. Schrijft een nieuw\n"
+        "bestand (.geojson in WGS84 volgens RFC 7946, of .gpkg in RD New)."),
+        epilog=example("planner import wards wijkenbuurten_2024_v1.gpkg --gemeente Landsmeer --out wijken.geojson",
+                       "planner import roads noord-holland-latest.osm.pbf --wards wijken.geojson "
+                       "--out wegen.gpkg"))
+    what = p.add_subparsers(dest="what", metavar="WHAT", title="soorten")
     what.required = True
 
-    w = what.add_parser("wards", help="wards from the CBS Wijk- en Buurtkaart (GeoPackage or shapefile)")
-    w.add_argument("file", metavar="FILE", help="wijkenbuurten_YYYY_vN.gpkg or buurt_YYYY_vN.shp/wijk_...shp")
-    w.add_argument("--gemeente", required=True, metavar="GM0415|NAAM", help="municipality code or name")
-    w.add_argument("--level", choices=cbs.LEVELS, default="buurt", help="CBS level (default: buurt)")
-    w.add_argument("--year", type=int, metavar="YYYY", help="edition year (picks the layer; stored per ward)")
-    w.add_argument("--layer", metavar="NAME", help="layer name, when the automatic choice does not fit")
+    w = what.add_parser("wards", help="wijken uit de CBS Wijk- en Buurtkaart (GeoPackage of shapefile)",
+                        description=(
+        "Leest één gemeente uit de CBS Wijk- en Buurtkaart (landelijk bestand of shapefile van een\n"
+        "ouder jaar), op buurt- of wijkniveau; wateroppervlak valt weg, CBS-geheimhoudingscodes\n"
+        "worden 'onbekend', ongeldige vlakken worden gerepareerd."),
+        epilog=example("planner import wards wijkenbuurten_2024_v1.gpkg --gemeente Landsmeer --out mijn/wijken.geojson",
+                       "planner import wards wijk_2019_v3.shp --gemeente GM0415 --level wijk --out mijn/wijken.gpkg",
+                       "planner import wards wijkenbuurten_2024_v1.gpkg --gemeente 0415 --store planner.gpkg"))
+    w.add_argument("file", metavar="FILE", help="wijkenbuurten_JJJJ_vN.gpkg of buurt_JJJJ_vN.shp/wijk_...shp")
+    w.add_argument("--gemeente", required=True, metavar="GM0415|NAAM", help="gemeentecode of -naam")
+    w.add_argument("--level", choices=cbs.LEVELS, default="buurt", help="CBS-niveau (standaard: buurt)")
+    w.add_argument("--year", type=int, metavar="YYYY",
+                   help="jaargang (kiest de laag; wordt per wijk bewaard; standaard uit de bestandsnaam)")
+    w.add_argument("--layer", metavar="NAME", help="laagnaam, als de automatische keuze niet past")
     _add_out(w, store=True)
+    add_json_option(w)
     w.set_defaults(func=cmd_import_wards)
 
-    r = what.add_parser("roads", help="roads from an OSM .osm.pbf extract, NWB or a line layer")
-    r.add_argument("file", metavar="FILE", help=".osm.pbf, GeoPackage, Shapefile or GeoJSON")
+    r = what.add_parser("roads", help="wegen uit een OSM-extract (.osm.pbf), NWB of een lijnenlaag",
+                        description=(
+        "Leest wegen met naam en OSM-wegklasse (highway). --bbox en --wards knippen de wegen af\n"
+        "op het kader: wat erbuiten ligt valt weg, ook van wegen die het kader kruisen."),
+        epilog=example("planner import roads noord-holland-latest.osm.pbf --wards mijn/wijken.geojson "
+                       "--out mijn/wegen.geojson",
+                       "planner import roads nwb_wegvakken.gpkg --bbox 4.88,52.41,4.96,52.46 --out mijn/wegen.gpkg"))
+    r.add_argument("file", metavar="FILE", help=".osm.pbf, GeoPackage, Shapefile of GeoJSON")
     clip = r.add_mutually_exclusive_group()
-    clip.add_argument("--bbox", metavar="W,Z,O,N", help="keep roads in this box (lon/lat degrees or RD metres)")
-    clip.add_argument("--wards", metavar="FILE", help="keep roads around these wards (plus --margin)")
+    clip.add_argument("--bbox", metavar="W,Z,O,N",
+                      help="knip de wegen af op dit kader (lon/lat-graden of RD-meters)")
+    clip.add_argument("--wards", metavar="FILE", help="knip de wegen af op het kader om deze wijken (plus --margin)")
     r.add_argument("--margin", type=float, default=500.0, metavar="M",
-                   help="margin around --wards in metres (default 500)")
-    r.add_argument("--layer", metavar="NAME", help="layer of a GeoPackage")
-    r.add_argument("--name-column", metavar="COL", help="street name column (NWB: stt_naam)")
-    r.add_argument("--class-column", metavar="COL", help="road class column (default: highway, or NWB mapping)")
-    r.add_argument("--engine", choices=("auto", "pyrosm", "osmium"), default="auto", help="OSM reader")
+                   help="marge om --wards in meters (standaard 500)")
+    r.add_argument("--layer", metavar="NAME", help="laag van een GeoPackage")
+    r.add_argument("--name-column", metavar="COL", help="kolom met de straatnaam (NWB: stt_naam)")
+    r.add_argument("--class-column", metavar="COL",
+                   help="kolom met de wegklasse (standaard: highway, of de NWB-vertaling)")
+    r.add_argument("--engine", choices=("auto", "pyrosm", "osmium"), default="auto",
+                   help="OSM-lezer (standaard auto: pyrosm, anders osmium)")
     _add_out(r)
+    add_json_option(r)
     r.set_defaults(func=cmd_import_roads)
 
-    g = sub.add_parser("geocode", help="look up an address (PDOK Locatieserver or a local address table)")
-    g.add_argument("query", metavar="QUERY", help='e.g. "Zuideinde 1, Landsmeer" or "1121 AB 12"')
+    g = sub.add_parser("geocode", help="zoek een adres op (PDOK Locatieserver of een eigen adressentabel)",
+                       description=(
+        "Zoekt een adres of postcode met huisnummer op, eerst in de eigen adressentabel (als die er\n"
+        "is), anders bij PDOK Locatieserver; toont de kandidaten met RD- en WGS84-coördinaten\n"
+        "(lat, lon)."),
+        epilog=example('planner geocode "Zuideinde 1, Landsmeer"', 'planner geocode "1121 AB 12" --json'))
+    g.add_argument("query", metavar="QUERY", help='bijv. "Zuideinde 1, Landsmeer" of "1121 AB 12"')
     g.add_argument("--addresses", metavar="FILE.csv",
-                   help="local address table (postcode, huisnummer, x, y); default $PLANNER_ADDRESSES")
-    g.add_argument("--rows", type=int, default=5, help="at most this many candidates (default 5)")
+                   help="eigen adressentabel (postcode, huisnummer, x, y); standaard $PLANNER_ADDRESSES")
+    g.add_argument("--rows", type=int, default=5, help="hoogstens zoveel kandidaten (standaard 5)")
     add_json_option(g)
     g.set_defaults(func=cmd_geocode)
 
@@ -58,11 +89,11 @@ def register(sub) -> None:
 def _add_out(p, store: bool = False) -> None:
     dest = p.add_mutually_exclusive_group(required=True) if store else p
     dest.add_argument("--out", required=not store, metavar="FILE.geojson|FILE.gpkg",
-                      help="output file (GeoJSON in WGS84, or GeoPackage in RD New)")
+                      help="uitvoerbestand (GeoJSON in WGS84 volgens RFC 7946, of GeoPackage in RD New)")
     if store:
         dest.add_argument("--store", metavar="FILE.gpkg",
-                          help="create a new register with these wards (like 'planner init'; never overwrites)")
-    p.add_argument("--force", action="store_true", help="overwrite an existing output file")
+                          help="maak een nieuw register met deze wijken (zoals 'planner init'; overschrijft nooit)")
+    p.add_argument("--force", action="store_true", help="overschrijf een bestaand uitvoerbestand")
 
 
 def _console():
@@ -156,15 +187,20 @@ def cmd_import_wards(args) -> int:
         store_mod.create_store(out, wards, source=str(args.file))
     else:
         write_layer(wards, out, "wijken")
-    con = _console()
     gm = wards["gemeente"].iloc[0]
+    unknown = int(wards["population"].isna().sum())
+    if args.json:
+        print_json({"out": str(out), "store": bool(args.store), "gemeente": gm, "level": args.level,
+                    "wards": len(wards), "water_dropped": list(wards.attrs.get("water_dropped", [])),
+                    "repaired": list(wards.attrs.get("repaired", [])), "population_unknown": unknown})
+        return 0
+    con = _console()
     where = f"nieuw register {out}" if args.store else str(out)
     con.print(f"{len(wards)} {args.level}en van {gm} geschreven naar {where}")
     if wards.attrs.get("water_dropped"):
         con.print(f"  weggelaten (alleen water): {', '.join(wards.attrs['water_dropped'])}")
     if wards.attrs.get("repaired"):
         con.print(f"  geometrie gerepareerd: {', '.join(wards.attrs['repaired'])}")
-    unknown = int(wards["population"].isna().sum())
     if unknown:
         con.print(f"  inwoners onbekend bij {unknown} {args.level}(en)")
     return 0
@@ -180,9 +216,12 @@ def cmd_import_roads(args) -> int:
     roads = osm.read_roads(args.file, layer=args.layer, bbox=bbox, name_column=args.name_column,
                            class_column=args.class_column, engine=args.engine)
     write_layer(roads, out, "wegen")
+    counts = roads["highway"].value_counts()
+    if args.json:
+        print_json({"out": str(out), "roads": len(roads), "classes": {str(k): int(v) for k, v in counts.items()}})
+        return 0
     con = _console()
     con.print(f"{len(roads)} wegen geschreven naar {out}")
-    counts = roads["highway"].value_counts()
     con.print("  " + ", ".join(f"{k}: {v}" for k, v in counts.items()))
     return 0
 
@@ -202,6 +241,6 @@ def cmd_geocode(args) -> int:
         con.print(f"{len(candidates)} mogelijkheden voor '{args.query}':")
     for c in candidates:
         score = f"  score {c.score:.2f}" if c.score is not None else ""
-        con.print(f"{c.label}  RD {c.x:.1f},{c.y:.1f}  WGS84 {c.lon:.6f},{c.lat:.6f}{score}"
+        con.print(f"{c.label}  RD {c.x:.1f}, {c.y:.1f}  WGS84 {c.lat:.6f}, {c.lon:.6f}{score}"
                   f"  ({c.source})")
     return 0

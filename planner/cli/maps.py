@@ -18,21 +18,30 @@ from ..errors import InputError
 from ..placement import OUTCOMES, Decision
 from ..files import write_text_atomic
 from .common import add_input_options, add_json_option, load_inputs, print_json, store_for
+from .parser import example
 
 _REQUIRED = ("request_id", "date", "group_id", "outcome", "reason_code", "reason", "ward", "x", "y", "lon", "lat")
 
 
 def register(sub) -> None:
-    p = sub.add_parser("map", help="write the overview map (or one decision's map) as HTML")
+    p = sub.add_parser("map", help="schrijf de overzichtskaart (of de kaart van één besluit) als HTML",
+                       description=(
+        "Schrijft de overzichtskaart (intern, of openbaar zonder persoonsgegevens en aanvraaglocaties)\n"
+        "of de kaart van één besluit. Vastgelegde besluiten worden niet opnieuw genomen: uit het\n"
+        "register, of uit --decisions FILE.json ('planner decide --json > FILE.json', of\n"
+        "maps/besluiten.json van 'planner demo')."),
+        epilog=example("planner map", "planner map --public --out site/kaart.html",
+                       "planner map --request A002", "planner map --decisions maps/besluiten.json"))
     p.add_argument("--public", action="store_true",
-                   help="public map: no admin names, phone numbers, e-mail addresses or request locations")
-    p.add_argument("--request", metavar="ID", help="write the map of this request's decision instead")
+                   help="openbare kaart: geen namen, telefoonnummers of e-mailadressen van beheerders en geen "
+                        "aanvraaglocaties")
+    p.add_argument("--request", metavar="ID", help="schrijf de kaart van het besluit over deze aanvraag")
     p.add_argument("--decisions", metavar="FILE.json",
-                   help="show these decisions instead of deciding again ('planner decide --json > FILE.json', "
-                        "or maps/besluiten.json from 'planner demo')")
+                   help="toon deze besluiten in plaats van opnieuw te beslissen ('planner decide --json > "
+                        "FILE.json', of maps/besluiten.json van 'planner demo')")
     p.add_argument("--out", metavar="FILE",
-                   help="HTML file (default: maps/overzicht.html, maps/overzicht-openbaar.html "
-                        "or maps/aanvraag-<ID>.html)")
+                   help="HTML-bestand (standaard: maps/overzicht.html, maps/overzicht-openbaar.html "
+                        "of maps/aanvraag-<ID>.html)")
     add_input_options(p, "wards", "signs", "roads", "groups", "requests")
     add_json_option(p)
     p.set_defaults(func=cmd_map)

@@ -11,25 +11,40 @@ from ..placement import ward_status
 from ..proposals import propose_positions
 from ..relocation import relocate_sign
 from .common import console, add_input_options, add_json_option, add_text_row, load_inputs, print_json
+from .parser import example
 
 
 def register(sub) -> None:
-    p = sub.add_parser("propose", help="propose sign positions at the entry roads of a ward")
-    p.add_argument("ward", metavar="WARD_CODE", help="ward code, e.g. LM01")
-    p.add_argument("--max-signs", type=int, metavar="N", help="at most N signs (default: the policy's max_signs)")
+    p = sub.add_parser("propose", help="stel plekken voor de borden van een wijk voor, bij de invalswegen",
+                       description=(
+        "Kiest hoogstens max_signs plekken (beleid) bij de invalswegen van de wijk die samen de\n"
+        "belangrijkste invalswegen dekken, met de toelichting per plek. Leest alleen deze wijk en\n"
+        "de wegen en borden in de buurt. Voorkeursplekken van de beheerder (--prefer) worden\n"
+        "gecontroleerd en overgenomen als ze geldig zijn."),
+        epilog=example("planner propose LM04", "planner propose LM01 --max-signs 1 --json",
+                       "planner propose LM08 --cover-all", 'planner propose LM01 --prefer "4.9166 52.4336"'))
+    p.add_argument("ward", metavar="WARD_CODE", help="wijkcode, bijv. LM01")
+    p.add_argument("--max-signs", type=int, metavar="N",
+                   help="hoogstens N borden (standaard: max_signs van het beleid)")
     p.add_argument("--cover-all", action="store_true",
-                   help="every entry gets a sign, fewest signs (set covering)")
+                   help="elke invalsweg een bord, met zo min mogelijk borden (set covering)")
     p.add_argument("--prefer", metavar="'LON LAT; LON LAT'", default="",
-                   help="the admin's preferred positions, checked and kept when valid")
+                   help="voorkeursplekken van de beheerder (lengte eerst), overgenomen als ze geldig zijn")
     add_input_options(p, "wards", "signs", "roads")
     add_json_option(p)
     p.set_defaults(func=cmd_propose)
 
-    p = sub.add_parser("relocate", help="move a sign to the best free spot in its ward (or check --to)")
-    p.add_argument("sign_id", metavar="SIGN_ID")
-    p.add_argument("--reason", required=True, metavar="TEXT", help="why the sign moves (stored with the move)")
-    p.add_argument("--to", metavar="LON,LAT", help="target position to check instead of choosing one")
-    p.add_argument("--date", metavar="YYYY-MM-DD", help="date of the move (default: today)")
+    p = sub.add_parser("relocate", help="verplaats een bord naar de beste vrije plek in zijn wijk (of toets --to)",
+                       description=(
+        "Rekent uit waar een bord heen kan: de beste vrije plek in dezelfde wijk (eerst bij zijn\n"
+        "oude invalsweg), of toetst de plek van --to. Het invoerbestand verandert niet; in een\n"
+        "register verplaatst 'planner sign relocate' het bord echt."),
+        epilog=example('planner relocate B001 --reason "wegwerkzaamheden" --json',
+                       'planner relocate B001 --reason "verzoek beheerder" --to 4.9178,52.4207'))
+    p.add_argument("sign_id", metavar="SIGN_ID", help="id van het bord, bijv. B001")
+    p.add_argument("--reason", required=True, metavar="TEXT", help="waarom het bord verplaatst wordt")
+    p.add_argument("--to", metavar="LON,LAT", help="te toetsen plek in WGS84-graden, in plaats van zelf kiezen")
+    p.add_argument("--date", metavar="YYYY-MM-DD", help="datum van de verplaatsing (standaard: vandaag)")
     add_input_options(p, "wards", "signs", "roads")
     add_json_option(p)
     p.set_defaults(func=cmd_relocate)

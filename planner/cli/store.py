@@ -17,8 +17,8 @@ from ..errors import InputError
 from .common import (add_json_option, add_location_options, add_store_option, add_text_row, console, INPUT_FILES,
                      LOADERS, location_from_args, print_json)
 
-EVENT_NL = {"proposed": "voorgesteld", "approved": "goedgekeurd", "placed": "geplaatst",
-            "relocated": "verplaatst", "removed": "verwijderd"}
+EVENT_NL = {"proposed": "voorgesteld", "approved": "goedgekeurd", "agreed": "plek afgesproken",
+            "placed": "geplaatst", "relocated": "verplaatst", "removed": "verwijderd"}
 STATUS_NL = {"planned": "gepland", "placed": "geplaatst", "removed": "verwijderd"}
 
 
@@ -28,119 +28,216 @@ def _common(p) -> None:
 
 
 def register(sub) -> None:
-    st = sub.add_parser("store", help="the register file itself").add_subparsers(
+    st = sub.add_parser("store", help="het registerbestand zelf controleren",
+                        description="Opdrachten voor het registerbestand (GeoPackage) zelf.",
+                        epilog="Voorbeelden:\n"
+                               "  planner store check\n"
+                               "  planner store check kopie.gpkg --json").add_subparsers(
         dest="action", metavar="ACTION", required=True)
-    p = st.add_parser("check", help="check the register: SQLite integrity, GeoPackage rules, schema, dates")
-    p.add_argument("file", nargs="?", metavar="FILE.gpkg", help="register (default: --store, $PLANNER_STORE, "
-                                                                   "else planner.gpkg)")
+    p = st.add_parser("check", help="controleer het register: SQLite, GeoPackage-regels, schema, datums",
+                      description="Controleert het register: SQLite-integriteit, de GeoPackage-regels, het schema\n"
+                                  "en de datums; exit code 2 als er iets niet in orde is.",
+                      epilog="Voorbeelden:\n"
+                             "  planner store check\n"
+                             "  planner store check kopie.gpkg --json")
+    p.add_argument("file", nargs="?", metavar="FILE.gpkg", help="register (standaard: --store, $PLANNER_STORE, "
+                                                                   "anders planner.gpkg)")
     _common(p)
     p.set_defaults(func=cmd_store_check)
 
-    p = sub.add_parser("init", help="create the register (GeoPackage) from the files in data/")
-    p.add_argument("--from", dest="source", metavar="DIR", help="folder with the input files (default: data/)")
+    p = sub.add_parser("init", help="maak het register (GeoPackage) uit de bestanden in data/",
+                       description="Maakt het register planner.gpkg (of --store) uit wijken, borden, groepen en\n"
+                                   "aanvragen in een map; overschrijft nooit een bestaand register.",
+                       epilog="Voorbeelden:\n"
+                              "  planner init\n"
+                              "  planner init --from mijn --store mijn/planner.gpkg --json")
+    p.add_argument("--from", dest="source", metavar="DIR", help="map met de invoerbestanden (standaard: data/)")
     _common(p)
     p.set_defaults(func=cmd_init)
 
-    g = sub.add_parser("group", help="WhatsApp groups and their admins").add_subparsers(
+    g = sub.add_parser("group", help="WhatsApp-groepen en hun beheerders",
+                       description="WhatsApp-groepen en hun beheerders (1 tot 3 per groep) in het register.",
+                       epilog="Voorbeelden:\n"
+                              '  planner group add G20 --name "Buurtapp Noord" --ward LM02 '
+                              '--admin "Els Voorbeeld;06-12345678;"\n'
+                              "  planner group list\n"
+                              "  planner group show G20").add_subparsers(
         dest="action", metavar="ACTION", required=True)
-    p = g.add_parser("add", help="add a group with 1-3 admins")
-    p.add_argument("group_id", metavar="GROUP_ID")
-    p.add_argument("--name", required=True, help="name of the group")
+    p = g.add_parser("add", help="voeg een groep toe met 1 tot 3 beheerders",
+                     description="Voegt een WhatsApp-groep toe met 1 tot 3 beheerders (persoonsgegevens: alleen\n"
+                                 "in de tabel admins van het register).",
+                     epilog="Voorbeeld:\n"
+                            '  planner group add G20 --name "Buurtapp Noord" --wabp --ward LM02 '
+                            '--admin "Els Voorbeeld;06-12345678;els@example.org"')
+    p.add_argument("group_id", metavar="GROUP_ID", help="id van de groep, bijv. G20")
+    p.add_argument("--name", required=True, help="naam van de groep")
     p.add_argument("--admin", action="append", default=[], required=True, metavar="'NAAM;TELEFOON;EMAIL'",
-                   help="an admin (repeat for 2 or 3); phone or e-mail may be empty, not both")
-    p.add_argument("--wabp", action="store_true", help="registered with Stichting WABP")
-    p.add_argument("--ward", metavar="WARD_CODE", help="the ward the group is active in")
+                   help="een beheerder (herhaal voor 2 of 3); telefoon of e-mail mag leeg zijn, niet allebei")
+    p.add_argument("--wabp", action="store_true", help="aangemeld bij Stichting WABP")
+    p.add_argument("--ward", metavar="WARD_CODE", help="de wijk waar de groep actief is")
     _common(p)
     p.set_defaults(func=cmd_group_add)
-    p = g.add_parser("add-admin", help="add an admin to a group (at most 3)")
-    p.add_argument("group_id", metavar="GROUP_ID")
-    p.add_argument("--admin", required=True, metavar="'NAAM;TELEFOON;EMAIL'")
+    p = g.add_parser("add-admin", help="voeg een beheerder toe aan een groep (hoogstens 3)",
+                     description="Voegt een beheerder toe aan een groep; een groep heeft hoogstens 3 beheerders.",
+                     epilog="Voorbeeld:\n"
+                            "  planner group add-admin G20 --admin \"Bo Test;;bo@example.org\"")
+    p.add_argument("group_id", metavar="GROUP_ID", help="id van de groep")
+    p.add_argument("--admin", required=True, metavar="'NAAM;TELEFOON;EMAIL'",
+                   help="de beheerder; telefoon of e-mail mag leeg zijn, niet allebei")
     _common(p)
     p.set_defaults(func=cmd_group_add_admin)
-    p = g.add_parser("list", help="list the groups (no personal data)")
+    p = g.add_parser("list", help="de groepen (zonder persoonsgegevens)",
+                     description="Alle groepen met hun wijken en het aantal beheerders, zonder persoonsgegevens.",
+                     epilog="Voorbeelden:\n"
+                            "  planner group list\n"
+                            "  planner group list --json")
     _common(p)
     p.set_defaults(func=cmd_group_list)
-    p = g.add_parser("show", help="one group with its admins' contact data (internal)")
-    p.add_argument("group_id", metavar="GROUP_ID")
+    p = g.add_parser("show", help="één groep met de contactgegevens van de beheerders (intern)",
+                     description="Eén groep met de namen, telefoonnummers en e-mailadressen van de beheerders\n"
+                                 "(persoonsgegevens: alleen voor intern gebruik).",
+                     epilog="Voorbeeld:\n"
+                            "  planner group show G20")
+    p.add_argument("group_id", metavar="GROUP_ID", help="id van de groep")
     _common(p)
     p.set_defaults(func=cmd_group_show)
-    p = g.add_parser("remove", help="erase a group's admins (AVG); history stays anonymous")
-    p.add_argument("group_id", metavar="GROUP_ID")
+    p = g.add_parser("remove", help="wis de beheerders van een groep (AVG); de geschiedenis blijft anoniem",
+                     description="Wist de persoonsgegevens van de beheerders (secure_delete); aanvragen, besluiten\n"
+                                 "en de geschiedenis van de borden blijven onder het groeps-id bewaard.",
+                     epilog="Voorbeeld:\n"
+                            "  planner group remove G20")
+    p.add_argument("group_id", metavar="GROUP_ID", help="id van de groep")
     _common(p)
     p.set_defaults(func=cmd_group_remove)
 
-    o = sub.add_parser("officer", help="community officers (wijkagenten)").add_subparsers(
+    o = sub.add_parser("officer", help="wijkagenten",
+                       description="De wijkagent per wijk (werkcontactgegevens).",
+                       epilog="Voorbeeld:\n"
+                              "  planner officer set LM04 --name \"Agent Bakker\" --phone 0900-8844").add_subparsers(
         dest="action", metavar="ACTION", required=True)
-    p = o.add_parser("set", help="set the wijkagent of a ward")
-    p.add_argument("ward_code", metavar="WARD_CODE")
-    p.add_argument("--name", required=True)
-    p.add_argument("--phone", default="")
-    p.add_argument("--email", default="")
+    p = o.add_parser("set", help="leg de wijkagent van een wijk vast",
+                     description="Legt de wijkagent van een wijk vast (vervangt een eerdere).",
+                     epilog="Voorbeeld:\n"
+                            "  planner officer set LM04 --name \"Agent Bakker\" --phone 0900-8844")
+    p.add_argument("ward_code", metavar="WARD_CODE", help="wijkcode, bijv. LM04")
+    p.add_argument("--name", required=True, help="naam van de wijkagent")
+    p.add_argument("--phone", default="", help="telefoonnummer, bijv. 0900-8844")
+    p.add_argument("--email", default="", help="e-mailadres")
     _common(p)
     p.set_defaults(func=cmd_officer_set)
 
-    p = sub.add_parser("contacts", help="the admins and the wijkagent of a ward, side by side")
-    p.add_argument("ward_code", metavar="WARD_CODE")
+    p = sub.add_parser("contacts", help="de beheerders en de wijkagent van een wijk naast elkaar",
+                       description="De beheerders van de groepen in een wijk en de wijkagent, naast elkaar\n"
+                                   "(persoonsgegevens: alleen voor intern gebruik).",
+                       epilog="Voorbeelden:\n"
+                              "  planner contacts LM04\n"
+                              "  planner contacts LM04 --json")
+    p.add_argument("ward_code", metavar="WARD_CODE", help="wijkcode, bijv. LM04")
     _common(p)
     p.set_defaults(func=cmd_contacts)
 
-    r = sub.add_parser("request", help="requests for signs").add_subparsers(
+    r = sub.add_parser("request", help="aanvragen voor borden",
+                       description="Aanvragen voor borden in het register; beslissen doet 'planner decide'.",
+                       epilog="Voorbeelden:\n"
+                              "  planner request add --group G20 --at 4.9045,52.4399\n"
+                              "  planner request list --pending").add_subparsers(
         dest="action", metavar="ACTION", required=True)
-    p = r.add_parser("add", help="record a request (decide it with 'planner decide')")
-    p.add_argument("--group", required=True, metavar="GROUP_ID")
+    p = r.add_parser("add", help="leg een aanvraag vast (beslis met 'planner decide')",
+                     description="Legt een aanvraag van een groep vast op een plek (WGS84, RD New of een adres);\n"
+                                 "'planner decide' beslist hem.",
+                     epilog="Voorbeelden:\n"
+                            "  planner request add --group G20 --at 4.9045,52.4399 --preferred \"4.905 52.440\"\n"
+                            "  planner request add --group G20 --address \"1121 AB 12\"")
+    p.add_argument("--group", required=True, metavar="GROUP_ID", help="de groep die aanvraagt")
     add_location_options(p)
-    p.add_argument("--id", dest="request_id", help="request id (default: R0001, R0002, ...)")
-    p.add_argument("--date", help="date of the request, JJJJ-MM-DD (default: today)")
+    p.add_argument("--id", dest="request_id", help="id van de aanvraag (standaard: R0001, R0002, ...)")
+    p.add_argument("--date", help="datum van de aanvraag, JJJJ-MM-DD (standaard: vandaag)")
     p.add_argument("--preferred", default="", metavar="'LON LAT; LON LAT'",
-                   help="the admin's preferred positions (optional)")
+                   help="voorkeursplekken van de beheerder, lengte eerst (optioneel)")
     _common(p)
     p.set_defaults(func=cmd_request_add)
-    p = r.add_parser("list", help="list requests")
-    p.add_argument("--pending", action="store_true", help="only requests not yet decided")
+    p = r.add_parser("list", help="de aanvragen",
+                     description="De aanvragen in het register met hun status (open of beslist).",
+                     epilog="Voorbeelden:\n"
+                            "  planner request list\n"
+                            "  planner request list --pending --json")
+    p.add_argument("--pending", action="store_true", help="alleen aanvragen die nog niet beslist zijn")
     _common(p)
     p.set_defaults(func=cmd_request_list)
 
-    s = sub.add_parser("sign", help="place, relocate or remove a sign; its history").add_subparsers(
+    s = sub.add_parser("sign", help="plaats, verplaats of verwijder een bord; de geschiedenis",
+                       description="Borden in het register: plaatsen, verplaatsen, verwijderen, en hun geschiedenis.",
+                       epilog="Voorbeelden:\n"
+                              "  planner sign place A002-1\n"
+                              "  planner sign remove B004 --reason \"wijk opgeheven\"\n"
+                              "  planner sign history A002-1").add_subparsers(
         dest="action", metavar="ACTION", required=True)
-    p = s.add_parser("place", help="a planned sign has been placed")
-    p.add_argument("sign_id", metavar="SIGN_ID")
-    p.add_argument("--date", help="JJJJ-MM-DD (default: today)")
+    p = s.add_parser("place", help="een gepland bord is geplaatst",
+                     description="Legt vast dat een gepland bord geplaatst is (nooit vóór de toekenning).",
+                     epilog="Voorbeeld:\n"
+                            "  planner sign place A002-1 --date 2026-10-01")
+    p.add_argument("sign_id", metavar="SIGN_ID", help="id van het bord, bijv. A002-1")
+    p.add_argument("--date", help="JJJJ-MM-DD (standaard: vandaag)")
     _common(p)
     p.set_defaults(func=cmd_sign_place)
-    p = s.add_parser("relocate", help="move a sign within its ward, with a reason")
-    p.add_argument("sign_id", metavar="SIGN_ID")
+    p = s.add_parser("relocate", help="verplaats een bord binnen zijn wijk, met een reden",
+                     description="Verplaatst een bord binnen zijn wijk: naar --to/--to-rd (getoetst zoals\n"
+                                 "'planner relocate') of, zonder, naar de beste vrije plek; met de reden.",
+                     epilog="Voorbeelden:\n"
+                            "  planner sign relocate A002-2 --to-rd 123750,493900 --reason \"paal vervangen\"\n"
+                            "  planner sign relocate B003 --reason \"wegwerkzaamheden\"")
+    p.add_argument("sign_id", metavar="SIGN_ID", help="id van het bord")
     to = p.add_mutually_exclusive_group()
-    to.add_argument("--to", metavar="LON,LAT", help="new position in WGS84 degrees")
-    to.add_argument("--to-rd", metavar="X,Y", help="new position in RD New metres")
+    to.add_argument("--to", metavar="LON,LAT", help="nieuwe plek in WGS84-graden, lengte eerst")
+    to.add_argument("--to-rd", metavar="X,Y", help="nieuwe plek in RD New-meters")
     p.add_argument("--force", action="store_true",
-                   help="keep --to/--to-rd even when it is not near a known road or close to another sign "
-                        "(staff know the spot); it must still lie in the sign's ward")
-    p.add_argument("--reason", required=True, help="why the sign moves")
-    p.add_argument("--date", help="JJJJ-MM-DD (default: today)")
-    p.add_argument("--roads", metavar="FILE", help="roads for choosing the best free position without --to "
-                                                   "(default: data/wegen.geojson)")
-    p.add_argument("--policy", metavar="NAME|FILE.toml", help="policy for choosing a position without --to")
+                   help="neem --to/--to-rd over, ook niet bij een bekende weg of dicht bij een ander bord "
+                        "(de gemeente kent de plek); de plek moet wel in de wijk van het bord liggen")
+    p.add_argument("--reason", required=True, help="waarom het bord verplaatst wordt")
+    p.add_argument("--date", help="JJJJ-MM-DD (standaard: vandaag)")
+    p.add_argument("--roads", metavar="FILE", help="wegen om zonder --to de beste vrije plek te kiezen "
+                                                   "(standaard: data/wegen.geojson)")
+    p.add_argument("--policy", metavar="NAME|FILE.toml", help="beleid om zonder --to een plek te kiezen")
     _common(p)
     p.set_defaults(func=cmd_sign_relocate)
-    p = s.add_parser("remove", help="take a sign down (it stays in the history)")
-    p.add_argument("sign_id", metavar="SIGN_ID")
-    p.add_argument("--reason", required=True)
-    p.add_argument("--date", help="JJJJ-MM-DD (default: today)")
+    p = s.add_parser("remove", help="haal een bord weg (het blijft in de geschiedenis)",
+                     description="Haalt een bord weg, met de reden; het blijft in de geschiedenis staan.",
+                     epilog="Voorbeeld:\n"
+                            "  planner sign remove B004 --reason \"wijk opgeheven\"")
+    p.add_argument("sign_id", metavar="SIGN_ID", help="id van het bord")
+    p.add_argument("--reason", required=True, help="waarom het bord weggaat")
+    p.add_argument("--date", help="JJJJ-MM-DD (standaard: vandaag)")
     _common(p)
     p.set_defaults(func=cmd_sign_remove)
-    p = s.add_parser("history", help="every event of a sign")
-    p.add_argument("sign_id", metavar="SIGN_ID")
+    p = s.add_parser("history", help="elke gebeurtenis van een bord",
+                     description="Elke gebeurtenis van een bord: voorgesteld, toegekend, geplaatst, verplaatst, weg.",
+                     epilog="Voorbeelden:\n"
+                            "  planner sign history A002-1\n"
+                            "  planner sign history B001 --json")
+    p.add_argument("sign_id", metavar="SIGN_ID", help="id van het bord")
     _common(p)
     p.set_defaults(func=cmd_sign_history)
-    p = s.add_parser("list", help="all signs in the register")
+    p = s.add_parser("list", help="alle borden in het register",
+                     description="Alle borden in het register met status, wijk, straat en plaatsingsdatum.",
+                     epilog="Voorbeelden:\n"
+                            "  planner sign list\n"
+                            "  planner sign list --json")
     _common(p)
     p.set_defaults(func=cmd_sign_list)
 
-    p = sub.add_parser("export", help="public export (CSV/GeoJSON) without personal data")
-    p.add_argument("--out", metavar="DIR", default="export", help="output folder (default: export)")
+    p = sub.add_parser("export", help="openbare export (CSV/GeoJSON) zonder persoonsgegevens",
+                       description="Schrijft de lagen van het register als CSV en GeoJSON (RFC 7946). De openbare\n"
+                                   "export bevat geen persoonsgegevens en geen plekken van aanvragen; --internal\n"
+                                   "voegt aanvragen, voorstellen, beheerders en wijkagenten toe.",
+                       epilog="Voorbeelden:\n"
+                              "  planner export --out export\n"
+                              "  planner export --internal --out intern --json")
+    p.add_argument("--out", metavar="DIR", default="export", help="uitvoermap (standaard: export)")
     p.add_argument("--internal", action="store_true",
-                   help="also requests, proposals, admins and wijkagenten: PERSONAL DATA, for internal systems only")
-    p.add_argument("--format", choices=["csv", "geojson", "both"], default="both")
+                   help="ook aanvragen, voorstellen, beheerders en wijkagenten: PERSOONSGEGEVENS, alleen voor "
+                        "interne systemen")
+    p.add_argument("--format", choices=["csv", "geojson", "both"], default="both",
+                   help="bestandsformaat (standaard: both, CSV en GeoJSON)")
     _common(p)
     p.set_defaults(func=cmd_export)
 
@@ -244,7 +341,7 @@ def cmd_group_show(args) -> int:
     g = reg.show_group(_store(args), args.group_id)
     lines = [f"Groep {g['group_id']}: {g['group_name']} (WABP: {'ja' if g['wabp_registered'] else 'nee'}; "
              f"wijken: {', '.join(g['wards']) or '-'})"]
-    lines += [f"  beheerder: {_contact_line(a)}" for a in g["admins"]]
+    lines += [f"  beheerder {a['nr']}: {_contact_line(a)}" for a in g["admins"]]
     return _say(args, g, "\n".join(lines))
 
 
@@ -264,9 +361,10 @@ def cmd_group_remove(args) -> int:
     return _say(args, r, text)
 
 
-# Internal outputs that hold admins' contact data: the internal overview map and internal exports.
+# Internal outputs that hold admins' contact data: the internal overview map, internal exports, letters.
 INTERNAL_MAP_NAMES = ("overzicht.html",)
 INTERNAL_EXPORT_NAMES = ("admins.csv", "admins.geojson")
+LETTER_FOLDER = "brieven"  # planner brief: letters to the admins (names, e-mail addresses)
 
 
 def internal_outputs(folder: Path) -> list[Path]:
@@ -283,6 +381,10 @@ def internal_outputs(folder: Path) -> list[Path]:
         subfolders = []
     for sub in [folder / "export"] + [p for p in subfolders if p.name != "export"]:
         found += [sub / n for n in INTERNAL_EXPORT_NAMES]
+    try:  # letters (planner brief) in brieven/ and its subfolders
+        found += sorted(p for p in (folder / LETTER_FOLDER).rglob("brief-*") if p.suffix in (".pdf", ".docx"))
+    except OSError:
+        pass
     out = []
     for p in found:
         try:
@@ -331,11 +433,10 @@ def cmd_request_list(args) -> int:
         print_json(rows)
         return 0
     table = Table(title="Aanvragen")
-    for col in ("aanvraag", "datum", "groep", "wijk", "status"):
+    for col in ("aanvraag", "datum", "groep", "wijk", "stand"):
         table.add_column(col)
     for r in rows:
-        add_text_row(table, r["request_id"], r["date"], r["group_id"], r["ward_code"] or "-",
-                      "open" if r["status"] == "pending" else "beslist")
+        add_text_row(table, r["request_id"], r["date"], r["group_id"], r["ward_code"] or "-", r["state_nl"])
     _con().print(table)
     return 0
 
@@ -472,7 +573,7 @@ def decide_with_store(args, decide_all):
     decisions = history.decide_pending(store, decide, base.policy.name)
     if not args.json:
         text = (f"{len(decisions)} openstaande aanvra{'ag' if len(decisions) == 1 else 'gen'} beslist "
-                f"en vastgelegd in {store.path}." if decisions else
+                f"en vastgelegd in {store.path}; brieven aan de beheerders: 'planner brief --all'." if decisions else
                 f"Geen openstaande aanvragen in {store.path}; niets beslist (nieuwe aanvraag: 'planner request add').")
         _con().print(text, markup=False)
     return base, decisions
