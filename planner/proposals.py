@@ -339,9 +339,37 @@ class WardProposer:
             wishes, notes = [], [f"Voorkeursplek niet leesbaar: {exc}"]
         pos = self.index.position[ward_code]
         mine = self.network.ward_arrays(self.wards, ward_code)
-        result = plan_ward(ward_code, self.index.names[pos], self.index.geoms[pos], mine, self.network,
-                           self.policy, budget=max_signs, wishes=wishes, signs_xy=signs_xy, wards=self.wards)
+        plan = dict(code=ward_code, name=self.index.names[pos], poly=self.index.geoms[pos], mine=mine,
+                    network=self.network, policy=self.policy, budget=max_signs, signs_xy=signs_xy,
+                    wards=self.wards)
+        # The municipality's own choice; the admin's wish is considered, not obeyed (staff
+        # decide with the admin in 'planner request agree').
+        result = plan_ward(**plan)
+        if wishes and result.proposals:
+            notes += wish_notes(result, plan_ward(**plan, wishes=wishes))
         return ProposalResult(proposals=result.proposals, reason=result.reason, notes=notes + result.notes)
+
+
+def covered_weight(result: WardProposal) -> float:
+    """The summed weight of the entries a proposal covers (its MCLP objective)."""
+    return float(sum(e["weight"] for e in result.entries if e["covered"]))
+
+
+def wish_notes(without: WardProposal, with_wish: WardProposal) -> list[str]:
+    """Dutch notes that weigh an admin's wishes against the municipality's own choice."""
+    total = float(sum(e["weight"] for e in without.entries))
+    notes = []
+    for k, w in enumerate(with_wish.wishes, start=1):
+        label = f"Voorkeursplek {k} ({w['lat']:.5f}, {w['lon']:.5f})"
+        notes.append(f"{label} is geldig." if w["valid"] else f"{label} is niet geldig: {w['reason']}.")
+    if any(w["valid"] for w in with_wish.wishes) and with_wish.proposals:
+        notes.append(
+            f"Voorstel van de gemeente (hierboven) dekt invalswegen met gewicht {covered_weight(without):g} van "
+            f"{total:g}; met de geldige voorkeursplek(ken) erin: {covered_weight(with_wish):g} van {total:g} ("
+            + "; ".join(f"{p['road'] or 'naamloze weg'} ({p['lat']:.5f}, {p['lon']:.5f})"
+                        for p in with_wish.proposals)
+            + "). De plekken worden met de beheerder afgesproken ('planner request agree').")
+    return notes
 
 
 def make_proposer(wards: gpd.GeoDataFrame, roads: gpd.GeoDataFrame | None, policy: Policy,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import geopandas as gpd
 import numpy as np
@@ -240,11 +241,18 @@ def test_demo_het_twiske_needs_review_without_entries(demo):
     assert "A7 (autosnelweg)" in d.reason
 
 
-def test_demo_wish_of_a008_is_kept(demo):
+def test_demo_wish_of_a008_is_considered_not_obeyed(demo):
+    # The municipality's own choice is the proposal; the admin's valid wish is weighed in
+    # the notes (with what it would cover) and agreed with the admin in 'request agree'.
     d = decide_demo(demo)["A008"]
     assert d.outcome == "approved"
-    assert d.proposals[0]["source"] == "wens"
-    assert (d.proposals[0]["lon"], d.proposals[0]["lat"]) == pytest.approx((4.9166, 52.4336), abs=1e-6)
+    assert all(p["source"] == "planner" for p in d.proposals)
+    notes = " ".join(d.notes)
+    assert "Voorkeursplek 1 (52.43360, 4.91660) is geldig." in notes
+    assert re.search(r"dekt invalswegen met gewicht (\d+) van (\d+); met de geldige voorkeursplek\(ken\) erin: "
+                     r"(\d+) van \2", notes)
+    own, wished = map(float, re.search(r"gewicht (\d+) van \d+; .*?erin: (\d+)", notes).groups())
+    assert own >= wished  # the municipality's choice is the optimum; the wish may cost coverage
 
 
 # ----------------------------------------------------------------- command line
