@@ -31,9 +31,14 @@ PUBLIC_LAYERS = {
     "decisions": ["request_id", "decided_at", "policy", "group_id", "ward_code", "outcome", "reason_code",
                   "reason", "n_proposals"],
     "groups": ["group_id", "group_name", "wabp_registered"],
+    # A resolved review shows its resolution here (the decisions layer keeps the first answer);
+    # staff free text (reason, detail) stays internal.
+    "request_events": ["request_id", "event", "event_date", "outcome", "ward_code"],
 }
 INTERNAL_LAYERS = {
     **PUBLIC_LAYERS,
+    "request_events": ["request_id", "event", "event_date", "outcome", "ward_code", "reason", "detail"],
+    "group_events": ["group_id", "event", "event_date", "reason", "detail"],
     "requests": ["request_id", "date", "group_id", "ward_code", "preferred", "status"],
     "proposals": ["request_id", "rank", "sign_id", "road", "road_class", "score", "entries", "explanation"],
     "admins": ["group_id", "name", "phone", "email"],  # personal data

@@ -573,7 +573,8 @@ def overview_map(data: MapData, *, public: bool = False) -> folium.Map:
         tot = data.stats.municipality
         known = f"{format_number(tot['residents'])} inwoners"
         if tot["wards_population_unknown"] and tot["residents"] is not pd.NA:
-            known += f" (van {tot['wards_population_unknown']} wijken onbekend)"
+            n_unknown = tot["wards_population_unknown"]
+            known += f" (inwonertal van {n_unknown} {'wijk' if n_unknown == 1 else 'wijken'} onbekend)"
         info += f"<br>{format_number(tot['covered_wards'])} van {format_number(tot['wards'])} wijken gedekt"
         if tot["residents"] is pd.NA:
             info += "; inwonertal onbekend."

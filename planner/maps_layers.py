@@ -188,9 +188,10 @@ def legend_html(*, statuses=tuple(WARD_COLOURS), markers=(), entries=False, no_e
     if choropleth:
         steps, low = [], 0
         for high, colour in CHORO_STEPS:
-            label = "0%" if high == 0 else f"{low}-{round(high * 100)}%"
+            pct = round(high * 100)
+            label = "0%" if high == 0 else (f"tot {pct}%" if low == 0 else f"{low}-{pct}%")
             steps.append(f'<div><i class="sw" style="background:{colour}"></i>{label}</div>')
-            low = round(high * 100) + (0 if high == 0 else 1)
+            low = pct
         steps.append(f'<div><i class="sw" style="background:{CHORO_UNKNOWN};border-style:dashed"></i>'
                      'inwonertal onbekend</div>')
         rows.append('<div class="pl-choro-legend"><b>Gedekte inwoners per wijk</b>' + "".join(steps) + "</div>")
