@@ -31,8 +31,11 @@ def write_text_atomic(path: Path, text: str) -> Path:
     return write_files_atomic({Path(path): text})[0]
 
 
-def write_files_atomic(files: dict) -> list[Path]:
-    """Write several text files (path -> text) all or nothing; return the paths.
+def write_files_atomic(files: dict, *, private: bool = False) -> list[Path]:
+    """Write several files (path -> text, or bytes) all or nothing; return the paths.
+
+    ``private`` files (personal data: letters) are readable by owner and group
+    only; others are for sharing (``0666`` less the umask).
 
     Every file is first written to a temporary name next to its target;
     only when all of them are written are they renamed into place. On any
@@ -55,9 +58,10 @@ def write_files_atomic(files: dict) -> list[Path]:
                 raise write_error(path, exc) from None
             temps.append((tmp, path))
             try:
-                with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                    fh.write(text)
-                os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; outputs are for sharing
+                data = text if isinstance(text, bytes) else text.encode("utf-8")
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(data)
+                os.chmod(tmp, (0o660 if private else 0o666) & ~umask)  # mkstemp makes 0600
             except OSError as exc:
                 raise write_error(path, exc) from None
         done = []

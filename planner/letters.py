@@ -16,8 +16,6 @@ are written to an internal folder (``brieven/``), never to a public export.
 from __future__ import annotations
 
 import logging
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,7 +25,7 @@ import shapely
 from . import lifecycle, register
 from .config import DEFAULT, Municipality
 from .errors import InputError
-from .files import check_target, make_folders, remove_folders, write_error
+from .files import write_files_atomic
 from .settings import today
 from .store import Store, _frame
 
@@ -246,45 +244,7 @@ def write_letters(store: Store, request_ids: list[str], out=DEFAULT_FOLDER, form
             files[paths["pdf"]] = render_pdf(letter)
         if "docx" in paths:
             files[paths["docx"]] = render_docx(letter)
-    return write_bytes_atomic(files), letters, skipped
-
-
-def write_bytes_atomic(files: dict) -> list[Path]:
-    """Write several binary files (path -> bytes) all or nothing, as :func:`planner.files.write_files_atomic`."""
-    made: list[Path] = []
-    temps: list[tuple[str, Path]] = []
-    umask = os.umask(0)
-    os.umask(umask)
-    try:
-        for path, data in files.items():
-            path = Path(path)
-            check_target(path)
-            made += make_folders(path.parent)
-            try:
-                fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name[:100]}.", suffix=".tmp")
-            except OSError as exc:
-                raise write_error(path, exc) from None
-            temps.append((tmp, path))
-            try:
-                with os.fdopen(fd, "wb") as fh:
-                    fh.write(data)
-                os.chmod(tmp, 0o660 & ~umask)  # internal: personal data, not for everyone on the machine
-            except OSError as exc:
-                raise write_error(path, exc) from None
-        done = []
-        for tmp, path in temps:
-            try:
-                os.replace(tmp, path)
-            except OSError as exc:
-                raise write_error(path, exc) from None
-            done.append(path)
-        temps = []
-        return done
-    except BaseException:
-        for tmp, _ in temps:
-            Path(tmp).unlink(missing_ok=True)
-        remove_folders(made)
-        raise
+    return write_files_atomic(files, private=True), letters, skipped  # letters: personal data
 
 
 __all__ = ["Letter", "compose_letter", "letter_for", "last_run", "write_letters", "letter_paths", "date_nl",
