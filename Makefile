@@ -3,11 +3,14 @@
 #   make test       - also install the test tools and the browser, and run the whole test suite
 # and one for the notebooks:
 #   make notebooks  - also install JupyterLab into .venv and open notebooks/ in it
+# and for the shared register (PostgreSQL + PostGIS from Debian's packages):
+#   make db         - start a server in .db/ on localhost:55432 to try by hand (make db-stop stops it)
+# 'make test' installs postgresql and postgis too; the tests start and stop their own throwaway server.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test notebooks install install-test install-notebooks browser clean
+.PHONY: demo test notebooks install install-test install-notebooks browser database db db-stop clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,11 +39,21 @@ demo: install
 browser:
 	bash scripts/install_browser.sh
 
-test: install-test browser
+database:
+	bash scripts/install_db.sh
+
+test: install-test browser database
 	$(BIN)/python -m pytest
+
+db: install
+	bash scripts/start_db.sh
+
+db-stop:
+	bash scripts/stop_db.sh
 
 notebooks: install-notebooks
 	$(BIN)/jupyter lab notebooks/
 
 clean:
-	rm -rf $(VENV) maps/*.html maps/*.md maps/*.json
+	-bash scripts/stop_db.sh
+	rm -rf $(VENV) .db maps/*.html maps/*.md maps/*.json

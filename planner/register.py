@@ -141,6 +141,13 @@ def _group_event(con, group_id: str, event: str, *, date: str, reason: str = "",
                 (group_id, event, _now(), date, reason, detail))
 
 
+def _erased(con, table: str) -> None:
+    """Personal data left ``table``: on PostgreSQL the table is vacuumed after the commit (sqlite:
+    ``secure_delete`` already overwrote the bytes)."""
+    if hasattr(con, "vacuum"):
+        con.vacuum.add(table)
+
+
 def add_group(store, group_id: str, name: str, admins: list[Contact], *, registered: bool = False,
               ward_code: str | None = None, reason: str = "", date: str | None = None) -> dict:
     """Add a group with 1-3 admins in one transaction.
@@ -264,6 +271,7 @@ def set_admin(store, group_id: str, who, *, name: str | None = None, phone: str 
             raise InputError(f"beheerder {k} van groep {group_id} heeft deze gegevens al; er is niets gewijzigd")
         con.execute("UPDATE admins SET name = ?, phone = ?, email = ? WHERE fid = ?",
                     (new.name, new.phone, new.email, fid))
+        _erased(con, "admins")
         _group_event(con, group_id, "admin_changed", date=date, reason=reason,
                      detail=f"beheerder {k}: {', '.join(fields)} gewijzigd")
     return show_group(store, group_id)
@@ -283,6 +291,7 @@ def remove_admin(store, group_id: str, who, *, reason: str, date: str | None = N
                              f"één beheerder: voeg eerst een andere toe ('planner group add-admin {group_id}') of "
                              f"verwijder de hele groep ('planner group remove {group_id}')")
         con.execute("DELETE FROM admins WHERE fid = ?", (fid,))
+        _erased(con, "admins")
         _group_event(con, group_id, "admin_removed", date=date, reason=reason,
                      detail=f"beheerder {k} verwijderd (gegevens gewist)")
     return {**show_group(store, group_id), "admin_removed": k}
@@ -319,8 +328,8 @@ def list_groups(store) -> list[dict]:
     with store.reading() as con:
         rows = con.execute(
             "SELECT g.group_id, g.group_name, g.wabp_registered, g.ward_code, count(a.fid) FROM groups g "
-            "LEFT JOIN admins a USING (group_id) WHERE g.removed_on IS NULL GROUP BY g.group_id "
-            "ORDER BY g.group_id").fetchall()
+            "LEFT JOIN admins a USING (group_id) WHERE g.removed_on IS NULL GROUP BY g.group_id, g.group_name, "
+            "g.wabp_registered, g.ward_code ORDER BY g.group_id").fetchall()
         wards: dict[str, set] = {}
         for gid, code in con.execute("SELECT group_id, ward_code FROM requests WHERE ward_code IS NOT NULL"):
             wards.setdefault(gid, set()).add(code)
@@ -353,6 +362,7 @@ def remove_group(store, group_id: str, *, reason: str = "", date: str | None = N
     with store.transaction() as con:
         active_group(con, group_id)
         n = con.execute("DELETE FROM admins WHERE group_id = ?", (group_id,)).rowcount
+        _erased(con, "admins")
         con.execute("UPDATE groups SET removed_on = ? WHERE group_id = ?", (_now(), group_id))
         _group_event(con, group_id, "removed", date=date, reason=reason,
                      detail=f"{n} beheerder(s) gewist")

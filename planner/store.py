@@ -12,6 +12,11 @@ The sign history (``sign_events``) is append-only, enforced by triggers.
 Personal data lives only in ``admins``; removing a group erases it with
 ``secure_delete`` so the bytes leave the file too. See
 :mod:`planner.store_schema` for the layers.
+
+The same register can live in PostgreSQL + PostGIS (a ``postgresql://``
+URL instead of a path): :mod:`planner.store_pg` gives this module its
+connections and transactions there, and the register modules run the same
+SQL on both.
 """
 
 from __future__ import annotations
@@ -26,13 +31,13 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from . import register, settings
+from . import register, settings, store_pg
 from .errors import InputError, PlannerError, StoreBusyError, StoreError, shorten  # noqa: F401  (re-exported)
 from .files import remove_stale_temps, write_new_file
 from .geo import RD_NEW, to_lonlat
 from .placement import assign_wards
 from .store_check import Finding, check_file, check_opened, check_register
-from .store_schema import MIGRATABLE, SCHEMA_VERSION, create_schema, from_blobs, migrate, to_blob
+from .store_schema import LAYERS, MIGRATABLE, SCHEMA_VERSION, create_schema, from_blobs, migrate, to_blob
 
 DEFAULT_NAME = "planner.gpkg"
 BUSY_TIMEOUT_S = settings.BUSY_TIMEOUT_S  # seconds a writer waits for another; $PLANNER_BUSY_TIMEOUT overrides
@@ -48,12 +53,19 @@ def today() -> str:
     return settings.today()
 
 
-def default_path(explicit=None) -> Path:
-    """``explicit`` (``--store``), else ``$PLANNER_STORE``, else ``./planner.gpkg``."""
+def default_path(explicit=None):
+    """``explicit`` (``--store``), else ``$PLANNER_STORE``, else ``./planner.gpkg``.
+
+    A ``postgresql://`` URL gives a :class:`planner.store_pg.Location` (a
+    register on a PostgreSQL server), anything else a file path.
+    """
     if explicit is not None and str(explicit).strip():
-        return Path(explicit)
+        return store_pg.Location(explicit) if store_pg.is_url(explicit) else Path(explicit)
     if explicit is not None:
         raise InputError("--store: leeg pad; geef het register-bestand, bijv. --store planner.gpkg")
+    env = settings._get("PLANNER_STORE")
+    if env is not None and store_pg.is_url(env):
+        return store_pg.Location(env)
     return settings.store_path() or Path.cwd() / DEFAULT_NAME
 
 
@@ -113,6 +125,8 @@ def create_store(path, wards: gpd.GeoDataFrame, signs: gpd.GeoDataFrame | None =
     temporary file carrying the process id is used; such files of dead
     processes are removed by the next ``init``.
     """
+    if store_pg.is_url(path):
+        return _create_pg(store_pg.Location(path), wards, signs, groups, requests, source)
     path = Path(path)
     if path.exists():
         raise StoreError(f"{path}: register bestaat al; kies een andere naam of verwijder het eerst")
@@ -140,6 +154,22 @@ def create_store(path, wards: gpd.GeoDataFrame, signs: gpd.GeoDataFrame | None =
     except InputError as exc:
         raise StoreError(str(exc)) from None
     return path
+
+
+def _create_pg(loc, wards, signs, groups, requests, source):
+    """``create_store`` on PostgreSQL: the schema when the database has none, then this gemeente's register."""
+    if groups is not None:
+        register.validate_groups(groups, "groepen")
+    _check_sign_dates(signs)
+    with store_pg.transaction(loc, settings.busy_timeout()) as con:
+        con.execute("SELECT pg_advisory_xact_lock(hashtext('planner:schema'))")
+        if not store_pg.has_schema(con):
+            store_pg.create_schema(con)
+        if store_pg.stored_version(con) is not None:
+            raise StoreError(f"{loc}: register van gemeente {con.gemeente} bestaat al; kies een andere gemeente "
+                             "of database")
+        _fill(con, wards, signs, groups, requests, source)
+    return loc
 
 
 def _check_sign_dates(signs) -> None:
@@ -197,7 +227,9 @@ def _fill(con, wards, signs, groups, requests, source) -> None:
 
 
 def _grow_extent(con, table: str) -> None:
-    """Widen the ``gpkg_contents`` bounds of ``table`` to cover all its geometries."""
+    """Widen the ``gpkg_contents`` bounds of ``table`` to cover all its geometries (PostGIS: nothing to do)."""
+    if getattr(con, "backend", "sqlite") == "postgresql":
+        return
     geoms = from_blobs([r[0] for r in con.execute(f"SELECT geom FROM {table} WHERE geom IS NOT NULL")])
     bounds = tuple(float(v) for v in shapely.total_bounds(geoms)) if len(geoms) else (None,) * 4
     con.execute("UPDATE gpkg_contents SET min_x=?, min_y=?, max_x=?, max_y=?, "
@@ -226,19 +258,27 @@ EFFECTIVE_DECISIONS = (
 
 
 class Store:
-    """An existing register file.
+    """An existing register: a GeoPackage file, or a municipality's register on PostgreSQL.
 
     Parameters
     ----------
-    path : path-like
-        The ``.gpkg`` file; must exist and be a planner register.
+    path : path-like or str
+        The ``.gpkg`` file (must exist and be a planner register), or a
+        ``postgresql://...?gemeente=GM0415`` URL (:mod:`planner.store_pg`).
     busy_timeout : float, optional
         Seconds a writer waits for another writer before giving up.
     """
 
     def __init__(self, path, *, busy_timeout: float | None = None):
-        self.path = Path(path)
         self.busy_timeout = settings.busy_timeout() if busy_timeout is None else float(busy_timeout)
+        self.pg = store_pg.is_url(path)
+        if self.pg:
+            self.path = store_pg.Location(path)
+            with store_pg.reading(self.path, self.busy_timeout) as con:
+                store_pg.check_opened(con, self.path)
+                self.gemeente = con.gemeente
+            return
+        self.path = Path(path)
         check_file(self.path)
         self._migrate_older_schema()
         with self._connect() as con, sqlite_errors(self.path):
@@ -320,6 +360,10 @@ class Store:
     @contextmanager
     def transaction(self):
         """One atomic change: ``BEGIN IMMEDIATE`` ... ``COMMIT`` (rollback on any error)."""
+        if self.pg:
+            with store_pg.transaction(self.path, self.busy_timeout) as con:
+                yield con
+            return
         self._check_writable()
         with self._connect() as con:
             with sqlite_errors(self.path):
@@ -342,6 +386,10 @@ class Store:
     @contextmanager
     def reading(self):
         """A consistent snapshot for reading several tables."""
+        if self.pg:
+            with store_pg.reading(self.path, self.busy_timeout) as con:
+                yield con
+            return
         with self._connect() as con:
             try:
                 con.execute("BEGIN")
@@ -371,10 +419,10 @@ class Store:
         where = "WHERE status = 'pending'" if pending_only else ""
         requests = _frame(con, f"SELECT geom, request_id, date, group_id, preferred, status FROM requests "
                                f"{where} ORDER BY fid")
-        groups = pd.read_sql_query(
-            "SELECT g.group_id, g.group_name, g.wabp_registered, g.ward_code, a.name AS admin_name, "
+        groups = read_frame(
+            con, "SELECT g.group_id, g.group_name, g.wabp_registered, g.ward_code, a.name AS admin_name, "
             "a.phone AS admin_phone, a.email AS admin_email FROM groups g JOIN admins a USING (group_id) "
-            "WHERE g.removed_on IS NULL ORDER BY g.group_id, a.fid", con)
+            "WHERE g.removed_on IS NULL ORDER BY g.group_id, a.fid")
         groups["wabp_registered"] = groups["wabp_registered"].astype(bool)
         # Approvals whose positions are still to be agreed: approved, no sign recorded for them.
         # A review resolved by staff counts with its resolution (outcome and ward).
@@ -391,6 +439,8 @@ class Store:
     def extent(self, table: str) -> tuple | None:
         """The bounds (RD New) of a feature table from ``gpkg_contents``, or None when empty."""
         with self.reading() as con:
+            if self.pg:
+                return store_pg.extent(con, table)
             row = con.execute("SELECT min_x, min_y, max_x, max_y FROM gpkg_contents WHERE table_name = ?",
                               (table,)).fetchone()
         if row is None or any(v is None for v in row):
@@ -400,6 +450,10 @@ class Store:
     def table(self, name: str) -> pd.DataFrame:
         """One table as a DataFrame (geometry as shapely in ``geometry`` when spatial)."""
         with self.reading() as con:
+            if self.pg:
+                cols = store_pg.columns(name)
+                sql = f"SELECT {', '.join(cols)} FROM {name} ORDER BY fid"
+                return _frame(con, sql) if "geom" in cols else read_frame(con, sql)
             cols = [r[1] for r in con.execute(f"PRAGMA table_info({name})")]
             if "geom" in cols:
                 return _frame(con, f"SELECT * FROM {name} ORDER BY fid")
@@ -408,6 +462,9 @@ class Store:
     def dump(self) -> dict:
         """Every table as sorted rows (for comparing two states byte for byte)."""
         with self.reading() as con:
+            if self.pg:
+                return {name: sorted(con.execute(f"SELECT {', '.join(store_pg.columns(name))} "
+                                                 f"FROM {name}").fetchall(), key=repr) for name, *_ in LAYERS}
             names = [r[0] for r in con.execute(
                 "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
             return {n: sorted(con.execute(f"SELECT * FROM {n}").fetchall(), key=repr)
@@ -451,6 +508,14 @@ def _stored_version(con) -> int | None:
         return None
 
 
+def read_frame(con, sql: str, params=()) -> pd.DataFrame:
+    """A query's rows as a DataFrame (``pandas.read_sql_query`` on sqlite; the same shape on PostgreSQL)."""
+    if isinstance(con, sqlite3.Connection):
+        return pd.read_sql_query(sql, con, params=params or None)
+    cur = con.execute(sql, params)
+    return pd.DataFrame.from_records(cur.fetchall(), columns=[d[0] for d in cur.description], coerce_float=True)
+
+
 def _frame(con, sql: str, params=()) -> gpd.GeoDataFrame:
     cur = con.execute(sql, params)
     cols = [d[0] for d in cur.description]
@@ -471,9 +536,15 @@ def check_store(path, *, busy_timeout: float | None = None) -> list[Finding]:
     A file that is no SQLite database at all is a :class:`StoreError`; a
     busy register a :class:`StoreBusyError`; everything else is a finding.
     """
+    timeout = settings.busy_timeout() if busy_timeout is None else busy_timeout
+    if store_pg.is_url(path):
+        loc = store_pg.Location(path)
+        with store_pg.reading(loc, timeout) as con:
+            if not store_pg.has_schema(con):
+                return [Finding("planner: schema", False, "geen planner-register in deze database")]
+            return store_pg.check_register(con, loc)
     path = Path(path)
     check_file(path)
-    timeout = settings.busy_timeout() if busy_timeout is None else busy_timeout
     with sqlite_errors(path):
         con = sqlite3.connect(path, isolation_level=None, timeout=timeout)
     try:

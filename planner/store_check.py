@@ -124,6 +124,21 @@ def missing_parts(con) -> list[str]:
     return missing
 
 
+def missing_parts_pg(con) -> list[str]:
+    """Tables and columns of the planner's schema that a PostgreSQL register lacks."""
+    have: dict[str, set] = {}
+    for table, column in con.execute("SELECT table_name, column_name FROM information_schema.columns "
+                                     "WHERE table_schema = current_schema()"):
+        have.setdefault(table, set()).add(column)
+    missing = []
+    for table, columns in expected_columns().items():
+        if table not in have:
+            missing.append(f"tabel {table}")
+            continue
+        missing += [f"kolom {table}.{c}" for c in (*columns, "gemeente") if c not in have[table]]
+    return missing
+
+
 def check_opened(con, path: Path) -> None:
     """The checks run whenever a register is opened (cheap); StoreError naming the problem."""
     schema_version(con, path)

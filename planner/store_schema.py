@@ -257,11 +257,15 @@ _ENVELOPE_DOUBLES = {0: 0, 1: 4, 2: 6, 3: 6, 4: 8}
 
 
 def from_blobs(blobs) -> np.ndarray:
-    """GeoPackage binary blobs to an array of shapely geometries (None stays None)."""
+    """GeoPackage binary blobs (or PostGIS EWKB) to an array of shapely geometries (None stays None)."""
     out = np.full(len(blobs), None, dtype=object)
     wkbs, where = [], []
     for i, blob in enumerate(blobs):
         if blob is None:
+            continue
+        if isinstance(blob, str) or bytes(blob[:2]) != b"GP":  # (E)WKB, hex from PostGIS
+            wkbs.append(bytes.fromhex(blob) if isinstance(blob, str) else bytes(blob))
+            where.append(i)
             continue
         flags = blob[3]
         offset = 8 + 8 * _ENVELOPE_DOUBLES[(flags >> 1) & 0b111]

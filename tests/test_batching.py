@@ -65,8 +65,9 @@ def decide_files(requests, wards, signs, roads, policy):
     return placement.decide_requests(requests, wards, signs, GROUPS, policy, roads=roads, proposer=proposer)
 
 
-def decide_register(tmp_path, batches, wards, signs, roads, policy):
-    path = tmp_path / f"r{len(list(tmp_path.iterdir()))}.gpkg"
+def decide_register(tmp_path, batches, wards, signs, roads, policy, new_location=None):
+    """Record and decide ``batches`` in a new register: a GeoPackage in ``tmp_path``, or ``new_location()``."""
+    path = new_location() if new_location else tmp_path / f"r{len(list(tmp_path.iterdir()))}.gpkg"
     create_store(path, wards, signs, GROUPS)
     store = Store(path)
     out = []
@@ -87,8 +88,12 @@ def decide_register(tmp_path, batches, wards, signs, roads, policy):
 
 @pytest.mark.parametrize("with_roads", [False, True], ids=["no-roads", "roads"])
 @pytest.mark.parametrize("statuses", [("placed", "planned"), ("placed",)], ids=["planned-counts", "placed-only"])
-@pytest.mark.parametrize("seed", [1, 2, 3])
-def test_batching_never_changes_an_answer(tmp_path, seed, statuses, with_roads):
+@pytest.mark.parametrize("seed", [1, 2, 3, pytest.param(4, marks=pytest.mark.postgis, id="4-postgis")])
+def test_batching_never_changes_an_answer(tmp_path, seed, statuses, with_roads, request):
+    new_location = None
+    if request.node.get_closest_marker("postgis"):
+        server = request.getfixturevalue("postgis_server")
+        new_location = lambda: server.url(server.new_database())  # noqa: E731
     rng = np.random.default_rng(seed)
     wards, roads = street_grid(seed=seed)
     roads = roads if with_roads else None
@@ -102,11 +107,11 @@ def test_batching_never_changes_an_answer(tmp_path, seed, statuses, with_roads):
     assert [answer(d) for d in decide_files(shuffled, wards, signs, roads, policy)] == one_run
 
     singles, planned = decide_register(tmp_path, [by_date.iloc[[k]] for k in range(len(by_date))],
-                                       wards, signs, roads, policy)
+                                       wards, signs, roads, policy, new_location)
     assert [answer(d) for d in singles] == one_run
     cuts = np.sort(rng.choice(np.arange(1, len(by_date)), size=3, replace=False))
     batches = [by_date.iloc[a:b] for a, b in zip(np.r_[0, cuts], np.r_[cuts, len(by_date)])]
-    batched, _ = decide_register(tmp_path, batches, wards, signs, roads, policy)
+    batched, _ = decide_register(tmp_path, batches, wards, signs, roads, policy, new_location)
     assert [answer(d) for d in batched] == one_run
 
     # max_signs holds per ward across runs; every outcome kind of interest occurs somewhere.
@@ -166,12 +171,13 @@ def test_no_public_output_of_a_run_without_roads_holds_a_request_location(tmp_pa
             assert d.min() > 25, f"{path.name} holds an RD point within {d.min():.1f} m of a request location"
 
 
-def test_an_approval_without_roads_plans_no_sign_and_keeps_the_ward_in_progress(tmp_path, data_dir):
+@pytest.mark.parametrize("backend", ["gpkg", "postgis"])
+def test_an_approval_without_roads_plans_no_sign_and_keeps_the_ward_in_progress(tmp_path, data_dir, backend, request):
     from planner import geo
     wards = geo.load_wards(data_dir / "wijken.geojson")
     signs = geo.load_signs(data_dir / "borden.geojson")
     groups = geo.load_groups(data_dir / "groepen.csv")
-    path = tmp_path / "r.gpkg"
+    path = tmp_path / "r.gpkg" if backend == "gpkg" else request.getfixturevalue("postgis_url")
     create_store(path, wards, signs, groups)
     store = Store(path)
     before = len(store.layers()["signs"])

@@ -239,8 +239,9 @@ def test_year_comes_from_the_file_name_unless_given(gpkg, shp):
     assert set(cbs.read_cbs_wards(shp, "Landsmeer", year=2020)["year"]) == {2020}
 
 
-def test_cli_import_wards_into_a_new_register(run_cli, gpkg, tmp_path):
-    store = tmp_path / "planner.gpkg"
+@pytest.mark.parametrize("backend", ["gpkg", "postgis"])
+def test_cli_import_wards_into_a_new_register(run_cli, gpkg, tmp_path, backend, request):
+    store = tmp_path / "planner.gpkg" if backend == "gpkg" else request.getfixturevalue("postgis_url")
     res = run_cli("import", "wards", gpkg, "--gemeente", "Landsmeer", "--store", store)
     assert res.returncode == 0, res.stderr
     status = run_cli("status", "--store", store, "--json")

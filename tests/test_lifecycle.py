@@ -17,6 +17,8 @@ from planner import cli, geo, history, lifecycle
 from planner.store import Store
 from planner.store_schema import SCHEMA_VERSION
 
+from conftest import gpkg_only
+
 
 @pytest.fixture
 def env(tmp_path, monkeypatch, data_dir):
@@ -56,10 +58,11 @@ def refused(capsys, path, *args, contains=""):
 
 
 @pytest.fixture
-def store(env, capsys):
+def store(env, register_at, capsys):
+    """The demo register, decided once: a GeoPackage, and (parametrized) a PostGIS database."""
     ok(capsys, "init", "--json")
     ok(capsys, "decide", "--json")
-    return env / "planner.gpkg"
+    return register_at
 
 
 def states(capsys) -> dict:
@@ -269,6 +272,7 @@ def _downgrade_to_v1(path):
 
 
 def test_a_version_1_register_is_migrated_when_opened(store, capsys):
+    gpkg_only(store)
     events_before = Store(store).table("sign_events")
     _downgrade_to_v1(store)
     code, report, err = run(capsys, "store", "check", "--json")
@@ -287,6 +291,7 @@ def test_a_version_1_register_is_migrated_when_opened(store, capsys):
 
 
 def test_a_read_only_version_1_register_is_refused_unchanged(store, capsys):
+    gpkg_only(store)
     _downgrade_to_v1(store)
     data = store.read_bytes()
     store.chmod(0o444)

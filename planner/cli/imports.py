@@ -164,10 +164,13 @@ def write_layer(gdf: gpd.GeoDataFrame, out: Path, layer: str) -> None:
             os.unlink(tmp)
 
 
-def check_new_store(path) -> Path:
-    """A register path that does not exist yet, in an existing folder."""
+def check_new_store(path):
+    """A register path that does not exist yet, in an existing folder (or a PostgreSQL URL, checked on writing)."""
+    from .. import store_pg
     if not str(path).strip():
         raise InputError("--store: leeg pad; geef een nieuw register-bestand, bijv. --store planner.gpkg")
+    if store_pg.is_url(path):
+        return store_pg.Location(path)
     path = Path(path)
     if path.exists():
         raise InputError(f"{path}: register bestaat al; importeer met --out naar een bestand, "
@@ -183,7 +186,8 @@ def cmd_import_wards(args) -> int:
     out = check_new_store(args.store) if args.store is not None else check_out(args.out, args.force)
     wards = cbs.read_cbs_wards(args.file, args.gemeente, level=args.level, year=args.year, layer=args.layer)
     if args.store:
-        out.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(out, Path):
+            out.parent.mkdir(parents=True, exist_ok=True)
         store_mod.create_store(out, wards, source=str(args.file))
     else:
         write_layer(wards, out, "wijken")

@@ -1,7 +1,7 @@
-"""Register commands: init, group, officer, contacts, request, sign, export.
+"""Register commands: init, group, officer, contacts, request, sign, export, store.
 
-All work on the GeoPackage register (``--store``, ``$PLANNER_STORE`` or
-``./planner.gpkg``). Every change is one transaction; bad input changes
+All work on the register (``--store``, ``$PLANNER_STORE`` or
+``./planner.gpkg``; a ``postgresql://`` URL for the shared register). Every change is one transaction; bad input changes
 nothing and ends with ``error: ...`` and exit code 2.
 """
 
@@ -28,11 +28,14 @@ def _common(p) -> None:
 
 
 def register(sub) -> None:
-    st = sub.add_parser("store", help="het registerbestand zelf controleren",
-                        description="Opdrachten voor het registerbestand (GeoPackage) zelf.",
+    st = sub.add_parser("store", help="het register zelf: controleren, kopiëren, rechten (PostgreSQL)",
+                        description="Opdrachten voor het register zelf: een GeoPackage-bestand of een\n"
+                                    "PostgreSQL/PostGIS-database (--store postgresql://...?gemeente=GM0415).",
                         epilog="Voorbeelden:\n"
                                "  planner store check\n"
-                               "  planner store check kopie.gpkg --json").add_subparsers(
+                               "  planner store check kopie.gpkg --json\n"
+                               "  planner store copy planner.gpkg 'postgresql://gis@db/registers?gemeente=GM0415'"
+                        ).add_subparsers(
         dest="action", metavar="ACTION", required=True)
     p = st.add_parser("check", help="controleer het register: SQLite, GeoPackage-regels, schema, datums",
                       description="Controleert het register: SQLite-integriteit, de GeoPackage-regels, het schema\n"
@@ -44,6 +47,26 @@ def register(sub) -> None:
                                                                    "anders planner.gpkg)")
     _common(p)
     p.set_defaults(func=cmd_store_check)
+    p = st.add_parser("copy", help="kopieer het register tussen GeoPackage en PostgreSQL/PostGIS",
+                      description="Kopieert het register laag voor laag (met de fid's) naar een nieuw register:\n"
+                                  "een GeoPackage-bestand of een gemeente in een PostgreSQL/PostGIS-database.\n"
+                                  "Het doel moet nieuw zijn; alles of niets.",
+                      epilog="Voorbeelden:\n"
+                             "  planner store copy planner.gpkg 'postgresql://gis@db.example.org/registers?gemeente=GM0415'\n"
+                             "  planner store copy 'postgresql://gis@db/registers?gemeente=GM0415' kopie.gpkg")
+    p.add_argument("src", metavar="SRC", help="het register (bestand of postgresql://-URL)")
+    p.add_argument("dst", metavar="DST", help="het nieuwe register (bestand of postgresql://-URL)")
+    add_json_option(p)
+    p.set_defaults(func=cmd_store_copy)
+    p = st.add_parser("grant", help="geef een PostgreSQL-rol toegang tot het register van één gemeente",
+                      description="Geeft een bestaande PostgreSQL-rol lees- en schrijfrechten op de lagen; de\n"
+                                  "row-level security laat de rol alleen de rijen van de gemeente zien.",
+                      epilog="Voorbeeld:\n"
+                             "  planner store grant medewerker_landsmeer GM0415 --store 'postgresql://gis@db/registers'")
+    p.add_argument("role", metavar="ROLE", help="de PostgreSQL-rol")
+    p.add_argument("gemeente", metavar="GEMEENTE", help="gemeentecode, bijv. GM0415")
+    _common(p)
+    p.set_defaults(func=cmd_store_grant)
 
     p = sub.add_parser("init", help="maak het register (GeoPackage) uit de bestanden in data/",
                        description="Maakt het register planner.gpkg (of --store) uit wijken, borden, groepen en\n"
@@ -277,6 +300,26 @@ def cmd_store_check(args) -> int:
     return 0
 
 
+def cmd_store_copy(args) -> int:
+    from .. import store_copy
+    r = store_copy.copy_store(args.src, args.dst)
+    total = sum(r["rows"].values())
+    return _say(args, r, f"Register {r['from']} gekopieerd naar {r['to']}: {total} rijen in {len(r['rows'])} lagen.")
+
+
+def cmd_store_grant(args) -> int:
+    from .. import settings, store_pg
+    path = store_mod.default_path(args.store)
+    if not store_pg.is_url(path):
+        raise InputError("store grant is voor een PostgreSQL-register; geef --store postgresql://...")
+    loc = store_pg.Location(path.url)
+    loc.gemeente = args.gemeente
+    with store_pg.transaction(loc, settings.busy_timeout()) as con:
+        store_pg.grant(con, args.role, args.gemeente)
+    return _say(args, {"role": args.role, "gemeente": args.gemeente},
+                f"Rol {args.role} mag het register van gemeente {args.gemeente} lezen en wijzigen.")
+
+
 # ----------------------------------------------------------------- init
 
 
@@ -287,7 +330,7 @@ def cmd_init(args) -> int:
         raise InputError(f"{folder}: " + ("is een bestand, geen map" if folder.exists() else "map bestaat niet")
                          + "; geef met --from de map met wijken.geojson (en borden, groepen, aanvragen)")
     path = store_mod.default_path(args.store)
-    if path.exists():
+    if not store_mod.store_pg.is_url(path) and path.exists():
         raise InputError(f"{path}: register bestaat al; kies een andere naam of verwijder het eerst")
     wards = LOADERS["wards"](folder / INPUT_FILES["wards"])
     signs, groups, requests = (
