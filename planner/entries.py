@@ -38,7 +38,8 @@ import shapely
 
 from .cache import FrameCache
 from .geo import RD_NEW
-from .policy import Policy, road_class_nl
+from .policy import Policy
+from .vocabulary import UNNAMED_ROAD, road_class_nl
 
 ALONG_TOLERANCE = 3.0   # metres: a road this close to the boundary runs along it
 SIDE_STEP = 0.5         # metres along the road to see which side of a seed is inside
@@ -46,6 +47,7 @@ STEP = 5.0              # metres between tried candidate positions along the roa
 FAR_STEP = 25.0         # ... and further on (then refined back to STEP)
 MAX_WALK = 1000.0       # metres along the road beyond which a road running along the boundary is no entry
 BACK_STEP = 2.0         # metres between samples when looking back for the junction
+CHUNK_WARDS = 2000      # wards whose entries are computed in one vectorized pass (bounds the memory)
 
 
 def _offsets(inset: float) -> np.ndarray:
@@ -257,15 +259,17 @@ class RoadNetwork:
         """Compute the entries of the ``missing`` wards at once and remember where each ward's rows are."""
         if not missing:
             return
-        all_codes = wards["code"].astype(str).to_numpy()
-        pos = pd.Index(all_codes).get_indexer(missing)
-        found = self._compute(wards.iloc[pos[pos >= 0]])
-        block = len(self._blocks)
-        self._blocks.append(found)
-        groups = found.groupby("ward_code").indices if len(found) else {}
+        all_codes = pd.Index(wards["code"].astype(str).to_numpy())
         empty = np.zeros(0, dtype=np.int64)
-        for code in missing:
-            self._where[code] = (block, groups.get(code, empty))
+        for start in range(0, len(missing), CHUNK_WARDS):  # bounded memory for a whole country
+            chunk = missing[start:start + CHUNK_WARDS]
+            pos = all_codes.get_indexer(chunk)
+            found = self._compute(wards.iloc[pos[pos >= 0]])
+            block = len(self._blocks)
+            self._blocks.append(found)
+            groups = found.groupby("ward_code").indices if len(found) else {}
+            for code in chunk:
+                self._where[code] = (block, groups.get(code, empty))
 
     def _compute(self, wards: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         """Entries of ``wards``, vectorized over all of them (see the module docstring)."""
@@ -489,7 +493,7 @@ def no_entry_reason(ward_code: str, wards: gpd.GeoDataFrame, roads: gpd.GeoDataF
     if near.size == 0:
         return f"In of langs wijk {name} liggen geen wegen.{tail}"
     if (network.weight[near] == 0).all():
-        labels = sorted({f"{n or 'naamloze weg'} ({road_class_nl(c)})"
+        labels = sorted({f"{n or UNNAMED_ROAD} ({road_class_nl(c)})"
                          for n, c in zip(network.names[near], network.road_class[near])})
         return (f"Wijk {name} heeft alleen wegen die volgens het beleid geen invalsweg zijn: "
                 f"{', '.join(labels)}.{tail}")

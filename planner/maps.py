@@ -62,7 +62,6 @@ from .wards import assign_wards, counted_signs, text_column
 SIMPLIFY_TOLERANCE = 2.0  # metres, in RD New
 DECIMALS = 5  # 1e-5 degree steps: about 1.1 m north-south, 0.7 m east-west here
 ENTRY_ROAD_LENGTH = 120.0  # metres of road highlighted around an entry
-ENTRY_CHUNK = 2000  # wards per call of find_entries (bounds the memory at national scale)
 PENDING_OUTCOMES = ("approved", "needs_review")
 
 
@@ -183,9 +182,7 @@ def _entry_roads(wards, roads, policy) -> gpd.GeoDataFrame:
     """The stretch of each entry road within ``ENTRY_ROAD_LENGTH`` of its entry."""
     if roads is None or roads.empty:
         return empty_roads()
-    # per ENTRY_CHUNK wards: the same entries (they are found ward by ward), half the memory
-    entries = pd.concat([find_entries(wards.iloc[k:k + ENTRY_CHUNK], roads, policy)
-                         for k in range(0, len(wards), ENTRY_CHUNK)], ignore_index=True)
+    entries = find_entries(wards, roads, policy)  # computed in bounded chunks of wards (planner.entries)
     if entries.empty:
         return empty_roads()
     idx = entries["road_index"].to_numpy(dtype=int)

@@ -19,6 +19,7 @@ import shapely
 
 from .geo import to_lonlat
 from .policy import Policy
+from .vocabulary import SIGN_STATUS_NL
 from .wards import (  # noqa: F401  (the ward notions, re-exported for callers of placement)
     BOUNDARY_TOLERANCE, STREET_SEARCH_RADIUS, WardIndex, assign_wards, check_point, counted_signs, in_ward,
     is_counted, is_covered, nearest_street, sign_records, sign_streets, sign_wards, text_column, ward_index,
@@ -27,7 +28,6 @@ from .wards import (  # noqa: F401  (the ward notions, re-exported for callers o
 
 
 OUTCOMES = ("approved", "rejected", "needs_review")
-STATUS_NL = {"placed": "geplaatst", "planned": "gepland"}
 
 # ----------------------------------------------------------------- decisions
 
@@ -90,7 +90,7 @@ class WardState:
 
 def sign_phrase(sign: dict) -> str:
     """A sign in a Dutch sentence: ``bord B001 (Zuideinde, geplaatst)``."""
-    status = STATUS_NL.get(sign["status"], sign["status"])
+    status = SIGN_STATUS_NL.get(sign["status"], sign["status"])
     if sign.get("request_id"):
         status += f" na aanvraag {sign['request_id']}"
     street = f"{sign['street']}, " if sign.get("street") else ""

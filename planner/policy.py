@@ -16,23 +16,8 @@ from pathlib import Path
 
 from .errors import InputError
 
-# OSM highway classes as staff read them (Dutch); JSON keeps the OSM class.
-ROAD_CLASS_NL = {
-    "motorway": "autosnelweg", "trunk": "autoweg", "primary": "hoofdweg",
-    "secondary": "secundaire weg", "tertiary": "tertiaire weg", "unclassified": "overige weg",
-    "residential": "woonstraat", "living_street": "woonerf", "service": "dienstweg",
-    "pedestrian": "voetgangersgebied", "footway": "voetpad", "cycleway": "fietspad", "path": "pad",
-    "track": "landbouwweg", "bridleway": "ruiterpad", "busway": "busbaan", "road": "weg",
-}
-
-
-def road_class_nl(road_class: str) -> str:
-    """Dutch name of an OSM road class (``tertiary`` -> ``tertiaire weg``); others unchanged."""
-    cls = str(road_class or "")
-    if cls.endswith("_link"):
-        return f"op-/afrit ({road_class_nl(cls.removesuffix('_link'))})"
-    return ROAD_CLASS_NL.get(cls, cls or "zonder klasse")
-
+# Dutch road class names live in planner.vocabulary (one word table for every output).
+from .vocabulary import ROAD_CLASS_NL, road_class_nl  # noqa: E402,F401  (re-exported)
 
 DEFAULT_CLASS_WEIGHTS = {
     "trunk": 5.0,

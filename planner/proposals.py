@@ -26,7 +26,8 @@ from .errors import InputError
 from .coords import parse_wishes as coords_parse_wishes, xy_to_lonlat
 from .geo import to_rd_xy
 from .placement import ProposalResult, Proposer, in_ward, ward_index
-from .policy import Policy, road_class_nl
+from .policy import Policy
+from .vocabulary import UNNAMED_ROAD, road_class_nl
 
 MIN_MOVE = 5.0  # metres: a relocation must move the sign at least this far
 
@@ -258,7 +259,7 @@ def _proposal_records(cand: dict, chosen: np.ndarray, cover: np.ndarray, e: dict
     for k, c in enumerate(chosen):
         covered = e["entry_id"][cover[k]].tolist()
         road_name, road_class = cand["road"][c], cand["road_class"][c]
-        road = road_name or "naamloze weg"
+        road = road_name or UNNAMED_ROAD
         count = f"{len(covered)} invalsweg{'en' if len(covered) != 1 else ''}"
         inside = f"{cand['clearance'][c]:.0f} m van de wijkgrens"
         if cand["wish"][c]:
@@ -366,7 +367,7 @@ def wish_notes(without: WardProposal, with_wish: WardProposal) -> list[str]:
         notes.append(
             f"Voorstel van de gemeente (hierboven) dekt invalswegen met gewicht {covered_weight(without):g} van "
             f"{total:g}; met de geldige voorkeursplek(ken) erin: {covered_weight(with_wish):g} van {total:g} ("
-            + "; ".join(f"{p['road'] or 'naamloze weg'} ({p['lat']:.5f}, {p['lon']:.5f})"
+            + "; ".join(f"{p['road'] or UNNAMED_ROAD} ({p['lat']:.5f}, {p['lon']:.5f})"
                         for p in with_wish.proposals)
             + "). De plekken worden met de beheerder afgesproken ('planner request agree').")
     return notes

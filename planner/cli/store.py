@@ -14,12 +14,12 @@ from rich.text import Text
 
 from .. import export, geo, history, register as reg, store as store_mod
 from ..errors import InputError
+from ..vocabulary import SIGN_STATUS_NL
 from .common import (add_json_option, add_location_options, add_store_option, add_text_row, console, INPUT_FILES,
                      LOADERS, location_from_args, print_json)
 
 EVENT_NL = {"proposed": "voorgesteld", "approved": "goedgekeurd", "agreed": "plek afgesproken",
             "placed": "geplaatst", "relocated": "verplaatst", "removed": "verwijderd"}
-STATUS_NL = {"planned": "gepland", "placed": "geplaatst", "removed": "verwijderd"}
 
 
 def _common(p) -> None:
@@ -486,7 +486,7 @@ def cmd_request_list(args) -> int:
 
 def _sign_text(s: dict) -> str:
     street = f" ({s['street']})" if s.get("street") else ""
-    return f"Bord {s['id']}{street} in wijk {s['ward_code'] or '-'}: {STATUS_NL[s['status']]} (RD {s['x']}, {s['y']})."
+    return f"Bord {s['id']}{street} in wijk {s['ward_code'] or '-'}: {SIGN_STATUS_NL[s['status']]} (RD {s['x']}, {s['y']})."
 
 
 def cmd_sign_place(args) -> int:
@@ -571,7 +571,7 @@ def cmd_sign_list(args) -> int:
     for col in ("bord", "status", "wijk", "straat", "geplaatst op"):
         table.add_column(col)
     for r in rows:
-        add_text_row(table, r["id"], STATUS_NL[r["status"]], r["ward_code"] or "-", r["street"], r["placed_on"])
+        add_text_row(table, r["id"], SIGN_STATUS_NL[r["status"]], r["ward_code"] or "-", r["street"], r["placed_on"])
     _con().print(table)
     return 0
 
