@@ -224,3 +224,29 @@ def gpkg_only(location) -> None:
     """Skip a register test on PostGIS: it is about the GeoPackage file itself."""
     if not isinstance(location, Path):
         pytest.skip("gaat over het GeoPackage-bestand zelf")
+
+
+REGISTER_NOW = "2026-10-01T12:00:00Z"  # the register's clock in tests ($PLANNER_NOW)
+
+
+@pytest.fixture
+def env(tmp_path, monkeypatch, data_dir):
+    """A scratch working folder for register commands: demo data as input, no register
+    from the environment, and a fixed clock."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PLANNER_DATA", str(data_dir))
+    monkeypatch.delenv("PLANNER_STORE", raising=False)
+    monkeypatch.setenv("PLANNER_NOW", REGISTER_NOW)
+    return tmp_path
+
+
+def run_json(capsys, *args):
+    """``planner ARGS`` in-process: (exit code, parsed JSON stdout or the text, stderr)."""
+    from planner import cli
+    code = cli.main([*map(str, args)])
+    out, err = capsys.readouterr()
+    try:
+        data = json.loads(out) if out.strip() else None
+    except json.JSONDecodeError:
+        data = out
+    return code, data, err

@@ -17,27 +17,10 @@ from planner import cli, geo, history, lifecycle
 from planner.store import Store
 from planner.store_schema import SCHEMA_VERSION
 
-from conftest import gpkg_only
+from conftest import gpkg_only, env, run_json  # noqa: F401  (env: fixture)
 
 
-@pytest.fixture
-def env(tmp_path, monkeypatch, data_dir):
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("PLANNER_DATA", str(data_dir))
-    monkeypatch.delenv("PLANNER_STORE", raising=False)
-    monkeypatch.setenv("PLANNER_NOW", "2026-10-01T12:00:00Z")
-    return tmp_path
-
-
-def run(capsys, *args):
-    """``planner ARGS`` in-process: (exit code, parsed JSON stdout or the text, stderr)."""
-    code = cli.main([*map(str, args)])
-    out, err = capsys.readouterr()
-    try:
-        data = json.loads(out) if out.strip() else None
-    except json.JSONDecodeError:
-        data = out
-    return code, data, err
+run = run_json  # (exit code, parsed JSON stdout or the text, stderr)
 
 
 def ok(capsys, *args):

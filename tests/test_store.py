@@ -19,31 +19,14 @@ import pytest
 from planner import cli
 from planner.store import Store
 
-from conftest import gpkg_only, register_bytes
+from conftest import gpkg_only, register_bytes, env, run_json  # noqa: F401  (env: fixture)
 
 LAYERS = {"wards", "signs", "sign_events", "requests", "request_events", "proposals", "decisions", "groups",
           "group_events", "admins",
           "officers", "store_meta"}
 
 
-@pytest.fixture
-def env(tmp_path, monkeypatch, data_dir):
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("PLANNER_DATA", str(data_dir))
-    monkeypatch.delenv("PLANNER_STORE", raising=False)
-    monkeypatch.setenv("PLANNER_NOW", "2026-10-01T12:00:00Z")
-    return tmp_path
-
-
-def run(capsys, *args):
-    """``planner ARGS --json`` in-process: (exit code, parsed stdout or None, stderr)."""
-    code = cli.main([*map(str, args)])
-    out, err = capsys.readouterr()
-    try:
-        data = json.loads(out) if out.strip() else None
-    except json.JSONDecodeError:
-        data = out
-    return code, data, err
+run = run_json  # (exit code, parsed JSON stdout or the text, stderr)
 
 
 @pytest.fixture

@@ -18,27 +18,12 @@ import shapely
 from planner import cli, history, register as reg
 from planner.errors import InputError, StoreError
 from planner.store import Store
+from conftest import env, run_json  # noqa: F401,E402  (env: fixture)
 
 NOW = "2026-10-01T12:00:00Z"
 
 
-@pytest.fixture
-def env(tmp_path, monkeypatch, data_dir):
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("PLANNER_DATA", str(data_dir))
-    monkeypatch.delenv("PLANNER_STORE", raising=False)
-    monkeypatch.setenv("PLANNER_NOW", NOW)
-    return tmp_path
-
-
-def run(capsys, *args):
-    code = cli.main([*map(str, args)])
-    out, err = capsys.readouterr()
-    try:
-        data = json.loads(out) if out.strip() else None
-    except json.JSONDecodeError:
-        data = out
-    return code, data, err
+run = run_json  # (exit code, parsed JSON stdout or the text, stderr)
 
 
 def ok(capsys, *args):
