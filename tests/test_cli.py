@@ -326,3 +326,17 @@ def test_output_cut_short_by_a_closed_pipe_is_no_traceback(tmp_path, data_dir):
 def test_degrees_and_rd_mixed_up_on_the_command_line_point_to_the_right_option(run_cli):
     assert_clean_error(run_cli("check", "--at-rd", "4.9,52.4"), "gebruik --at LON,LAT")
     assert_clean_error(run_cli("check", "--at", "122000,494000"), "gebruik --at-rd X,Y")
+
+
+def test_decide_out_saves_the_decisions_that_map_reuses_without_deciding_again(run_cli, tmp_path):
+    out = tmp_path / "besluiten.json"
+    shown = run_cli("decide", "--out", out, "--json").json()
+    assert json.loads(out.read_text(encoding="utf-8")) == shown
+    page = tmp_path / "kaart.html"
+    res = run_cli("map", "--decisions", out, "--out", page, "--requests", tmp_path / "geen.csv")
+    assert res.returncode == 2  # --decisions and --requests together are refused: nothing is decided twice
+    res = run_cli("map", "--decisions", out, "--out", page)
+    assert res.returncode == 0, res.stderr
+    assert page.exists() and "A002" in page.read_text(encoding="utf-8")
+    bad = run_cli("decide", "--out", tmp_path / "besluiten.txt")
+    assert bad.returncode == 2 and bad.stderr.startswith("error: ") and not (tmp_path / "besluiten.txt").exists()

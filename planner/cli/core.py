@@ -16,7 +16,7 @@ from .parser import example
 from .common import (console, add_input_options, add_json_option, add_location_options, add_text_row, load_inputs,
                      location_from_args, print_json)
 
-from ..vocabulary import OUTCOME_NL  # noqa: E402  (one word per outcome, everywhere)
+from ..vocabulary import OUTCOME_NL, UNNAMED_ROAD  # noqa: E402  (one word per outcome, everywhere)
 
 
 def register(sub) -> None:
@@ -35,8 +35,12 @@ def register(sub) -> None:
         "wegen zijn, de voorgestelde plekken. Met een register: de openstaande aanvragen, en de\n"
         "besluiten worden daar vastgelegd."),
         epilog=example("planner decide", "planner decide --requests data/aanvragen.csv --json",
-                       "planner decide --policy noordwijk"))
+                       "planner decide --policy noordwijk",
+                       "planner decide --out besluiten.json   # daarna: planner map --decisions besluiten.json"))
     add_input_options(p, "wards", "signs", "roads", "groups", "requests")
+    p.add_argument("--out", metavar="FILE.json",
+                   help="schrijf de besluiten ook als JSON naar dit bestand (voor 'planner map --decisions'); "
+                        "het bestand wordt pas geschreven als alles gelukt is")
     p.add_argument("--addresses", metavar="FILE.csv",
                    help="eigen adressentabel voor aanvragen met een adres (standaard $PLANNER_ADDRESSES, "
                         "anders PDOK)")
@@ -142,6 +146,8 @@ def decide_cli(inp, args):
 
 def cmd_decide(args) -> int:
     from .store import decide_with_store  # register: decide what is pending and record it
+    if args.out is not None and (not str(args.out).strip() or not str(args.out).lower().endswith(".json")):
+        raise InputError(f"--out {str(args.out)[:60]!r}: geef een .json-bestand voor de besluiten")
     with geocode.using_addresses(args.addresses):  # requests files may give addresses
         recorded = decide_with_store(args, lambda inp: decide_cli(inp, args))
         if recorded is not None:
@@ -149,6 +155,12 @@ def cmd_decide(args) -> int:
         else:
             inp = load_inputs(args, "wards", "signs", "roads", "groups", "requests", optional=("roads",))
             decisions = decide_cli(inp, args)
+    if args.out is not None:
+        import json
+
+        from ..files import write_text_atomic
+        write_text_atomic(Path(args.out), json.dumps([d.to_dict() for d in decisions], ensure_ascii=False,
+                                                      indent=2, default=str) + "\n")
     if args.json:
         print_json([d.to_dict() for d in decisions])
         return 0
@@ -160,7 +172,7 @@ def cmd_decide(args) -> int:
     for col in ("aanvraag", "datum", "groep", "wijk", "besluit", "reden", "voorgestelde plekken"):
         table.add_column(col)
     for d in decisions:
-        spots = "\n".join(f"{p['rank']}. {p.get('road') or 'naamloze weg'} "
+        spots = "\n".join(f"{p['rank']}. {p.get('road') or UNNAMED_ROAD} "
                           f"({p['lat']:.5f}, {p['lon']:.5f})" for p in d.proposals)
         cells = (d.request_id, d.date, d.group_id, d.ward["name"] if d.ward else "-",
                  OUTCOME_NL[d.outcome], d.reason, spots or "-")
