@@ -64,6 +64,11 @@ def data_dir() -> Path | None:
     return path
 
 
+def store_setting() -> str | None:
+    """``$PLANNER_STORE`` as given: a register file or a ``postgresql://`` URL, or None when unset."""
+    return _get("PLANNER_STORE")
+
+
 def store_path() -> Path | None:
     """``$PLANNER_STORE``: the register's path (need not exist yet), or None when unset."""
     value = _get("PLANNER_STORE")

@@ -63,7 +63,7 @@ def default_path(explicit=None):
         return store_pg.Location(explicit) if store_pg.is_url(explicit) else Path(explicit)
     if explicit is not None:
         raise InputError("--store: leeg pad; geef het register-bestand, bijv. --store planner.gpkg")
-    env = settings._get("PLANNER_STORE")
+    env = settings.store_setting()
     if env is not None and store_pg.is_url(env):
         return store_pg.Location(env)
     return settings.store_path() or Path.cwd() / DEFAULT_NAME

@@ -55,8 +55,9 @@ def add_input_options(parser, *names: str) -> None:
 def add_store_option(parser) -> None:
     """``--store PATH``: the register (default ``$PLANNER_STORE``, else ``./planner.gpkg``)."""
     if "--store" not in parser._option_string_actions:
-        parser.add_argument("--store", metavar="FILE.gpkg",
-                            help="het register (standaard: $PLANNER_STORE, anders planner.gpkg als dat bestaat)")
+        parser.add_argument("--store", metavar="FILE.gpkg|postgresql://...",
+                            help="het register: een GeoPackage of een gedeeld register op PostgreSQL/PostGIS "
+                                 "(standaard: $PLANNER_STORE, anders planner.gpkg als dat bestaat)")
 
 
 # Layers that a register holds; commands read them from it when one exists.
