@@ -98,6 +98,7 @@ def register(sub) -> None:
                    help="een beheerder (herhaal voor 2 of 3); telefoon of e-mail mag leeg zijn, niet allebei")
     p.add_argument("--wabp", action="store_true", help="aangemeld bij Stichting WABP")
     p.add_argument("--ward", metavar="WARD_CODE", help="de wijk waar de groep actief is")
+    _history_options(p)
     _common(p)
     p.set_defaults(func=cmd_group_add)
     p = g.add_parser("add-admin", help="voeg een beheerder toe aan een groep (hoogstens 3)",
@@ -107,6 +108,7 @@ def register(sub) -> None:
     p.add_argument("group_id", metavar="GROUP_ID", help="id van de groep")
     p.add_argument("--admin", required=True, metavar="'NAAM;TELEFOON;EMAIL'",
                    help="de beheerder; telefoon of e-mail mag leeg zijn, niet allebei")
+    _history_options(p)
     _common(p)
     p.set_defaults(func=cmd_group_add_admin)
     p = g.add_parser("list", help="de groepen (zonder persoonsgegevens)",
@@ -130,6 +132,7 @@ def register(sub) -> None:
                      epilog="Voorbeeld:\n"
                             "  planner group remove G20")
     p.add_argument("group_id", metavar="GROUP_ID", help="id van de groep")
+    _history_options(p)
     _common(p)
     p.set_defaults(func=cmd_group_remove)
 
@@ -348,16 +351,23 @@ def cmd_init(args) -> int:
 # ----------------------------------------------------------------- groups, officers
 
 
+def _history_options(p) -> None:
+    """``--reason`` and ``--date`` of a register change (kept in the group's history)."""
+    p.add_argument("--reason", default="", help="waarom (komt in de geschiedenis van de groep)")
+    p.add_argument("--date", help="datum van de wijziging, JJJJ-MM-DD (standaard: vandaag)")
+
+
 def cmd_group_add(args) -> int:
     admins = [reg.parse_admin(a) for a in args.admin]
     reg.check_admin_count(args.group_id, len(admins))
     g = reg.add_group(_store(args), args.group_id, args.name, admins, registered=args.wabp,
-                           ward_code=args.ward)
+                      ward_code=args.ward, reason=args.reason, date=args.date)
     return _say(args, g, f"Groep {g['group_id']} ({g['group_name']}) toegevoegd met {len(g['admins'])} beheerder(s).")
 
 
 def cmd_group_add_admin(args) -> int:
-    g = reg.add_admin(_store(args), args.group_id, reg.parse_admin(args.admin))
+    g = reg.add_admin(_store(args), args.group_id, reg.parse_admin(args.admin), reason=args.reason,
+                      date=args.date)
     return _say(args, g, f"Beheerder toegevoegd aan groep {g['group_id']}; nu {len(g['admins'])} beheerder(s).")
 
 
@@ -389,7 +399,7 @@ def cmd_group_show(args) -> int:
 
 
 def cmd_group_remove(args) -> int:
-    r = reg.remove_group(_store(args), args.group_id)
+    r = reg.remove_group(_store(args), args.group_id, reason=args.reason, date=args.date)
     stale = [str(p) for p in internal_outputs(Path.cwd())]
     r = {**r, "may_still_hold": stale}
     text = (f"Groep {r['group_id']} verwijderd; persoonsgegevens van {r['admins_removed']} "
