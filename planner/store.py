@@ -141,6 +141,14 @@ def create_store(path, wards: gpd.GeoDataFrame, signs: gpd.GeoDataFrame | None =
         data = con.serialize()
     finally:
         con.close()
+    return write_new_register(path, data)
+
+
+def write_new_register(path: Path, data: bytes) -> Path:
+    """Write a register built in memory (``serialize()``) as the new file ``path``, all or nothing.
+
+    Used by ``init`` and ``store copy``; never over an existing file.
+    """
     blocked = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
     if blocked is not None:
         raise StoreError(f"{blocked}: is een bestand, geen map; kies een andere plek voor het register")

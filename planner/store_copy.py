@@ -17,8 +17,8 @@ import shapely
 
 from . import settings, store_pg
 from .errors import InputError, StoreError
-from .files import remove_stale_temps, write_new_file
-from .store import Store, default_path
+
+from .store import Store, default_path, write_new_register
 from .store_check import expected_columns
 from .store_schema import LAYERS, SPATIAL, create_schema, from_blobs, to_blob, update_extent
 
@@ -82,13 +82,5 @@ def copy_store(src, dst) -> dict:
             data = mem.serialize()
         finally:
             mem.close()
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise StoreError(f"{path.parent}: map kan niet worden gemaakt ({exc.strerror})") from None
-        remove_stale_temps(path)
-        try:
-            write_new_file(path, data, what="register")
-        except InputError as exc:
-            raise StoreError(str(exc)) from None
+        write_new_register(path, data)
     return {"from": str(source.path), "to": str(target), "rows": {n: len(r) for n, (_, r) in layers.items()}}
