@@ -17,7 +17,6 @@ import shapely
 
 from . import settings, store_pg
 from .errors import InputError, StoreError
-
 from .store import Store, default_path, write_new_register
 from .store_check import expected_columns
 from .store_schema import LAYERS, SPATIAL, create_schema, from_blobs, to_blob, update_extent
