@@ -31,7 +31,7 @@ import tempfile
 import time
 from pathlib import Path
 
-IMPORTS = "import geopandas, pyogrio, shapely, pandas; import planner.cbs"
+IMPORTS = "import geopandas, pyogrio, shapely, pandas; import planner.io.sources.cbs"
 
 
 def generate(path: Path, fmt: str, buurten: int, gemeenten: int, vertices: int, seed: int = 1) -> None:
@@ -87,7 +87,7 @@ def child(mode: str, path: str, gemeente: str) -> None:
     exec(IMPORTS, {})
     import geopandas as gpd
 
-    from planner import cbs
+    from planner.io.sources import cbs
 
     t0 = time.perf_counter()
     codes: list[str] = []

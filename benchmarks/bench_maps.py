@@ -6,7 +6,7 @@
 
 For the same synthetic Netherlands (``benchmarks/national_data.py``) it writes
 
-* the planner's overview (``planner.maps``: TopoJSON wards, canvas, clustered
+* the planner's overview (``planner.render.maps.page``: TopoJSON wards, canvas, clustered
   markers, popups built in the page), and
 * a **naive Folium dump** of the same wards and signs: ``folium.GeoJson`` of
   the wards (full coordinates, tooltip and popup fields) and of the signs
@@ -48,10 +48,15 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(ROOT / "tests" / "browser"))
 
-from planner import maps, maps_layers  # noqa: E402
-from planner.geo import WGS84, to_lonlat  # noqa: E402
-from planner.placement import Decision, assign_wards, ward_status  # noqa: E402
-from planner.policy import Policy  # noqa: E402
+from planner.core.coords import (
+    WGS84,
+    to_lonlat,  # noqa: E402
+)
+from planner.core.policy import Policy  # noqa: E402
+from planner.core.wards import assign_wards, ward_status  # noqa: E402
+from planner.placement import Decision
+from planner.render.maps import layers as maps_layers
+from planner.render.maps import page as maps  # noqa: E402
 
 
 def synthetic_decisions(data, policy=None, seed=0) -> list[Decision]:
@@ -175,10 +180,9 @@ def main(argv=None) -> int:
     ap.add_argument("--roads", action="store_true", help="also write the overview with entry roads (memory)")
     ap.add_argument("--out", help="keep the pages in this folder")
     args = ap.parse_args(argv)
+    import serve
     from national_data import make_national
     from playwright.sync_api import sync_playwright
-
-    import serve
 
     folder = Path(args.out or tempfile.mkdtemp(prefix="bench-maps-"))
     folder.mkdir(parents=True, exist_ok=True)

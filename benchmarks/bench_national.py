@@ -48,11 +48,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from national_data import make_national, write_national  # noqa: E402
 
 import planner  # noqa: E402
-from planner import placement  # noqa: E402
-from planner.choice import solve_mclp  # noqa: E402
-from planner.entries import ALONG_TOLERANCE, RoadNetwork  # noqa: E402
-from planner.parallel import decide_parallel  # noqa: E402
-from planner.proposals import ProposalResult, make_proposer, parse_wishes, plan_ward  # noqa: E402
+from planner.core.wards import BOUNDARY_TOLERANCE, ward_of
+from planner.placement import ProposalResult
+from planner.siting.covering import solve_mclp  # noqa: E402
+from planner.siting.entries import ALONG_TOLERANCE, RoadNetwork  # noqa: E402
+from planner.siting.proposals import make_proposer, parse_wishes, plan_ward  # noqa: E402
 
 PLANNER = [sys.executable, "-m", "planner"]
 ROWS: list[tuple] = []
@@ -90,7 +90,7 @@ def naive_decide(requests, wards, signs, groups, policy, limit: int) -> list[tup
     for i in order[:limit]:
         req = requests.iloc[i]
         pt = req.geometry
-        hits = [k for k, poly in enumerate(polys) if poly.distance(pt) <= placement.BOUNDARY_TOLERANCE]
+        hits = [k for k, poly in enumerate(polys) if poly.distance(pt) <= BOUNDARY_TOLERANCE]
         base = (str(req["request_id"]),)
         if not hits:
             out.append(base + ("rejected", "outside_wards", None, ()))
@@ -100,7 +100,7 @@ def naive_decide(requests, wards, signs, groups, policy, limit: int) -> list[tup
             continue
         ward = polys[hits[0]]
         code = codes[hits[0]]
-        inside = [s for s, g in enumerate(sign_geoms) if ward.distance(g) <= placement.BOUNDARY_TOLERANCE]
+        inside = [s for s, g in enumerate(sign_geoms) if ward.distance(g) <= BOUNDARY_TOLERANCE]
         counted = sum(sign_status[s] in policy.coverage_statuses for s in inside)
         planned = sum(sign_status[s] == "planned" for s in inside)
         if counted >= policy.min_signs_for_coverage:
@@ -161,7 +161,7 @@ def bench_with_roads(data, policy, share: float, rng) -> None:
                          roads=roads, proposer=make_proposer(data.wards, roads, policy))
     approvals = [d for d in mine if d.outcome == "approved"]
     # Wards are independent: the reference decides every request of a sample of wards.
-    owner = placement.ward_of(data.requests.geometry.values, data.wards)
+    owner = ward_of(data.requests.geometry.values, data.wards)
     wards_with = np.unique(owner[owner >= 0])
     picked = rng.choice(wards_with, size=max(1, int(len(wards_with) * share)), replace=False)
     subset = data.requests[np.isin(owner, picked)]

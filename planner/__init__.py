@@ -1,8 +1,8 @@
 """planner: where do WhatsApp-buurtpreventie signs go?
 
 Data flows one way: files -> :mod:`planner.geo` (load, validate, RD New) ->
-:mod:`planner.wards` (in the ward, counted signs, covered) -> :mod:`planner.placement`
-(decisions) and :mod:`planner.proposals` (entry roads, positions) -> reports, maps
+:mod:`planner.core.wards` (in the ward, counted signs, covered) -> :mod:`planner.placement`
+(decisions) and :mod:`planner.siting.proposals` (entry roads, positions) -> reports, maps
 and the register.
 
 >>> import planner
@@ -21,23 +21,23 @@ import importlib
 # public name -> module that defines it
 _API = {
     "InputError": "errors", "PlannerError": "errors", "SolverError": "errors",
-    "RD_NEW": "geo", "WGS84": "geo", "load_wards": "geo", "load_signs": "geo", "load_roads": "geo",
-    "load_groups": "geo", "load_requests": "geo", "point_rd": "geo",
+    "RD_NEW": "core.coords", "WGS84": "core.coords", "load_wards": "geo", "load_signs": "geo", "load_roads": "geo",
+    "load_groups": "geo", "load_requests": "geo", "point_rd": "core.coords",
     "Decision": "placement", "ProposalResult": "placement", "decide_requests": "placement",
     "decisions_frame": "placement",
-    "ward_of": "wards", "in_ward": "wards", "ward_index": "wards", "assign_wards": "wards",
-    "counted_signs": "wards", "is_covered": "wards", "ward_status": "wards", "check_point": "wards",
-    "Policy": "policy", "load_policy": "policy", "preset": "policy", "preset_names": "policy",
-    "find_entries": "entries", "road_network": "entries",
-    "propose_positions": "proposals", "WardProposal": "proposals", "make_proposer": "proposals",
-    "relocate_sign": "relocation", "Relocation": "relocation",
-    "overview_map": "maps", "decision_map": "maps",
-    "to_geojson": "geojson",
-    "show_request": "lifecycle", "resolve_request": "lifecycle", "agree_positions": "lifecycle",
-    "wish_options": "lifecycle", "letter_for": "letters", "write_letters": "letters", "load_config": "config",
-    "coverage_stats": "stats", "CoverageStats": "stats",
+    "ward_of": "core.wards", "in_ward": "core.wards", "ward_index": "core.wards", "assign_wards": "core.wards",
+    "counted_signs": "core.wards", "is_covered": "core.wards", "ward_status": "core.wards", "check_point": "core.wards",
+    "Policy": "core.policy", "load_policy": "core.policy", "preset": "core.policy", "preset_names": "core.policy",
+    "find_entries": "siting.entries", "road_network": "siting.entries",
+    "propose_positions": "siting.proposals", "WardProposal": "siting.proposals", "make_proposer": "siting.proposals",
+    "relocate_sign": "siting.relocation", "Relocation": "siting.relocation",
+    "overview_map": "render.maps.page", "decision_map": "render.maps.page",
+    "to_geojson": "io.geojson",
+    "show_request": "app.lifecycle", "resolve_request": "app.lifecycle", "agree_positions": "app.lifecycle",
+    "wish_options": "app.lifecycle", "letter_for": "app.letters", "write_letters": "app.letters", "load_config": "render.letters.municipality",
+    "coverage_stats": "core.coverage", "CoverageStats": "core.coverage",
 }
-_RENAMED = {"prepare_map_data": ("maps", "prepare")}
+_RENAMED = {"prepare_map_data": ("render.maps.page", "prepare")}
 
 __all__ = sorted([*_API, *_RENAMED])
 __version__ = "0.1.0"

@@ -26,7 +26,7 @@ class StoreBusyError(PlannerError):
 
 
 class SolverError(PlannerError):
-    """The placement model could not be solved to a proven optimum (see :mod:`planner.choice`)."""
+    """The placement model could not be solved to a proven optimum (see :mod:`planner.siting.covering`)."""
 
 
 def shorten(value, limit: int = 60) -> str:

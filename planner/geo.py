@@ -9,7 +9,7 @@ takes the layer named after what is loaded (``wijken``, ``borden``, ...) or
 ``FILE.gpkg:layer``. Problems with the input raise
 :class:`planner.errors.InputError` with a message that names the file.
 
-Coordinate parsing, validation and projection live in :mod:`planner.coords`;
+Coordinate parsing, validation and projection live in :mod:`planner.core.coords`;
 its names are re-exported here.
 """
 
@@ -26,31 +26,17 @@ import pandas as pd
 import pyogrio
 import shapely
 
-from .coords import (  # noqa: F401  (re-exported: planner.geo is the loading API)
-    LAT_NAMES,
-    LON_NAMES,
-    NL_LONLAT_BOUNDS,
-    NL_RD_BOUNDS,
+from planner.core.coords import (
     RD_NEW,
     WGS84,
-    X_NAMES,
-    Y_NAMES,
-    _check_in_nl,
-    _check_lonlat,
-    _pick,
     parse_date,
-    check_wish_lonlat,
-    parse_lonlat,
     parse_wishes,
-    point_rd,
     points_from_table,
-    to_lonlat,
     to_rd,
-    to_rd_xy,
 )
-from .errors import InputError
-from .settings import MAX_TEXT_LENGTH
-from .text import check_column, check_ids
+from planner.core.text import check_column, check_ids
+from planner.errors import InputError
+from planner.settings import MAX_TEXT_LENGTH
 
 log = logging.getLogger("planner")
 

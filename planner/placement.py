@@ -1,10 +1,10 @@
 """The decision on each request: approved, rejected or needs review, with the reason.
 
 The ward notions ("in the ward", counted sign, covered) live in
-:mod:`planner.wards` and are re-exported here. The decision loop walks the
+:mod:`planner.core.wards` and are re-exported here. The decision loop walks the
 requests in date order because an approval changes what later requests in
 its ward see (so two admins of one ward cannot get two sets of signs); wards
-never depend on each other (see :mod:`planner.parallel`).
+never depend on each other (see :mod:`planner.core.parallel`).
 """
 
 from __future__ import annotations
@@ -17,15 +17,17 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from .geo import to_lonlat
-from .policy import Policy
-from .vocabulary import SIGN_STATUS_NL
-from .wards import (  # noqa: F401  (the ward notions, re-exported for callers of placement)
-    BOUNDARY_TOLERANCE, STREET_SEARCH_RADIUS, WardIndex, assign_wards, check_point, counted_signs, in_ward,
-    is_counted, is_covered, nearest_street, sign_records, sign_streets, sign_wards, text_column, ward_index,
-    ward_of, ward_status,
+from planner.core.coords import to_lonlat
+from planner.core.policy import Policy
+from planner.core.vocabulary import SIGN_STATUS_NL
+from planner.core.wards import (
+    is_covered,
+    sign_records,
+    sign_streets,
+    sign_wards,
+    text_column,
+    ward_index,
 )
-
 
 OUTCOMES = ("approved", "rejected", "needs_review")
 

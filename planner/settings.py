@@ -26,7 +26,7 @@ import urllib.parse
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-from .errors import InputError, shorten
+from planner.errors import InputError, shorten
 
 # Limits on what comes from outside (names and free text are refused above them).
 MAX_ID_LENGTH = 40        # group, request and sign ids (they become file names)

@@ -17,7 +17,7 @@ import pandas as pd
 import shapely
 from shapely.geometry import LineString, Point, Polygon, box
 
-from planner.geojson import to_geojson
+from planner.io.geojson import to_geojson
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 NOTE = "Illustratieve demodata, geen officiële grenzen of gegevens"

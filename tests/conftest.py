@@ -151,7 +151,7 @@ def register_bytes(location, table: str = "admins") -> bytes:
     """What lies on disk for ``table`` of a register: the GeoPackage file, or the table's data file."""
     if isinstance(location, Path):
         return location.read_bytes()
-    from planner.store import Store
+    from planner.register.store import Store
 
     with Store(location).reading() as con:
         rel = con.execute(f"SELECT pg_relation_filepath('{table}')").fetchone()[0]

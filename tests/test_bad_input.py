@@ -29,7 +29,7 @@ import pytest
 import shapely
 
 from planner import cli, geo
-from planner.store import Store, create_store
+from planner.register.store import Store, create_store
 
 REPO = Path(__file__).resolve().parent.parent
 NOW = "2026-10-01T12:00:00Z"

@@ -11,21 +11,19 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
 import shapely
-
-from planner import history, placement
-from planner.policy import Policy
-from planner.proposals import make_proposer
-from planner.store import Store, create_store
-
 from test_geometry import street_grid
+
+from planner import placement
+from planner.core.policy import Policy
+from planner.register import requests as history
+from planner.register.store import Store, create_store
+from planner.siting.proposals import make_proposer
 
 GROUPS = pd.DataFrame({"group_id": ["G1", "G2", "G3"], "group_name": ["Een", "Twee", "Drie"],
                        "wabp_registered": [True, True, False], "admin_name": ["A", "B", "C"],
@@ -139,7 +137,8 @@ def _rd_coordinates(text: str) -> np.ndarray:
 
 def test_no_public_output_of_a_run_without_roads_holds_a_request_location(tmp_path, data_dir, run_cli):
     """Decide the demo requests in a register without roads, then scan every public output."""
-    from planner.geo import load_requests, to_lonlat
+    from planner.core.coords import to_lonlat
+    from planner.geo import load_requests
     work = tmp_path / "werk"
     work.mkdir()
     assert run_cli("init", "--from", data_dir, cwd=work).returncode == 0

@@ -22,7 +22,8 @@ import mapdata  # noqa: E402
 import serve  # noqa: E402
 from mapdata import IMG, SCRIPT  # noqa: E402
 
-from planner import maps  # noqa: E402
+from planner.core.coords import to_lonlat
+from planner.render.maps import page as maps  # noqa: E402
 
 ARTIFACTS = HERE / "artifacts"
 SIZES = {"desktop": (1200, 800), "telefoon": (390, 780)}
@@ -33,10 +34,10 @@ EXPECTED_POPUP = {"bord": "Bord:", "gepland": "Bord:", "aanvraag": "Besluit:", "
 @pytest.fixture(scope="module")
 def pages(tmp_path_factory):
     """The hostile demo's map pages written to disk (name -> path), plus a no_entries decision map."""
-    from planner.placement import decide_requests
-    from planner.policy import Policy
-    from planner.proposals import make_proposer
     from planner import geo
+    from planner.core.policy import Policy
+    from planner.placement import decide_requests
+    from planner.siting.proposals import make_proposer
 
     root = tmp_path_factory.mktemp("browser")
     data = mapdata.hostile_data(HERE.parent / "data", root / "data")
@@ -143,7 +144,7 @@ def _ward_point(code: str, avoid_markers: bool = True):
 
     wards = geo.load_wards(HERE.parent / "data" / "wijken.geojson")
     pt = wards[wards["code"] == code].geometry.iloc[0].point_on_surface()
-    lon, lat = geo.to_lonlat(geo.gpd.GeoSeries([pt], crs=geo.RD_NEW))
+    lon, lat = to_lonlat(geo.gpd.GeoSeries([pt], crs=geo.RD_NEW))
     return float(lat[0]), float(lon[0])
 
 
@@ -153,7 +154,6 @@ def _click_ward(p: Page, code: str) -> str:
 
     wards = geo.load_wards(HERE.parent / "data" / "wijken.geojson")
     poly = wards[wards["code"] == code].geometry.iloc[0]
-    import numpy as np
     import shapely
 
     x0, y0, x1, y1 = poly.bounds
@@ -161,7 +161,7 @@ def _click_ward(p: Page, code: str) -> str:
         pt = shapely.Point(x0 + fx * (x1 - x0), y0 + fy * (y1 - y0))
         if not poly.buffer(-20).contains(pt):
             continue
-        lon, lat = geo.to_lonlat(geo.gpd.GeoSeries([pt], crs=geo.RD_NEW))
+        lon, lat = to_lonlat(geo.gpd.GeoSeries([pt], crs=geo.RD_NEW))
         x, y = p.point_of(float(lat[0]), float(lon[0]))
         if p.js("([x, y]) => { const e = document.elementFromPoint(x, y); return !!e && e.tagName === 'CANVAS'; }",
                 [x, y]):

@@ -10,8 +10,10 @@ import pyogrio
 import pytest
 import shapely
 
-from planner import cbs, geo
+from planner import geo
+from planner.core.coords import to_lonlat
 from planner.errors import InputError
+from planner.io.sources import cbs
 
 X0, Y0 = 120_000, 492_000  # Landsmeer, RD New
 
@@ -255,7 +257,7 @@ def _pbf_across_den_ilp(path):
     """An OSM extract with one named road from Landsmeer-Dorp north into Den Ilp (test wards above)."""
     import osmium
 
-    lon, lat = geo.to_lonlat(gpd.GeoSeries(shapely.points([X0 + 500, X0 + 500], [Y0 + 300, Y0 + 1700])))
+    lon, lat = to_lonlat(gpd.GeoSeries(shapely.points([X0 + 500, X0 + 500], [Y0 + 300, Y0 + 1700])))
     with osmium.SimpleWriter(str(path)) as w:
         for nid, (a, b) in enumerate(zip(lon, lat), start=1):
             w.add_node(osmium.osm.mutable.Node(id=nid, location=osmium.osm.Location(a, b), version=1))

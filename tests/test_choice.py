@@ -5,9 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from planner import choice
-from planner.choice import CoverProblem, choose_mclp, enumerate_mclp, solve_mclp
 from planner.errors import SolverError
+from planner.siting import covering as choice
+from planner.siting.covering import (
+    CoverProblem,
+    choose_mclp,
+    enumerate_mclp,
+    solve_mclp,
+)
 
 WEIGHTS = np.array([0.5, 1.0, 2.0, 2.0, 3.0, 4.0, 5.0])
 

@@ -13,9 +13,11 @@ import shapely
 from shapely.geometry import Point, Polygon, box
 
 import planner
-from planner import geo, placement
+from planner import placement
+from planner.core.coords import to_lonlat
+from planner.core.policy import Policy
+from planner.core.wards import in_ward, ward_of
 from planner.errors import InputError
-from planner.policy import Policy
 
 RD = "EPSG:28992"
 
@@ -122,7 +124,7 @@ def test_loaders_read_geopackage_shapefile_and_csv_into_rd_new(tmp_path):
     signs.to_file(tmp_path / "b.shp")
     pd.DataFrame({"id": ["S1", "S2"], "status": ["placed", "planned"],
                   "x": [122955, 123000], "y": [494016, 494100]}).to_csv(tmp_path / "rd.csv", index=False)
-    lon, lat = geo.to_lonlat(signs.geometry)
+    lon, lat = to_lonlat(signs.geometry)
     pd.DataFrame({"id": ["S1", "S2"], "status": ["placed", "planned"],
                   "lon": lon, "lat": lat}).to_csv(tmp_path / "ll.csv", index=False)
     for name in ("b.gpkg", "b.shp", "rd.csv", "ll.csv"):
@@ -205,12 +207,12 @@ def test_shapefile_without_prj_is_rd_new_or_an_error_when_the_numbers_are_degree
 def test_point_within_half_a_metre_of_a_shared_border_lies_in_both_wards():
     wards = make_wards(WEST, EAST)
     points = [Point(121000, 490500), Point(121000.4, 490500), Point(121000.6, 490500)]
-    assert list(placement.ward_of(points, wards)) == [-2, -2, 1]
+    assert list(ward_of(points, wards)) == [-2, -2, 1]
     pi, wi = placement.ward_index(wards).pairs(points)
     assert [(p, wards["code"].iloc[w]) for p, w in zip(pi, wi)] == [(0, "E1"), (0, "W1"), (1, "E1"), (1, "W1"),
                                                                      (2, "E1")]
     # The same predicate, elementwise, for one ward.
-    assert list(placement.in_ward(points, WEST[2])) == [True, True, False]
+    assert list(in_ward(points, WEST[2])) == [True, True, False]
 
 
 def test_sign_on_a_shared_border_counts_for_both_wards():
@@ -233,7 +235,7 @@ def test_request_on_a_shared_border_needs_review_naming_both_wards():
 def test_ward_of_answers_all_points_at_once_and_minus_one_outside():
     wards = make_wards(WEST, EAST)
     points = gpd.GeoSeries([Point(120500, 490500), Point(121500, 490500), Point(130000, 490500)], crs=RD)
-    assert list(placement.ward_of(points, wards)) == [0, 1, -1]
+    assert list(ward_of(points, wards)) == [0, 1, -1]
 
 
 def test_only_signs_with_a_counted_status_cover_a_ward():

@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 import shapely
 
-from planner.entries import find_entries, no_entry_reason
-from planner.policy import Policy
+from planner.core.policy import Policy
+from planner.siting.entries import find_entries, no_entry_reason
 
 X0, Y0 = 120_000.0, 480_000.0  # somewhere in the Netherlands, RD New
 

@@ -16,8 +16,8 @@ from urllib.parse import parse_qs, urlparse
 import pandas as pd
 import pytest
 
-from planner import geocode
 from planner.errors import InputError
+from planner.io.sources import geocode
 
 RECORDED = Path(__file__).parent / "recorded"
 

@@ -16,9 +16,9 @@ import pytest
 import shapely
 
 import planner
-from planner.entries import ALONG_TOLERANCE, find_entries
-from planner.policy import Policy
-from planner.proposals import propose_positions
+from planner.core.policy import Policy
+from planner.siting.entries import ALONG_TOLERANCE, find_entries
+from planner.siting.proposals import propose_positions
 
 X0, Y0 = 120_000.0, 480_000.0
 BLOCK = 100.0
@@ -149,10 +149,10 @@ def test_relocation_and_wishes_use_the_same_predicate_and_clearance():
     signs = gpd.GeoDataFrame({"id": ["S1"], "status": ["placed"], "street": [""], "placed_on": [""]},
                              geometry=[shapely.Point(X0 + 100, Y0 + 150)], crs="EPSG:28992")
     # A target 4 m from the boundary of its ward is refused; 40 m inside on a street is fine.
-    close = planner.geo.to_lonlat(gpd.GeoSeries([shapely.Point(X0 + 200, Y0 + 4)], crs="EPSG:28992"))
+    close = planner.core.coords.to_lonlat(gpd.GeoSeries([shapely.Point(X0 + 200, Y0 + 4)], crs="EPSG:28992"))
     r = planner.relocate_sign("S1", signs, wards, roads, POLICY, "test", to=(close[0][0], close[1][0]))
     assert not r.moved and "wijkgrens" in r.message
-    ok = planner.geo.to_lonlat(gpd.GeoSeries([shapely.Point(X0 + 200, Y0 + 40)], crs="EPSG:28992"))
+    ok = planner.core.coords.to_lonlat(gpd.GeoSeries([shapely.Point(X0 + 200, Y0 + 40)], crs="EPSG:28992"))
     assert planner.relocate_sign("S1", signs, wards, roads, POLICY, "test", to=(ok[0][0], ok[1][0])).moved
     res = propose_positions("G00", wards, roads, POLICY, wishes=[(close[0][0], close[1][0])])
     assert res.wishes[0]["valid"] is False and "wijkgrens" in res.wishes[0]["reason"]

@@ -14,12 +14,11 @@ import docx
 import numpy as np
 import pytest
 from PIL import Image
-
-from planner import letters
-from planner.config import DEFAULT, from_dict
-from planner.store import Store
-
 from test_lifecycle import env, ok, refused, run  # noqa: F401  (fixtures and helpers)
+
+from planner.app import letters
+from planner.register.store import Store
+from planner.render.letters.municipality import DEFAULT, from_dict
 
 OFFICER = ("Agent Bakker", "0900-8844", "bakker@politie.example")
 

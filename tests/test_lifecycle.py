@@ -6,19 +6,18 @@ made from the demo data and decided once (``planner init``, ``planner decide``).
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 
 import pytest
 import shapely
+from conftest import env, gpkg_only, run_json  # noqa: F401  (env: fixture)
 
-from planner import cli, geo, history, lifecycle
-from planner.store import Store
-from planner.store_schema import SCHEMA_VERSION
-
-from conftest import gpkg_only, env, run_json  # noqa: F401  (env: fixture)
-
+from planner import geo
+from planner.app import lifecycle
+from planner.register import requests as history
+from planner.register.schema import SCHEMA_VERSION
+from planner.register.store import Store
 
 run = run_json  # (exit code, parsed JSON stdout or the text, stderr)
 

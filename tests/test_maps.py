@@ -19,7 +19,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent / "browser"))
 import mapdata  # noqa: E402
 from mapdata import IMG, SCRIPT  # noqa: E402
 
-from planner import maps, maps_layers, maps_topology as mt, vocabulary  # noqa: E402
+from planner.core import vocabulary  # noqa: E402
+from planner.render.maps import layers as maps_layers
+from planner.render.maps import page as maps
+from planner.render.maps import topology as mt
+from planner.render.maps.data import CLUSTER_MIN_POINTS, read_page_data
 
 
 @pytest.fixture(scope="module")
@@ -65,7 +69,7 @@ def info_of(page: str) -> str:
 def test_overview_has_every_layer_legend_and_basemap(demo):
     wards, signs, roads, groups, decisions = demo
     page = maps.render(maps.overview_map(maps.prepare(wards, signs, decisions, roads=roads, groups=groups)))
-    d = maps.read_page_data(page)
+    d = read_page_data(page)
     assert {"topo", "wards", "signs", "decisions", "roads", "words", "strings"} <= set(d)
     assert len(d["wards"]["code"]) == len(wards) and len(d["signs"]["id"]) == len(signs)
     assert d["words"]["layers"]["wards"] == "Wijken" and d["words"]["layers"]["entryRoads"] == "Invalswegen"
@@ -107,7 +111,7 @@ def test_public_map_contains_no_admin_data_and_no_requests(hostile_dir, hostile_
         for form in variants(secret):
             assert form not in page, f"public map contains admin data {secret!r}"
     assert "Vijand" not in page and "example.org" not in page
-    d = maps.read_page_data(page)
+    d = read_page_data(page)
     assert "decisions" not in d and "admins" not in d  # no request locations (often a resident's home)
     assert d["public"] is True and d["wardGroups"]  # active groups by name only
 
@@ -116,14 +120,14 @@ def test_decision_maps_contain_no_admin_data(hostile_pages, data_dir):
     secrets = mapdata.admin_strings(data_dir / "groepen.csv") + list(mapdata.HOSTILE_ADMIN.values())
     for name, page in hostile_pages.items():
         if name.startswith("aanvraag-"):
-            assert "admins" not in maps.read_page_data(page), name
+            assert "admins" not in read_page_data(page), name
             for secret in secrets:
                 assert not any(form in page for form in variants(secret)), (name, secret)
 
 
 def test_internal_map_shows_admin_contacts(hostile_pages):
     page = hostile_pages["overzicht.html"]
-    d = maps.read_page_data(page)
+    d = read_page_data(page)
     people = [p for group in d["admins"].values() for p in group]
     assert ["Jan Voorbeeld", "06-00000001", "jan.voorbeeld@example.org"] in people
     assert d["words"]["labels"]["admins"] == "Beheerders (intern)"
@@ -137,7 +141,7 @@ def test_outside_text_is_escaped(hostile_pages):
     overview = hostile_pages["overzicht.html"]
     for text in (SCRIPT, IMG):  # present, but only as escaped text
         assert any(form in overview for form in variants(text) - {text}), text
-    d = maps.read_page_data(overview)
+    d = read_page_data(overview)
     assert IMG in d["wards"]["name"] and SCRIPT in d["groups"]["name"]  # raw in the data, escaped by the page
 
 
@@ -147,7 +151,7 @@ def test_text_python_puts_into_the_page_is_escaped(hostile_pages):
 
 
 def test_only_displayed_properties_are_embedded(hostile_pages):
-    d = maps.read_page_data(hostile_pages["overzicht.html"])
+    d = read_page_data(hostile_pages["overzicht.html"])
     assert set(d["wards"]) <= {"code", "name", "state", "label", "pop", "wijk"}
     assert set(d["signs"]) <= {"id", "st", "street", "date", "req", "w", "c", "cx", "xy"}
     assert "Illustratieve demodata" not in hostile_pages["overzicht.html"]  # the 'note' column
@@ -159,7 +163,7 @@ def test_points_are_stored_to_about_a_metre(demo):
     d = maps.page_data(data, public=False)
     assert d["grid"]["q"] == 10 ** -maps.DECIMALS
     lonlat = data.grid.lonlat(mt.decode(d["signs"]["xy"]))
-    from planner.geo import to_lonlat
+    from planner.core.coords import to_lonlat
     lon, lat = to_lonlat(signs.geometry)
     assert np.abs(lonlat[:, 0] - lon).max() <= 0.6e-5 and np.abs(lonlat[:, 1] - lat).max() <= 0.6e-5
 
@@ -189,8 +193,9 @@ def test_shared_borders_are_stored_once(demo):
 
 
 def test_topology_gives_back_the_wards_to_a_few_metres(demo):
-    from planner.geo import RD_NEW, WGS84
     import geopandas as gpd
+
+    from planner.core.coords import RD_NEW, WGS84
 
     wards = demo[0]
     grid = mt.Grid.for_bounds(*wards.total_bounds[:2])
@@ -222,12 +227,12 @@ def test_encoded_integers_round_trip():
 
 
 def test_proposals_are_numbered_by_rank_with_their_reasons(hostile_pages):
-    d = maps.read_page_data(hostile_pages["aanvraag-A002.html"])
+    d = read_page_data(hostile_pages["aanvraag-A002.html"])
     assert sorted(d["proposals"]["rank"]) == [1, 2]
     assert "Dekt de invalsweg Oostweg." in d["strings"]
     assert vocabulary.road_class_nl("tertiary") in d["strings"]  # road classes in Dutch
     assert "tertiary" not in d["strings"]
-    overview = maps.read_page_data(hostile_pages["overzicht.html"])
+    overview = read_page_data(hostile_pages["overzicht.html"])
     assert sorted(overview["proposals"]["rank"]) == [1, 2]
 
 
@@ -237,7 +242,7 @@ def test_decision_map_shows_request_and_decision_sentence_zoomed_to_ward(demo):
     a001 = next(d for d in decisions if d.request_id == "A001")
     page = maps.render(maps.decision_map(data, a001))
     assert html.escape(a001.reason) in info_of(page)
-    d = maps.read_page_data(page)
+    d = read_page_data(page)
     assert sorted(d["signs"]["id"]) == ["B001", "B002"]  # the signs that cover the ward, as the reason names
     assert d["decisions"]["id"] == ["A001"] and d["decisions"]["open"] == [0]
     assert d["wards"]["code"][d["focus"]] == "LM03"
@@ -249,10 +254,10 @@ def test_decision_map_shows_request_and_decision_sentence_zoomed_to_ward(demo):
 
 
 def test_no_entries_decision_map_shows_the_roads_its_reason_names(demo):
-    from planner.placement import decide_requests
-    from planner.policy import Policy
-    from planner.proposals import make_proposer
     from planner import geo
+    from planner.core.policy import Policy
+    from planner.placement import decide_requests
+    from planner.siting.proposals import make_proposer
 
     wards, signs, roads, groups, _ = demo
     requests = geo.load_requests(Path(__file__).parent.parent / "data" / "aanvragen.csv")
@@ -263,7 +268,7 @@ def test_no_entries_decision_map_shows_the_roads_its_reason_names(demo):
     assert blocked, "the demo has a request for a ward without entries"
     data = maps.prepare(wards, signs, decisions, roads=roads, groups=groups)
     for decision in blocked:
-        d = maps.read_page_data(maps.render(maps.decision_map(data, decision)))
+        d = read_page_data(maps.render(maps.decision_map(data, decision)))
         roads_shown = [d["strings"][i] for i, entry in zip(d["roads"]["name"], d["roads"]["entry"])
                        if not entry and i >= 0]
         assert roads_shown, decision.reason
@@ -291,11 +296,11 @@ def test_ward_popups_can_name_their_counted_signs(demo):
 
 
 def test_one_vocabulary_for_outcomes_states_and_road_classes(hostile_pages):
-    from planner import report
     from planner.cli import core
+    from planner.render import report
 
     assert report.OUTCOME_NL is vocabulary.OUTCOME_NL and core.OUTCOME_NL is vocabulary.OUTCOME_NL
-    words = maps.read_page_data(hostile_pages["overzicht.html"])["words"]
+    words = read_page_data(hostile_pages["overzicht.html"])["words"]
     assert words["outcomes"] == vocabulary.OUTCOME_NL and words["states"] == vocabulary.WARD_STATE_NL
     legend = legend_of(hostile_pages["overzicht.html"])
     for state in ("gedekt", "in_behandeling", "niet_gedekt"):
@@ -352,7 +357,7 @@ def test_map_reuses_saved_decisions_instead_of_deciding_again(planner_main, tmp_
     code, out, err = planner_main("map", "--decisions", "besluiten.json", "--json")
     assert code == 0, err
     assert json.loads(out)["decisions"] == len(saved)
-    d = maps.read_page_data((tmp_path / "maps" / "overzicht.html").read_text(encoding="utf-8"))
+    d = read_page_data((tmp_path / "maps" / "overzicht.html").read_text(encoding="utf-8"))
     assert "Zoals vastgelegd." in d["decisions"]["reason"]
     code, out, err = planner_main("map", "--decisions", "besluiten.json", "--request", saved[1]["request_id"])
     assert code == 0, err
@@ -430,7 +435,7 @@ def test_decision_map_outside_the_municipality_shows_the_request_and_wards_near_
     data = maps.prepare(wards, signs, decisions, roads=roads, groups=groups, public=True)
     outside = next(d for d in decisions if d.reason_code == "outside_wards")
     page = maps.render(maps.decision_map(data, outside))
-    d = maps.read_page_data(page)
+    d = read_page_data(page)
     (s, w), (n, e) = d["bounds"]
     assert s <= outside.lat <= n and w <= outside.lon <= e
     assert d["wards"]["code"] and "focus" not in d
@@ -443,7 +448,7 @@ def test_big_maps_cluster_markers_and_load_the_plugin(demo):
     wards, signs, roads, groups, decisions = demo
     x0, y0, x1, y1 = wards.total_bounds
     rng = np.random.default_rng(1)
-    xy = rng.uniform((x0, y0), (x1, y1), (maps.CLUSTER_MIN_POINTS + 10, 2))
+    xy = rng.uniform((x0, y0), (x1, y1), (CLUSTER_MIN_POINTS + 10, 2))
     many = gpd.GeoDataFrame({"id": [f"S{i}" for i in range(len(xy))], "status": "placed", "street": "",
                              "placed_on": ""}, geometry=shapely.points(xy), crs=signs.crs)
     page = maps.render(maps.overview_map(maps.prepare(wards, many, decisions)))

@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 
 import planner
-from planner import parallel, placement
-from planner.proposals import make_proposer
+from planner.core import parallel
+from planner.core.wards import ward_of
+from planner.siting.proposals import make_proposer
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 from national_data import make_national, write_national  # noqa: E402
@@ -47,7 +48,7 @@ def test_decisions_in_two_processes_equal_one_process(country, monkeypatch):
 
 def test_shares_never_split_a_ward(country):
     shares = parallel.ward_shares(country.requests, country.wards, 4)
-    owner = placement.ward_of(country.requests.geometry.values, country.wards)
+    owner = ward_of(country.requests.geometry.values, country.wards)
     seen = {}
     for k, rows in enumerate(shares):
         for w in set(owner[rows]) - {-1, -2}:

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 import shapely
 
-from planner.coords import NL_RD_BOUNDS
+from planner.core.coords import NL_RD_BOUNDS
 from planner.geo import load_groups, load_requests, load_roads, load_signs, load_wards
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -9,8 +9,9 @@ import pyrosm
 import pytest
 import shapely
 
-from planner import geo, osm
+from planner import geo
 from planner.errors import InputError
+from planner.io.sources import osm
 
 HELSINKI_TEST_PBF = pyrosm.get_data("test_pbf")  # a real extract that pyrosm ships (Finland)
 

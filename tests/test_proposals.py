@@ -9,15 +9,14 @@ import geopandas as gpd
 import numpy as np
 import pytest
 import shapely
+from test_entries import SQUARE, X0, Y0, roads, square, wards
 
 import planner
-from planner.choice import CoverProblem, enumerate_mclp, solve_lscp, solve_mclp
 from planner.cli import main
+from planner.core.policy import Policy
 from planner.errors import InputError
-from planner.policy import Policy
-from planner.proposals import make_proposer, parse_wishes, propose_positions
-
-from test_entries import SQUARE, X0, Y0, roads, square, wards
+from planner.siting.covering import CoverProblem, enumerate_mclp, solve_lscp, solve_mclp
+from planner.siting.proposals import make_proposer, parse_wishes, propose_positions
 
 POLICY = Policy()
 CROSSROADS = roads(("Hoofdweg", "tertiary", [(-500, 500), (1500, 500)]),
@@ -29,7 +28,7 @@ def spots(result):
 
 
 def lonlat(x, y):
-    lon, lat = planner.geo.to_lonlat(gpd.GeoSeries([shapely.Point(X0 + x, Y0 + y)], crs="EPSG:28992"))
+    lon, lat = planner.core.coords.to_lonlat(gpd.GeoSeries([shapely.Point(X0 + x, Y0 + y)], crs="EPSG:28992"))
     return float(lon[0]), float(lat[0])
 
 

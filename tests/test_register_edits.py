@@ -8,12 +8,11 @@ erasure work per admin).
 from __future__ import annotations
 
 import pytest
-
-from planner import register
-from planner.store import Store
-
 from conftest import register_bytes
 from test_lifecycle import env, ok, refused, run  # noqa: F401  (fixtures and helpers)
+
+from planner.register import groups as register
+from planner.register.store import Store
 
 
 @pytest.fixture

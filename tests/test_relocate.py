@@ -7,13 +7,12 @@ import json
 import geopandas as gpd
 import pytest
 import shapely
-
-from planner.errors import InputError
-from planner.policy import Policy
-from planner.relocation import relocate_sign
-
 from test_entries import SQUARE, X0, Y0, square, wards
 from test_proposals import CROSSROADS, cli, lonlat  # noqa: F401  (cli is a fixture)
+
+from planner.core.policy import Policy
+from planner.errors import InputError
+from planner.siting.relocation import relocate_sign
 
 POLICY = Policy()
 WARDS = wards(("A", SQUARE), ("B", square(3000, 0, 4000, 1000)))

@@ -22,10 +22,12 @@ import time
 
 import pytest
 
-from planner import cli, files as files_mod, settings, store as store_mod
-from planner.coords import check_wish_lonlat, parse_date, parse_wishes
+from planner import cli, settings
+from planner.core.coords import check_wish_lonlat, parse_date, parse_wishes
 from planner.errors import InputError, StoreBusyError, StoreError
-from planner.store import Store
+from planner.io import files as files_mod
+from planner.register import store as store_mod
+from planner.register.store import Store
 
 NOW = "2026-10-01T12:00:00Z"
 
@@ -61,7 +63,7 @@ def run(capsys, *argv):
 
 def test_an_internal_error_is_one_line_naming_a_bug_exit_1(env, capsys, monkeypatch):
     from planner.cli import core
-    monkeypatch.setattr(core.placement, "ward_status", lambda *a, **k: 1 / 0)
+    monkeypatch.setattr(core, "ward_status", lambda *a, **k: 1 / 0)
     code, out, err = run(capsys, "status")
     assert code == 1
     assert err.count("\n") == 1 and err.startswith("error: interne fout (bug) in planner: ZeroDivisionError")
@@ -70,7 +72,7 @@ def test_an_internal_error_is_one_line_naming_a_bug_exit_1(env, capsys, monkeypa
 
 def test_planner_debug_shows_the_traceback_of_an_internal_error(env, capsys, monkeypatch):
     from planner.cli import core
-    monkeypatch.setattr(core.placement, "ward_status", lambda *a, **k: 1 / 0)
+    monkeypatch.setattr(core, "ward_status", lambda *a, **k: 1 / 0)
     monkeypatch.setenv("PLANNER_DEBUG", "1")
     code, out, err = run(capsys, "status")
     assert code == 1 and "Traceback" in err and err.splitlines()[-1].startswith("error: interne fout (bug)")
@@ -82,7 +84,7 @@ def test_a_locked_database_anywhere_is_the_busy_error(env, capsys, monkeypatch):
     def locked(*a, **k):
         raise sqlite3.OperationalError("database is locked")
 
-    monkeypatch.setattr(core.placement, "ward_status", locked)
+    monkeypatch.setattr(core, "ward_status", locked)
     code, out, err = run(capsys, "status")
     assert code == 2 and err.startswith("error: ") and "bezet" in err and err.count("\n") == 1
 
@@ -112,7 +114,7 @@ def test_warnings_before_an_error_are_not_shown(env, capsys, data_dir):
 
 def test_the_planners_own_warnings_are_said_once(env, capsys, monkeypatch):
     from planner.cli import core
-    real = core.placement.ward_status
+    real = core.ward_status
 
     def warn_twice(*a, **k):
         import logging
@@ -120,7 +122,7 @@ def test_the_planners_own_warnings_are_said_once(env, capsys, monkeypatch):
         logging.getLogger("planner").warning("let op: %s", "iets")
         return real(*a, **k)
 
-    monkeypatch.setattr(core.placement, "ward_status", warn_twice)
+    monkeypatch.setattr(core, "ward_status", warn_twice)
     code, out, err = run(capsys, "status", "--json")
     assert code == 0 and err == "waarschuwing: let op: iets\n"
 
@@ -252,7 +254,9 @@ def test_the_busy_timeout_covers_the_statements_run_when_opening(register, monke
 KILL_DURING_WRITE = textwrap.dedent("""
     import os, signal, sys
     from pathlib import Path
-    from planner import files, geo, store
+    from planner import geo
+    from planner.io import files
+    from planner.register import store
     if sys.argv[2] == "named":
         del os.O_TMPFILE  # a file system without O_TMPFILE: the named fallback
     def write_half(fd, data, path, what):

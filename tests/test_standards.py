@@ -28,7 +28,7 @@ import pytest
 import shapely
 
 from planner import cli, geo
-from planner.geojson import to_geojson
+from planner.io.geojson import to_geojson
 
 REPO = Path(__file__).resolve().parent.parent
 NOW = "2026-10-01T12:00:00Z"
@@ -171,7 +171,7 @@ def test_geojson_is_written_by_one_writer():
         for k, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
             if pattern.search(line):
                 offenders.append(f"{path.relative_to(REPO)}:{k}: {line.strip()}")
-    assert not offenders, "GeoJSON must go through planner.geojson.to_geojson:\n" + "\n".join(offenders)
+    assert not offenders, "GeoJSON must go through planner.io.geojson.to_geojson:\n" + "\n".join(offenders)
 
 
 # ----------------------------------------------------------------- GeoPackage 1.3

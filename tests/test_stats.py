@@ -1,4 +1,4 @@
-"""Coverage counted in residents (``planner stats``, :mod:`planner.stats`), and the one vocabulary."""
+"""Coverage counted in residents (``planner stats``, :mod:`planner.core.coverage`), and the one vocabulary."""
 
 from __future__ import annotations
 
@@ -15,8 +15,11 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent / "browser"))
 import mapdata  # noqa: E402
 
-from planner import maps, stats, vocabulary  # noqa: E402
-from planner.policy import Policy  # noqa: E402
+from planner.core import coverage as stats  # noqa: E402
+from planner.core import vocabulary
+from planner.core.policy import Policy  # noqa: E402
+from planner.render.maps import page as maps
+from planner.render.maps.data import read_page_data
 
 # CBS-like codes for the demo wards: LM01-LM05 in wijk WK041500, LM06-LM09 in WK041501
 CODES = {f"LM0{k}": f"BU0415{0 if k <= 5 else 1:02d}{k:02d}" for k in range(1, 10)}
@@ -61,7 +64,7 @@ def test_covered_residents_follow_ward_status(cbs):
     wards, signs, roads, groups, decisions = cbs
     result = stats.coverage_stats(wards, signs, Policy(), decisions=decisions, groups=groups)
     t = result.wards.set_index("code")
-    from planner.placement import ward_status
+    from planner.core.wards import ward_status
 
     covered = ward_status(wards, signs, Policy()).set_index("code")["covered"]
     assert (t["covered"] == covered).all()
@@ -138,7 +141,7 @@ def test_an_approval_is_settled_once_its_signs_are_placed(cbs):
 def test_the_overview_map_has_a_choropleth_of_the_share(cbs):
     wards, signs, roads, groups, decisions = cbs
     page = maps.render(maps.overview_map(maps.prepare(wards, signs, decisions, groups=groups)))
-    d = maps.read_page_data(page)
+    d = read_page_data(page)
     assert d["wijken"]["code"] == ["WK041500", "WK041501"]
     assert all(v is None or 0 <= v <= 1 for v in d["wijken"]["share"])
     lm05 = d["wards"]["code"].index(CODES["LM05"])

@@ -15,11 +15,9 @@ from pathlib import Path
 import pandas as pd
 import pyogrio
 import pytest
+from conftest import env, gpkg_only, register_bytes, run_json  # noqa: F401  (env: fixture)
 
-from planner import cli
-from planner.store import Store
-
-from conftest import gpkg_only, register_bytes, env, run_json  # noqa: F401  (env: fixture)
+from planner.register.store import Store
 
 LAYERS = {"wards", "signs", "sign_events", "requests", "request_events", "proposals", "decisions", "groups",
           "group_events", "admins",

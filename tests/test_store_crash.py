@@ -22,8 +22,9 @@ import time
 import pytest
 import shapely
 
-from planner import cli, history
-from planner.store import Store
+from planner import cli
+from planner.register import requests as history
+from planner.register.store import Store
 
 NOW = "2026-10-01T12:00:00Z"
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from planner import maps
+from planner.render.maps.data import OUTCOME_KEYS, read_page_data
 
 
 def _decisions(page: str) -> dict:
-    d = maps.read_page_data(page)["decisions"]
+    d = read_page_data(page)["decisions"]
     outcomes = d.get("out", [])
-    keys = list(maps.OUTCOME_KEYS)
+    keys = list(OUTCOME_KEYS)
     return {rid: {"outcome": keys[o], "notes": notes} for rid, o, notes in zip(d["id"], outcomes, d["notes"])}
 
 
@@ -34,7 +34,7 @@ def test_recorded_rejection_map_shows_the_signs_that_cover_the_ward(run_cli, tmp
     assert run_cli("decide", "--json").returncode == 0
     res = run_cli("map", "--request", "A001", "--json")
     assert res.returncode == 0, res.stderr
-    d = maps.read_page_data((tmp_path / "maps" / "aanvraag-A001.html").read_text())
+    d = read_page_data((tmp_path / "maps" / "aanvraag-A001.html").read_text())
     assert sorted(d["signs"]["id"]) == ["B001", "B002"]  # LM03's placed signs, and no other ward's
 
 

@@ -8,17 +8,18 @@ at the end); each test gets a fresh database. Register tests that take
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 
 import pytest
 import shapely
-
-from planner import cli, history, register as reg
-from planner.errors import InputError, StoreError
-from planner.store import Store
 from conftest import env, run_json  # noqa: F401,E402  (env: fixture)
+
+from planner import cli
+from planner.errors import InputError, StoreError
+from planner.register import groups as reg
+from planner.register import requests as history
+from planner.register.store import Store
 
 NOW = "2026-10-01T12:00:00Z"
 
@@ -338,7 +339,7 @@ def test_postgis_writers_killed_at_random_moments_leave_the_register_before_or_a
 def test_a_busy_postgis_register_gives_a_clear_error_and_changes_nothing(env, capsys, postgis_url, monkeypatch):
     import psycopg
 
-    from planner.store_pg import Location
+    from planner.register.postgres import Location
 
     ok(capsys, "init", "--store", postgis_url)
     before = Store(postgis_url).dump()

@@ -28,16 +28,16 @@ import sys
 import traceback
 import warnings
 
-from .. import settings
-from ..errors import InputError, PlannerError
-from . import core, imports
-from . import store as store_cli
-from . import maps as maps_cli
-from . import proposals as proposals_cli
-from . import stats as stats_cli
-from . import lifecycle as lifecycle_cli
-from . import letters as letters_cli
-from .parser import DutchParser, example
+from planner import settings
+from planner.cli import core, imports
+from planner.cli import letters as letters_cli
+from planner.cli import maps as maps_cli
+from planner.cli import proposals as proposals_cli
+from planner.cli import requests as lifecycle_cli
+from planner.cli import stats as stats_cli
+from planner.cli import store as store_cli
+from planner.cli.parser import DutchParser, example
+from planner.errors import InputError, PlannerError
 
 COMMAND_MODULES = [core, imports, store_cli, maps_cli, proposals_cli, stats_cli, lifecycle_cli, letters_cli]
 # Warnings meant for developers of the libraries, not for staff running the planner.

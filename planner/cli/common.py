@@ -6,16 +6,18 @@ import json
 import logging
 import sys
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 
-from functools import partial
-
-from .. import geo, geocode, policy as policy_mod, settings
-from ..errors import InputError
-from ..policy import Policy
+from planner import geo, settings
+from planner.core import policy as policy_mod
+from planner.core.coords import parse_lonlat, point_rd
+from planner.core.policy import Policy
+from planner.errors import InputError
+from planner.io.sources import geocode
 
 log = logging.getLogger("planner")
 
@@ -71,7 +73,7 @@ def store_for(args):
     ``--store`` must exist; ``$PLANNER_STORE`` or ``./planner.gpkg`` are used
     when they exist. ``planner demo`` never uses a register.
     """
-    from .. import store as store_mod
+    from planner.register import store as store_mod
     if getattr(args, "command", None) in STORELESS_COMMANDS:
         return None
     explicit = getattr(args, "store", None)
@@ -114,15 +116,15 @@ def add_location_options(parser) -> None:
 def location_from_args(args):
     """The RD New point of ``--at``/``--at-rd``/``--address``, and the address found (or None)."""
     if args.at is not None:
-        lon, lat = geo.parse_lonlat(args.at, "--at")
-        return geo.point_rd(lon, lat, source="--at"), None
+        lon, lat = parse_lonlat(args.at, "--at")
+        return point_rd(lon, lat, source="--at"), None
     if args.address is not None:
         if not args.address.strip():
             raise InputError("--address: leeg adres; geef bijv. \"Zuideinde 1, Landsmeer\" of \"1121 AB 12\"")
         found = geocode.geocode_one(args.address, addresses=args.addresses)
-        return geo.point_rd(x=found.x, y=found.y, source=f"adres {found.label}"), found
-    x, y = geo.parse_lonlat(args.at_rd, "--at-rd")
-    return geo.point_rd(x=x, y=y, source="--at-rd"), None
+        return point_rd(x=found.x, y=found.y, source=f"adres {found.label}"), found
+    x, y = parse_lonlat(args.at_rd, "--at-rd")
+    return point_rd(x=x, y=y, source="--at-rd"), None
 
 
 def console():

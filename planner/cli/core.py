@@ -2,21 +2,29 @@
 
 from __future__ import annotations
 
+import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
 
-from contextlib import contextmanager
-import sys
-
-from .. import geocode, placement
-from ..errors import InputError
-from .parser import example
-from .common import (console, add_input_options, add_json_option, add_location_options, add_text_row, load_inputs,
-                     location_from_args, print_json)
-
-from ..vocabulary import OUTCOME_NL, UNNAMED_ROAD  # noqa: E402  (one word per outcome, everywhere)
+from planner import placement
+from planner.cli.common import (
+    add_input_options,
+    add_json_option,
+    add_location_options,
+    add_text_row,
+    console,
+    load_inputs,
+    location_from_args,
+    print_json,
+)
+from planner.cli.parser import example
+from planner.core.vocabulary import OUTCOME_NL, UNNAMED_ROAD  # noqa: E402  (one word per outcome, everywhere)
+from planner.core.wards import check_point, ward_status
+from planner.errors import InputError
+from planner.io.sources import geocode
 
 
 def register(sub) -> None:
@@ -73,7 +81,7 @@ def _console():
 def cmd_check(args) -> int:
     point, found = location_from_args(args)
     inp = load_inputs(args, "wards", "signs", "roads", optional=("roads",))
-    result = placement.check_point(point, inp.wards, inp.signs, inp.policy, inp.roads)
+    result = check_point(point, inp.wards, inp.signs, inp.policy, inp.roads)
     if args.address:
         result["address"] = found.to_dict()
         if not args.json:
@@ -111,7 +119,13 @@ def progress_bar(total: int, what: str, *, enabled: bool = True):
     if not enabled or total < 200 or not sys.stderr.isatty():
         yield None
         return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
     with Progress(TextColumn(what), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                   console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task(what, total=total)
@@ -125,11 +139,11 @@ def decide_all(inp, *, jobs: int | None = 1, progress=None):
     """
     from functools import partial
 
-    from ..parallel import decide_parallel
-    from ..proposals import make_proposer
+    from planner.core.parallel import decide_parallel
+    from planner.siting.proposals import make_proposer
     factory = partial(make_proposer, inp.wards, inp.roads, inp.policy) if inp.roads is not None else None
     if factory is not None:
-        from ..entries import road_network
+        from planner.siting.entries import road_network
         road_network(inp.roads, inp.policy)._tree("parts")  # built once, shared with the workers
     return decide_parallel(inp.requests, inp.wards, inp.signs, inp.groups, inp.policy, roads=inp.roads,
                            make_proposer=factory, open_approvals=inp.open_approvals, jobs=jobs,
@@ -145,7 +159,7 @@ def decide_cli(inp, args):
 
 
 def cmd_decide(args) -> int:
-    from .store import decide_with_store  # register: decide what is pending and record it
+    from planner.cli.store import decide_with_store
     if args.out is not None and (not str(args.out).strip() or not str(args.out).lower().endswith(".json")):
         raise InputError(f"--out {str(args.out)[:60]!r}: geef een .json-bestand voor de besluiten")
     with geocode.using_addresses(args.addresses):  # requests files may give addresses
@@ -158,7 +172,7 @@ def cmd_decide(args) -> int:
     if args.out is not None:
         import json
 
-        from ..files import write_text_atomic
+        from planner.io.files import write_text_atomic
         write_text_atomic(Path(args.out), json.dumps([d.to_dict() for d in decisions], ensure_ascii=False,
                                                       indent=2, default=str) + "\n")
     if args.json:
@@ -183,7 +197,7 @@ def cmd_decide(args) -> int:
 
 def cmd_status(args) -> int:
     inp = load_inputs(args, "wards", "signs")
-    status = placement.ward_status(inp.wards, inp.signs, inp.policy)
+    status = ward_status(inp.wards, inp.signs, inp.policy)
     if args.json:
         print_json(status.to_dict("records"))
         return 0
@@ -204,7 +218,7 @@ def cmd_demo(args) -> int:
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         raise InputError(f"{out}: is een bestand, geen map; geef met --out een map")
-    from .. import report
+    from planner.render import report
     written = report.write_outputs(out, inp, decisions)
     counts = {k: sum(d.outcome == k for d in decisions) for k in OUTCOME_NL}
     if args.json:

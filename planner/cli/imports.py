@@ -9,10 +9,11 @@ from pathlib import Path
 import geopandas as gpd
 import pyogrio
 
-from .. import cbs, geo, geocode, osm
-from ..errors import InputError
-from .common import add_json_option, console, print_json
-from .parser import example
+from planner import geo
+from planner.cli.common import add_json_option, console, print_json
+from planner.cli.parser import example
+from planner.errors import InputError
+from planner.io.sources import cbs, geocode, osm
 
 OUT_SUFFIXES = {".geojson": "GeoJSON", ".json": "GeoJSON", ".gpkg": "GPKG"}
 # GeoPackage 1.3: GDAL 3.6 / QGIS 3.28 LTR warn on 1.4 ("may only be partially supported").
@@ -133,9 +134,14 @@ def write_layer(gdf: gpd.GeoDataFrame, out: Path, layer: str) -> None:
     would write 1.4). Folders made for the output are removed again when
     writing fails; a path that cannot be written is an InputError naming it.
     """
-    from ..files import make_folders, remove_folders, write_error, write_text_atomic
+    from planner.io.files import (
+        make_folders,
+        remove_folders,
+        write_error,
+        write_text_atomic,
+    )
     if OUT_SUFFIXES[out.suffix.lower()] == "GeoJSON":
-        from ..geojson import to_geojson
+        from planner.io.geojson import to_geojson
         write_text_atomic(out, to_geojson(gdf))
         return
     made = make_folders(out.parent)
@@ -166,7 +172,7 @@ def write_layer(gdf: gpd.GeoDataFrame, out: Path, layer: str) -> None:
 
 def check_new_store(path):
     """A register path that does not exist yet, in an existing folder (or a PostgreSQL URL, checked on writing)."""
-    from .. import store_pg
+    from planner.register import postgres as store_pg
     if not str(path).strip():
         raise InputError("--store: leeg pad; geef een nieuw register-bestand, bijv. --store planner.gpkg")
     if store_pg.is_url(path):
@@ -180,7 +186,7 @@ def check_new_store(path):
 
 
 def cmd_import_wards(args) -> int:
-    from .. import store as store_mod
+    from planner.register import store as store_mod
     if args.year is not None and not 1900 <= args.year <= 2100:
         raise InputError(f"--year: {args.year} is geen jaargang van de Wijk- en Buurtkaart; geef bijv. 2024")
     out = check_new_store(args.store) if args.store is not None else check_out(args.out, args.force)

@@ -6,11 +6,18 @@ written to an internal folder (default ``brieven/``), never to a public export.
 
 from __future__ import annotations
 
-from .. import letters, policy as policy_mod
-from ..config import load_config
-from ..errors import InputError
-from .common import add_json_option, add_store_option, console, load_inputs, print_json
-from .parser import example
+from planner.app import letters
+from planner.cli.common import (
+    add_json_option,
+    add_store_option,
+    console,
+    load_inputs,
+    print_json,
+)
+from planner.cli.parser import example
+from planner.core import policy as policy_mod
+from planner.errors import InputError
+from planner.render.letters.municipality import load_config
 
 
 def register(sub) -> None:
@@ -41,7 +48,7 @@ def register(sub) -> None:
 
 
 def cmd_brief(args) -> int:
-    from .. import store as store_mod
+    from planner.register import store as store_mod
     if not str(args.out).strip():
         raise InputError("--out: leeg pad; geef de map voor de brieven, bijv. --out brieven")
     municipality = load_config(args.config)

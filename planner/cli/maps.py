@@ -13,12 +13,18 @@ import dataclasses
 import json
 from pathlib import Path
 
-from .. import history
-from ..errors import InputError
-from ..placement import OUTCOMES, Decision
-from ..files import write_text_atomic
-from .common import add_input_options, add_json_option, load_inputs, print_json, store_for
-from .parser import example
+from planner.cli.common import (
+    add_input_options,
+    add_json_option,
+    load_inputs,
+    print_json,
+    store_for,
+)
+from planner.cli.parser import example
+from planner.errors import InputError
+from planner.io.files import write_text_atomic
+from planner.placement import OUTCOMES, Decision
+from planner.register import requests as history
 
 _REQUIRED = ("request_id", "date", "group_id", "outcome", "reason_code", "reason", "ward", "x", "y", "lon", "lat")
 
@@ -76,7 +82,7 @@ def read_decisions(path) -> list[Decision]:
 
 
 def cmd_map(args) -> int:
-    from .core import decide_all  # the decisions exactly as 'decide' makes them
+    from planner.cli.core import decide_all
 
     if args.public and args.request:
         raise InputError("--public en --request gaan niet samen; een besluitkaart bevat nooit "
@@ -101,7 +107,7 @@ def cmd_map(args) -> int:
                 d.notes.append("Voorlopig: nog niet beslist met 'planner decide'.")
             decisions = history.recorded_decisions(store) + preview
     public = args.public or bool(args.request)
-    from .. import maps  # folium: loaded only when a map is written
+    from planner.render.maps import page as maps
     data = maps.prepare(inp.wards, inp.signs, decisions, roads=inp.roads, groups=inp.groups,
                         policy=inp.policy, public=public)
     if args.request:

@@ -5,13 +5,20 @@ from __future__ import annotations
 from rich.table import Table
 from rich.text import Text
 
-from .. import geo
-from ..errors import InputError
-from ..placement import ward_status
-from ..proposals import propose_positions
-from ..relocation import relocate_sign
-from .common import console, add_input_options, add_json_option, add_text_row, load_inputs, print_json
-from .parser import example
+from planner.cli.common import (
+    add_input_options,
+    add_json_option,
+    add_text_row,
+    console,
+    load_inputs,
+    print_json,
+)
+from planner.cli.parser import example
+from planner.core.coords import parse_lonlat, point_rd
+from planner.core.wards import ward_status
+from planner.errors import InputError
+from planner.siting.proposals import propose_positions
+from planner.siting.relocation import relocate_sign
 
 
 def register(sub) -> None:
@@ -97,9 +104,9 @@ def _covered(inp, ward_code: str) -> bool:
 def cmd_relocate(args) -> int:
     if args.date is not None and not args.date.strip():
         raise InputError("--date is leeg; geef een datum (JJJJ-MM-DD) of laat de optie weg")
-    to = geo.parse_lonlat(args.to, "--to") if args.to is not None else None
+    to = parse_lonlat(args.to, "--to") if args.to is not None else None
     if to is not None:
-        geo.point_rd(*to, source="--to")  # validates: degrees, not swapped, in the Netherlands
+        point_rd(*to, source="--to")  # validates: degrees, not swapped, in the Netherlands
     inp = load_inputs(args, "wards", "signs", "roads")
     result = relocate_sign(args.sign_id, inp.signs, inp.wards, inp.roads, inp.policy, args.reason,
                            to=to, date=args.date)

@@ -10,12 +10,20 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from .. import history, stats
-from ..errors import InputError
-from ..report import write_text_atomic
-from ..vocabulary import UNKNOWN, WARD_STATE_NL, YES_NO
-from .common import add_input_options, add_json_option, add_text_row, load_inputs, print_json, store_for
-from .parser import example
+from planner.cli.common import (
+    add_input_options,
+    add_json_option,
+    add_text_row,
+    load_inputs,
+    print_json,
+    store_for,
+)
+from planner.cli.parser import example
+from planner.core import coverage as stats
+from planner.core.vocabulary import UNKNOWN, WARD_STATE_NL, YES_NO
+from planner.errors import InputError
+from planner.io.files import write_text_atomic
+from planner.register import requests as history
 
 LEVELS = ("ward", "wijk", "gemeente")
 
@@ -43,8 +51,8 @@ def register(sub) -> None:
 
 def _decisions_and_requests(args):
     """The layers, the decisions so far and (in a register) the undecided requests."""
-    from .core import decide_all
-    from .maps import read_decisions
+    from planner.cli.core import decide_all
+    from planner.cli.maps import read_decisions
 
     if args.decisions:
         inp = load_inputs(args, "wards", "signs", "groups", optional=("groups",))

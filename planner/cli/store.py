@@ -12,11 +12,24 @@ from pathlib import Path
 from rich.table import Table
 from rich.text import Text
 
-from .. import export, geo, history, register as reg, store as store_mod
-from ..errors import InputError
-from ..vocabulary import SIGN_STATUS_NL
-from .common import (add_json_option, add_location_options, add_store_option, add_text_row, console, INPUT_FILES,
-                     LOADERS, location_from_args, print_json)
+from planner.cli.common import (
+    INPUT_FILES,
+    LOADERS,
+    add_json_option,
+    add_location_options,
+    add_store_option,
+    add_text_row,
+    console,
+    location_from_args,
+    print_json,
+)
+from planner.core.coords import parse_lonlat, point_rd
+from planner.core.vocabulary import SIGN_STATUS_NL
+from planner.errors import InputError
+from planner.register import export
+from planner.register import groups as reg
+from planner.register import requests as history
+from planner.register import store as store_mod
 
 EVENT_NL = {"proposed": "voorgesteld", "approved": "goedgekeurd", "agreed": "plek afgesproken",
             "placed": "geplaatst", "relocated": "verplaatst", "removed": "verwijderd"}
@@ -304,14 +317,15 @@ def cmd_store_check(args) -> int:
 
 
 def cmd_store_copy(args) -> int:
-    from .. import store_copy
+    from planner.register import copy as store_copy
     r = store_copy.copy_store(args.src, args.dst)
     total = sum(r["rows"].values())
     return _say(args, r, f"Register {r['from']} gekopieerd naar {r['to']}: {total} rijen in {len(r['rows'])} lagen.")
 
 
 def cmd_store_grant(args) -> int:
-    from .. import settings, store_pg
+    from planner import settings
+    from planner.register import postgres as store_pg
     path = store_mod.default_path(args.store)
     if not store_pg.is_url(path):
         raise InputError("store grant is voor een PostgreSQL-register; geef --store postgresql://...")
@@ -327,7 +341,7 @@ def cmd_store_grant(args) -> int:
 
 
 def cmd_init(args) -> int:
-    from .common import data_dir
+    from planner.cli.common import data_dir
     folder = Path(args.source) if args.source else data_dir()
     if not folder.is_dir():
         raise InputError(f"{folder}: " + ("is een bestand, geen map" if folder.exists() else "map bestaat niet")
@@ -511,7 +525,7 @@ def _relocation_chooser(base, reason: str, target=None, *, force: bool = False):
     keeps the target unchecked (the register still refuses another ward)."""
     import shapely
 
-    from ..relocation import relocate_sign as plan_move
+    from planner.siting.relocation import relocate_sign as plan_move
 
     def choose(sign_id, layers):
         if force and target is not None:
@@ -530,12 +544,12 @@ def _relocation_chooser(base, reason: str, target=None, *, force: bool = False):
 def cmd_sign_relocate(args) -> int:
     to = None
     if args.to is not None:
-        lon, lat = geo.parse_lonlat(args.to, "--to")
-        to = geo.point_rd(lon, lat, source="--to")
+        lon, lat = parse_lonlat(args.to, "--to")
+        to = point_rd(lon, lat, source="--to")
     elif args.to_rd is not None:
-        x, y = geo.parse_lonlat(args.to_rd, "--to-rd")
-        to = geo.point_rd(x=x, y=y, source="--to-rd")
-    from .common import load_inputs
+        x, y = parse_lonlat(args.to_rd, "--to-rd")
+        to = point_rd(x=x, y=y, source="--to-rd")
+    from planner.cli.common import load_inputs
     base = load_inputs(args, "roads", optional=("roads",))  # the new street; the best spot without --to
     store = _store(args)
     before = history.sign_info(store, args.sign_id)
@@ -609,7 +623,7 @@ def decide_with_store(args, decide_all):
     its proposals and the planned signs are recorded in one transaction.
     Returns ``(inputs, decisions)``.
     """
-    from .common import Inputs, load_inputs, store_for
+    from planner.cli.common import Inputs, load_inputs, store_for
     if getattr(args, "requests", None):
         return None
     store = store_for(args)

@@ -55,7 +55,7 @@ def hostile_data(src: Path, dst: Path) -> Path:
 def load(data: Path):
     """Load all demo layers and decide the requests."""
     from planner import geo, placement
-    from planner.policy import Policy
+    from planner.core.policy import Policy
 
     wards = geo.load_wards(data / "wijken.geojson")
     signs = geo.load_signs(data / "borden.geojson")

@@ -1,0 +1,1 @@
+"""The use cases, with keyword arguments: decide, inputs, outputs, lifecycle, letters."""

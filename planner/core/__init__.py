@@ -1,0 +1,1 @@
+"""The core: coordinates, text, vocabulary, policies, wards and their notions, coverage."""

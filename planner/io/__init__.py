@@ -1,0 +1,1 @@
+"""Reading and writing files: GeoJSON, atomic outputs, and the real-data sources."""

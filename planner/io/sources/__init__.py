@@ -1,0 +1,1 @@
+"""Real data: CBS wards, OpenStreetMap/NWB roads, PDOK addresses."""

@@ -1,0 +1,1 @@
+"""The register: GeoPackage or PostGIS store, groups, requests, signs, export."""

@@ -1,0 +1,482 @@
+"""The register on PostgreSQL + PostGIS: a shared register for a team or a region.
+
+``--store postgresql://USER@HOST:PORT/DB?gemeente=GM0415`` (or the same in
+``$PLANNER_STORE``) keeps the register's layers as PostGIS tables in
+EPSG:28992 with GiST indexes (QGIS opens them directly). Every row carries
+its ``gemeente``; row-level security lets a role see and change only the
+rows of the municipalities it is mapped to in ``planner_staff`` (``*``: all,
+for the owner that created the schema). The gemeente of a connection is the
+URL's ``gemeente`` parameter (the setting ``planner.gemeente``), or the only
+one its role is mapped to (so QGIS needs no setting for a staff role).
+Superusers are refused: row-level security does not bind them.
+
+The history tables are append-only (PL/pgSQL triggers raise on UPDATE,
+DELETE and TRUNCATE). A write transaction first takes a transaction-scoped
+advisory lock per gemeente, so writers of one municipality queue exactly as
+sqlite's ``BEGIN IMMEDIATE`` makes them queue (no lost update); one that
+waits longer than the busy timeout stops with "de opslag is bezet".
+Readers get a ``REPEATABLE READ READ ONLY`` snapshot. An erasure (``DELETE``
+or overwrite of admins) is followed by ``VACUUM FULL`` of the table, outside
+the transaction, so the dead row versions leave the table's data file too (it
+is rewritten; only the table's owner may do that, for other roles
+PostgreSQL skips it with a warning and autovacuum frees the space later). The
+write-ahead log keeps the old values until its segments are recycled.
+
+The SQL of the register modules is written for sqlite; :class:`PgConnection`
+runs it here: ``?`` placeholders, GeoPackage geometry blobs as parameters
+(sent as EWKB), geometries read back as hex EWKB (read by
+:func:`planner.store_schema.from_blobs`).
+"""
+
+from __future__ import annotations
+
+import re
+from contextlib import contextmanager
+from functools import lru_cache
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import shapely
+
+from planner.errors import InputError, StoreBusyError, StoreError
+from planner.register.schema import (
+    APPEND_ONLY,
+    LAYERS,
+    SCHEMA_VERSION,
+    SPATIAL,
+    SRS_ID,
+    TRIGGERS,
+)
+
+URL_SCHEMES = ("postgresql", "postgres")
+STAFF_TABLE = "planner_staff"
+ALL = "*"  # planner_staff.gemeente: every municipality (the owner)
+
+
+def is_url(value) -> bool:
+    """Is ``value`` a PostgreSQL connection URL (``postgresql://...``)?"""
+    return isinstance(value, (str, Location)) and str(value).split("://", 1)[0].lower() in URL_SCHEMES \
+        and "://" in str(value)
+
+
+class Location:
+    """A register on a PostgreSQL server: the URL without ``gemeente``, and the gemeente.
+
+    ``str()`` never shows the password.
+    """
+
+    def __init__(self, url: str):
+        url = str(url.url if isinstance(url, Location) else url).strip()
+        parts = urlsplit(url)
+        query = parse_qsl(parts.query, keep_blank_values=True)
+        self.gemeente = next((v.strip() for k, v in query if k == "gemeente"), "") or None
+        rest = [(k, v) for k, v in query if k != "gemeente"]
+        self.url = url
+        self.conninfo = urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(rest), ""))
+        netloc = parts.netloc.rsplit("@", 1)
+        user = netloc[0].split(":", 1)[0] + "@" if len(netloc) == 2 else ""
+        self.password = parts.password
+        shown = [(k, v) for k, v in query if k != "password"]
+        self._shown = urlunsplit((parts.scheme, user + netloc[-1], parts.path, urlencode(shown), ""))
+        self.name = self._shown
+
+    def __str__(self) -> str:
+        return self._shown
+
+    def __repr__(self) -> str:
+        return f"Location({self._shown!r})"
+
+    def __fspath__(self):  # a location is no file: refuse file operations loudly
+        raise TypeError("a PostgreSQL register has no file path")
+
+    def exists(self) -> bool:
+        """A server named explicitly is meant to be used; opening it checks the register."""
+        return True
+
+    def scrub(self, text: str) -> str:
+        """``text`` without the password (libpq never prints it; this makes sure)."""
+        return text.replace(self.password, "***") if self.password else text
+
+
+# ----------------------------------------------------------------- connecting
+
+
+def _psycopg():
+    try:
+        import psycopg
+    except ImportError:  # pragma: no cover - a dependency of the planner
+        raise StoreError("PostgreSQL-register vraagt het pakket psycopg (pip install 'psycopg[binary]')") from None
+    return psycopg
+
+
+def connect(loc: Location, *, timeout: float):
+    """A :class:`PgConnection` (autocommit; the caller begins) acting for ``loc.gemeente``."""
+    psycopg = _psycopg()
+    try:
+        raw = psycopg.connect(loc.conninfo, autocommit=True, connect_timeout=max(int(timeout), 2),
+                              application_name="planner")
+    except psycopg.Error as exc:
+        raise connect_error(loc, exc) from None
+    con = PgConnection(raw, loc)
+    try:
+        if con.execute("SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user").fetchone()[0]:
+            raise StoreError(f"{loc}: verbind niet als superuser: de row-level security die de gemeenten van elkaar "
+                             "scheidt geldt niet voor superusers; gebruik een eigen rol (zie README, 'Shared "
+                             "register')")
+        con.set_gemeente(loc.gemeente)
+    except BaseException:
+        raw.close()
+        raise
+    return con
+
+
+def connect_error(loc: Location, exc) -> StoreError:
+    text = loc.scrub(" ".join(str(exc).split()))
+    low = text.lower()
+    if "password" in low or "authentication" in low or "role" in low and "does not exist" in low:
+        why = "inloggen geweigerd (gebruiker of wachtwoord onjuist)"
+    elif "database" in low and "does not exist" in low:
+        why = "de database bestaat niet"
+    else:
+        why = "de server is niet bereikbaar"
+    detail = re.sub(r"password=\S+", "password=***", text)
+    return StoreError(f"{loc}: {why} ({detail[:200]}); controleer --store of PLANNER_STORE")
+
+
+_PARAM = re.compile(r"\?")
+_CONFLICT = re.compile(r"ON CONFLICT \((\w+)\)")
+
+
+@lru_cache(maxsize=512)
+def translate(sql: str) -> str:
+    """sqlite SQL of the register modules as psycopg SQL (placeholders, per-gemeente keys)."""
+    sql = sql.replace("%", "%%")
+    sql = _PARAM.sub("%s", sql)
+    return _CONFLICT.sub(r"ON CONFLICT (gemeente, \1)", sql)
+
+
+def _param(value):
+    """A GeoPackage geometry blob becomes EWKB (with SRID 28992), NaN NULL; anything else is passed as is."""
+    if isinstance(value, (bytes, memoryview)) and bytes(value[:2]) == b"GP":
+        blob = bytes(value)
+        flags = blob[3]
+        offset = 8 + 8 * {0: 0, 1: 4, 2: 6, 3: 6, 4: 8}[(flags >> 1) & 0b111]
+        geom = shapely.from_wkb(blob[offset:])
+        return shapely.to_wkb(shapely.set_srid(geom, SRS_ID), include_srid=True, output_dimension=2)
+    if isinstance(value, float) and value != value:  # NaN is NULL, as sqlite stores it
+        return None
+    return value
+
+
+class PgConnection:
+    """A psycopg connection that runs the register's sqlite-flavoured SQL."""
+
+    backend = "postgresql"
+
+    def __init__(self, raw, loc: Location):
+        self.raw = raw
+        self.loc = loc
+        self.gemeente = None
+
+    def execute(self, sql: str, params=()):
+        cur = self.raw.cursor()
+        cur.execute(translate(sql), tuple(_param(p) for p in params))
+        return cur
+
+    def executemany(self, sql: str, rows):
+        cur = self.raw.cursor()
+        rows = [tuple(_param(p) for p in r) for r in rows]
+        if rows:
+            cur.executemany(translate(sql), rows)
+        return cur
+
+    @property
+    def in_transaction(self) -> bool:
+        return self.raw.info.transaction_status != 0  # IDLE
+
+    def close(self) -> None:
+        self.raw.close()
+
+    def set_gemeente(self, gemeente: str | None) -> None:
+        """Act for ``gemeente`` (or the only one this role is mapped to)."""
+        if not gemeente:
+            rows = []
+            if self.execute("SELECT to_regclass('planner_staff')").fetchone()[0]:
+                rows = [r[0] for r in self.execute(f"SELECT gemeente FROM {STAFF_TABLE} WHERE role = current_user "
+                                                   "AND gemeente != '*' ORDER BY gemeente")]
+            if len(rows) != 1:
+                raise InputError(f"{self.loc}: geef de gemeente in de URL, bijv. {self.loc.conninfo}?gemeente=GM0415 "
+                                 "(een PostgreSQL-register kan meerdere gemeenten bevatten)")
+            gemeente = rows[0]
+        if not re.fullmatch(r"[A-Za-z0-9_.-]{1,40}", gemeente):
+            raise InputError(f"gemeente {gemeente[:40]!r}: ongeldige code; gebruik bijv. GM0415")
+        self.execute("SELECT set_config('planner.gemeente', ?, false)", (gemeente,))
+        self.gemeente = gemeente
+
+
+def error_of(exc, loc: Location):
+    """The planner error for a psycopg error (None: a bug, not the register)."""
+    psycopg = _psycopg()
+    e = psycopg.errors
+    text = loc.scrub(" ".join(str(exc).split()))
+    if isinstance(exc, (e.LockNotAvailable, e.DeadlockDetected, e.SerializationFailure, e.QueryCanceled)):
+        from planner import settings
+        return StoreBusyError(f"{loc}: de opslag is bezet door een ander proces; probeer het zo opnieuw "
+                              f"(wachttijd PLANNER_BUSY_TIMEOUT, nu {settings.busy_timeout():g} s)")
+    if isinstance(exc, (e.IntegrityError, e.RaiseException)):
+        return InputError(f"{loc}: wijziging geweigerd ({text[:300]})")
+    if isinstance(exc, e.InsufficientPrivilege):
+        return StoreError(f"{loc}: geen rechten voor deze wijziging ({text[:200]}); vraag de beheerder van de "
+                          "database om rechten (er is niets gewijzigd)")
+    if isinstance(exc, psycopg.OperationalError):
+        return StoreError(f"{loc}: verbinding met de server verbroken of geweigerd ({text[:200]}); er is niets "
+                          "gewijzigd wat niet was vastgelegd")
+    return None
+
+
+# ----------------------------------------------------------------- the schema
+
+
+def _split_columns(columns: str) -> list[str]:
+    out, depth, cur = [], 0, ""
+    for ch in columns:
+        depth += ch == "("
+        depth -= ch == ")"
+        if ch == "," and depth == 0:
+            out.append(cur.strip())
+            cur = ""
+        else:
+            cur += ch
+    return out + [cur.strip()] if cur.strip() else out
+
+
+def table_sql(name: str, gtype: str | None, columns: str) -> str:
+    """``CREATE TABLE`` of one layer on PostgreSQL: ``fid``, ``gemeente``, ``geom`` and the sqlite columns."""
+    cols, unique = [], []
+    for col in _split_columns(columns):
+        col = col.replace("DOUBLE", "double precision").replace("BOOLEAN NOT NULL DEFAULT 0", "integer NOT NULL DEFAULT 0")
+        if " UNIQUE" in col:
+            col = col.replace(" UNIQUE", "")
+            unique.append(col.split()[0])
+        cols.append(col)
+    geom = [f"geom geometry({gtype}, {SRS_ID})"] if gtype else []
+    keys = [f"UNIQUE (gemeente, {c})" for c in unique]
+    return (f"CREATE TABLE {name} (fid bigint GENERATED BY DEFAULT AS IDENTITY, "
+            f"gemeente text NOT NULL DEFAULT planner_gemeente(), "
+            + ", ".join(geom + cols + ["PRIMARY KEY (gemeente, fid)"] + keys) + ")")
+
+
+_FUNCTIONS = f"""
+CREATE TABLE IF NOT EXISTS {STAFF_TABLE} (role name NOT NULL, gemeente text NOT NULL, PRIMARY KEY (role, gemeente));
+GRANT SELECT ON {STAFF_TABLE} TO PUBLIC;
+CREATE OR REPLACE FUNCTION planner_gemeente() RETURNS text LANGUAGE sql STABLE AS $$
+  SELECT CASE WHEN COALESCE(current_setting('planner.gemeente', true), '') = '' THEN
+    (SELECT min(gemeente) FROM {STAFF_TABLE} WHERE role = current_user AND gemeente <> '*' HAVING count(*) = 1)
+  ELSE (SELECT current_setting('planner.gemeente', true) FROM {STAFF_TABLE} s WHERE s.role = current_user
+        AND s.gemeente IN (current_setting('planner.gemeente', true), '*') LIMIT 1) END $$;
+CREATE OR REPLACE FUNCTION planner_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN RAISE EXCEPTION '%', TG_ARGV[0] USING ERRCODE = 'restrict_violation'; END $$;
+"""
+
+_INDEXES = [
+    "CREATE INDEX admins_group ON admins(gemeente, group_id)",
+    "CREATE INDEX sign_events_sign ON sign_events(gemeente, sign_id)",
+    "CREATE INDEX proposals_request ON proposals(gemeente, request_id)",
+    "CREATE INDEX request_events_request ON request_events(gemeente, request_id)",
+    "CREATE INDEX group_events_group ON group_events(gemeente, group_id)",
+    "CREATE UNIQUE INDEX request_events_resolved_once ON request_events(gemeente, request_id) "
+    "WHERE event = 'resolved'",
+]
+
+
+def has_schema(con) -> bool:
+    return bool(con.execute("SELECT to_regclass('store_meta') IS NOT NULL AND to_regclass('planner_staff') "
+                            "IS NOT NULL").fetchone()[0])
+
+
+def create_schema(con) -> None:
+    """Create the register's tables, triggers, spatial indexes and policies (inside a transaction)."""
+    try:
+        con.execute("CREATE EXTENSION IF NOT EXISTS postgis")
+    except Exception as exc:  # noqa: BLE001  (re-raised as a clear error)
+        raise StoreError(f"{con.loc}: PostGIS ontbreekt en kan niet worden aangemaakt ({str(exc)[:150]}); "
+                         "installeer postgis (Debian: postgresql-15-postgis-3) of vraag de beheerder om "
+                         "'CREATE EXTENSION postgis'") from None
+    for statement in filter(str.strip, _FUNCTIONS.split(";\n")):
+        con.execute(statement)
+    con.execute(f"INSERT INTO {STAFF_TABLE} (role, gemeente) VALUES (current_user, '*') ON CONFLICT DO NOTHING")
+    for name, gtype, description, columns in LAYERS:
+        con.execute(table_sql(name, gtype, columns))
+        con.execute(f"COMMENT ON TABLE {name} IS '{description}'")
+        if gtype:
+            con.execute(f"CREATE INDEX {name}_geom ON {name} USING gist (geom)")
+        con.execute(f"ALTER TABLE {name} ENABLE ROW LEVEL SECURITY")
+        con.execute(f"ALTER TABLE {name} FORCE ROW LEVEL SECURITY")
+        con.execute(f"CREATE POLICY {name}_gemeente ON {name} USING (gemeente = (SELECT planner_gemeente())) "
+                    "WITH CHECK (gemeente = (SELECT planner_gemeente()))")
+    for table, noun in APPEND_ONLY.items():
+        for what, verb in (("update", "gewijzigd"), ("delete", "gewist")):
+            con.execute(f"CREATE TRIGGER {table}_append_only_{what} BEFORE {what.upper()} ON {table} FOR EACH ROW "
+                        f"EXECUTE FUNCTION planner_append_only('de geschiedenis van {noun} kan niet worden {verb}')")
+        con.execute(f"CREATE TRIGGER {table}_append_only_truncate BEFORE TRUNCATE ON {table} FOR EACH STATEMENT "
+                    f"EXECUTE FUNCTION planner_append_only('de geschiedenis van {noun} kan niet worden gewist')")
+    for statement in _INDEXES:
+        con.execute(statement)
+
+
+def grant(con, role: str, gemeente: str) -> None:
+    """Let ``role`` (an existing PostgreSQL role) read and change the register of ``gemeente`` only."""
+    _psycopg()
+    from psycopg import sql as psql
+    ident = psql.Identifier(role).as_string(con.raw)
+    tables = ", ".join(name for name, *_ in LAYERS)
+    con.execute(f"GRANT SELECT, INSERT, UPDATE, DELETE ON {tables} TO {ident}")
+    con.execute(f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {ident}")
+    con.execute(f"INSERT INTO {STAFF_TABLE} (role, gemeente) VALUES (?, ?) ON CONFLICT DO NOTHING", (role, gemeente))
+
+
+# ----------------------------------------------------------------- transactions
+
+
+LOCK_SQL = "SELECT pg_advisory_xact_lock(hashtext('planner:' || current_setting('planner.gemeente')))"
+
+
+@contextmanager
+def transaction(loc: Location, busy_timeout: float):
+    """One write transaction for the gemeente, after the writers before it (advisory lock)."""
+    con = connect(loc, timeout=busy_timeout)
+    try:
+        with errors(loc):
+            con.execute("BEGIN ISOLATION LEVEL READ COMMITTED")
+            con.execute(f"SET LOCAL lock_timeout = '{int(busy_timeout * 1000)}ms'")
+            con.execute(LOCK_SQL)
+            con.vacuum = set()
+            yield con
+            con.execute("COMMIT")
+        for table in sorted(con.vacuum):  # erased personal data: dead row versions leave the files too
+            try:
+                con.execute("SET lock_timeout = '2s'")  # never hang behind a long reader (e.g. a GIS program)
+                con.execute(f"VACUUM FULL {table}")
+            except Exception:  # noqa: BLE001  (the rows are gone for everyone; the files follow at the next vacuum)
+                pass
+    finally:
+        if con.in_transaction:
+            try:
+                con.execute("ROLLBACK")
+            except Exception:  # noqa: BLE001  (closing rolls back as well)
+                pass
+        con.close()
+
+
+@contextmanager
+def reading(loc: Location, busy_timeout: float):
+    """A consistent read-only snapshot of the gemeente's register."""
+    con = connect(loc, timeout=busy_timeout)
+    try:
+        with errors(loc):
+            con.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            yield con
+    finally:
+        if con.in_transaction:
+            try:
+                con.execute("ROLLBACK")
+            except Exception:  # noqa: BLE001
+                pass
+        con.close()
+
+
+@contextmanager
+def errors(loc: Location):
+    psycopg = _psycopg()
+    try:
+        yield
+    except psycopg.Error as exc:
+        err = error_of(exc, loc)
+        if err is None:
+            raise
+        raise err from None
+
+
+# ----------------------------------------------------------------- checks and reading
+
+
+def stored_version(con) -> int | None:
+    row = con.execute("SELECT value FROM store_meta WHERE key = 'schema_version'").fetchone()
+    try:
+        return int(str(row[0]).strip())
+    except (TypeError, ValueError):
+        return None
+
+
+def check_opened(con, loc: Location) -> None:
+    """The register of this gemeente exists and has this planner's schema version."""
+    if not has_schema(con):
+        raise StoreError(f"{loc}: geen planner-register in deze database; maak het met 'planner init --store URL'")
+    version = stored_version(con)
+    if version is None:
+        raise StoreError(f"{loc}: register van gemeente {con.gemeente} bestaat niet (of deze gebruiker mag het niet "
+                         "zien); maak het met 'planner init --store URL' of vraag om rechten")
+    if version != int(SCHEMA_VERSION):
+        raise StoreError(f"{loc}: register heeft schemaversie {version}, deze planner kent versie {SCHEMA_VERSION}; "
+                         "gebruik de planner-versie waarmee het is gemaakt (er is niets gewijzigd)")
+
+
+def columns(table: str) -> list[str]:
+    """The columns of a layer as the GeoPackage has them (``fid``, ``geom``, ...; without ``gemeente``)."""
+    from planner.register.check import expected_columns
+    return list(expected_columns()[table])
+
+
+def extent(con, table: str):
+    row = con.execute(f"SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM "
+                      f"(SELECT ST_Extent(geom) AS e FROM {table}) x").fetchone()
+    return None if row is None or row[0] is None else tuple(float(v) for v in row)
+
+
+def check_register(con, loc: Location):
+    """``planner store check`` on PostgreSQL: PostGIS, tables, triggers, policies, geometries, dates."""
+    from planner.register.check import (
+        DATE_COLUMNS,
+        Finding,
+        _valid_date,
+        missing_parts_pg,
+    )
+    out = []
+
+    def add(check, problems, ok_detail=""):
+        out.append(Finding(check, not problems, "; ".join(problems[:5]) if problems else ok_detail))
+
+    version = con.execute("SELECT postgis_lib_version()").fetchone()[0]
+    add("PostGIS", [], f"versie {version}")
+    missing = missing_parts_pg(con)
+    triggers = {r[0] for r in con.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")}
+    missing += [f"trigger {t} ontbreekt (geschiedenis niet beschermd)" for t in TRIGGERS if t not in triggers]
+    rls = {r[0] for r in con.execute("SELECT relname FROM pg_class WHERE relrowsecurity AND relforcerowsecurity")}
+    missing += [f"tabel {t} zonder row-level security" for t, *_ in LAYERS if t not in rls]
+    v = stored_version(con)
+    if v != int(SCHEMA_VERSION):
+        missing.append(f"schemaversie {v}, verwacht {SCHEMA_VERSION}")
+    add("planner: schema", missing, f"versie {SCHEMA_VERSION}, gemeente {con.gemeente}")
+    problems = []
+    geo = {r[0]: (r[1].upper(), r[2]) for r in con.execute(
+        "SELECT f_table_name, type, srid FROM geometry_columns WHERE f_table_schema = current_schema()")}
+    for table, gtype in SPATIAL.items():
+        if geo.get(table) != (gtype, SRS_ID):
+            problems.append(f"{table}: verwacht {gtype} in EPSG:{SRS_ID}, staat als {geo.get(table)}")
+    idx = {r[0] for r in con.execute("SELECT tablename FROM pg_indexes WHERE indexdef LIKE '%USING gist%'")}
+    problems += [f"{t}: ruimtelijke index ontbreekt" for t in SPATIAL if t not in idx]
+    add("PostGIS: geometriekolommen en ruimtelijke indexen", problems, "EPSG:28992, GiST-indexen")
+    problems = []
+    for table, key, column, what, extra in DATE_COLUMNS:
+        problems += [what.format(k, v) for k, v in con.execute(f"SELECT {key}, {column} FROM {table} WHERE 1 = 1{extra}")
+                     if not _valid_date(v)]
+    add("datums", problems, "alle JJJJ-MM-DD")
+    return out
+
+
+def ewkb_hex_to_blob(value):
+    """A geometry read from PostGIS (hex EWKB) as a GeoPackage blob."""
+    from planner.register.schema import to_blob
+    return None if value is None else to_blob(shapely.from_wkb(value))
+
+
+__all__ = ["Location", "is_url", "connect", "create_schema", "transaction", "reading", "grant"]

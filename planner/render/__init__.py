@@ -1,0 +1,1 @@
+"""What people read: the report, the web maps and the decision letters."""

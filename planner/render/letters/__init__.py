@@ -1,0 +1,1 @@
+"""The decision letter: model, PDF/DOCX rendering, its map, the sender."""

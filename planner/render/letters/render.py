@@ -1,0 +1,158 @@
+"""A :class:`planner.letters.Letter` as PDF (reportlab, for print and mail) and DOCX (python-docx, editable).
+
+Both show the same content in the same order: letterhead, recipients, date
+and reference, subject, the sections, the positions with the ward map, the
+closing and (for illustrative details) a footer saying so. Text from outside
+(names, reasons) is escaped for reportlab's paragraph markup. The PDF uses
+DejaVu Sans (shipped with matplotlib) so every name prints, not only Latin-1.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from planner.app.letters import Letter, date_nl
+
+_FONTS: tuple[str, str] | None = None
+
+
+def _fonts() -> tuple[str, str]:
+    """(regular, bold) font names for reportlab: DejaVu Sans when available, else Helvetica."""
+    global _FONTS
+    if _FONTS is None:
+        try:
+            import matplotlib
+            from reportlab.pdfbase import pdfmetrics
+            from reportlab.pdfbase.ttfonts import TTFont
+            folder = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+            pdfmetrics.registerFont(TTFont("DejaVuSans", str(folder / "DejaVuSans.ttf")))
+            pdfmetrics.registerFont(TTFont("DejaVuSans-Bold", str(folder / "DejaVuSans-Bold.ttf")))
+            _FONTS = ("DejaVuSans", "DejaVuSans-Bold")
+        except Exception:  # noqa: BLE001  (fonts missing: the standard font still prints Dutch text)
+            _FONTS = ("Helvetica", "Helvetica-Bold")
+    return _FONTS
+
+
+def _sender_lines(letter: Letter) -> list[str]:
+    m = letter.municipality
+    return [v for v in (m.afzender, m.adres, m.postcode_plaats, f"Telefoon {m.telefoon}" if m.telefoon else "",
+                        m.email, m.website) if v]
+
+
+def _recipient_lines(letter: Letter) -> list[str]:
+    lines = [f"Aan de beheerder{'s' if len(letter.recipients) != 1 else ''} van WhatsApp-groep "
+             f"{letter.group['group_name']} ({letter.group['group_id']})"]
+    for a in letter.recipients:
+        lines.append(", ".join(v for v in (a["name"], a.get("email") or a.get("phone")) if v))
+    return lines
+
+
+def _meta_lines(letter: Letter) -> list[str]:
+    place = letter.municipality.postcode_plaats.split(" ", 2)[-1] if letter.municipality.postcode_plaats else ""
+    return [f"Datum: {(place + ', ') if place else ''}{date_nl(letter.date)}",
+            f"Kenmerk: aanvraag {letter.request_id}",
+            f"Onderwerp: {letter.subject}"]
+
+
+def render_pdf(letter: Letter) -> bytes:
+    """The letter as an A4 PDF."""
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import cm
+    from reportlab.platypus import (
+        Image,
+        KeepTogether,
+        Paragraph,
+        SimpleDocTemplate,
+        Spacer,
+        Table,
+        TableStyle,
+    )
+
+    regular, bold = _fonts()
+    body = ParagraphStyle("body", fontName=regular, fontSize=10, leading=13.5, spaceAfter=5)
+    small = ParagraphStyle("small", parent=body, fontSize=8.5, leading=11, spaceAfter=0,
+                           textColor=colors.HexColor("#444444"))
+    head = ParagraphStyle("head", parent=body, fontName=bold, fontSize=11, spaceBefore=7, spaceAfter=3)
+    title = ParagraphStyle("title", parent=body, fontName=bold, fontSize=15, leading=18, spaceAfter=2)
+
+    def para(text, style=body):
+        return Paragraph(escape(str(text)), style)
+
+    buf = io.BytesIO()
+    m = letter.municipality
+    doc = SimpleDocTemplate(buf, pagesize=A4, leftMargin=2.2 * cm, rightMargin=2.2 * cm, topMargin=1.8 * cm,
+                            bottomMargin=1.8 * cm, title=letter.subject, author=m.naam,
+                            subject=f"Aanvraag {letter.request_id}", creator="planner", invariant=1)
+    story = [para(m.naam, title), *[para(line, small) for line in _sender_lines(letter)], Spacer(1, 0.4 * cm)]
+    story += [para(line, body if k == 0 else small) for k, line in enumerate(_recipient_lines(letter))]
+    story += [Spacer(1, 0.3 * cm), *[para(line, small) for line in _meta_lines(letter)], Spacer(1, 0.4 * cm),
+              para(letter.salutation)]
+    for heading, paragraphs in letter.sections:
+        if heading:
+            story.append(para(heading, head))
+        story += [para(p) for p in paragraphs]
+        if heading == "Waar de borden komen":
+            if letter.map_png:
+                img = Image(io.BytesIO(letter.map_png), width=12.5 * cm, height=12.5 * cm * 4.2 / 6.0)
+                story.append(img)
+            if letter.positions:
+                rows = [[para(p["line"])] for p in letter.positions]
+                table = Table(rows, colWidths=[16.4 * cm])
+                table.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 0),
+                                           ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]))
+                story.append(table)
+    story.append(Spacer(1, 0.3 * cm))
+    story.append(KeepTogether([para(line) for line in letter.closing]))
+    if letter.footer:
+        story += [Spacer(1, 0.4 * cm), para(letter.footer, small)]
+    doc.build(story)
+    return buf.getvalue()
+
+
+def render_docx(letter: Letter) -> bytes:
+    """The letter as an editable Word document (staff may adjust it before sending)."""
+    from datetime import datetime, timezone
+
+    from docx import Document
+    from docx.shared import Cm, Pt
+
+    from planner.settings import now
+
+    m = letter.municipality
+    doc = Document()
+    style = doc.styles["Normal"]
+    style.font.name = "Calibri"
+    style.font.size = Pt(10.5)
+    props = doc.core_properties
+    props.title, props.author, props.subject = letter.subject, m.naam, f"Aanvraag {letter.request_id}"
+    props.created = props.modified = datetime.strptime(now(), "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+    props.last_modified_by = m.naam
+    run = doc.add_paragraph().add_run(m.naam)
+    run.bold, run.font.size = True, Pt(15)
+    doc.add_paragraph("\n".join(_sender_lines(letter)))
+    doc.add_paragraph("\n".join(_recipient_lines(letter)))
+    doc.add_paragraph("\n".join(_meta_lines(letter)))
+    doc.add_paragraph(letter.salutation)
+    for heading, paragraphs in letter.sections:
+        if heading:
+            doc.add_heading(heading, level=2)
+        for p in paragraphs:
+            doc.add_paragraph(p)
+        if heading == "Waar de borden komen":
+            if letter.map_png:
+                doc.add_picture(io.BytesIO(letter.map_png), width=Cm(12.5))
+            for p in letter.positions:
+                doc.add_paragraph(p["line"])
+    doc.add_paragraph("\n".join(letter.closing))
+    if letter.footer:
+        doc.add_paragraph().add_run(letter.footer).italic = True
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
+
+
+__all__ = ["render_pdf", "render_docx"]

@@ -1,0 +1,1 @@
+"""The web maps (Leaflet through folium)."""

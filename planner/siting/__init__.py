@@ -1,0 +1,1 @@
+"""Where signs go: entry roads, the covering model, proposals and relocation."""
