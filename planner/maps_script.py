@@ -671,17 +671,23 @@ if (D.public && D.kind === 'overview') (function () {
   }
   API.wardAt = wardAt;
   function found(body, query) {
-    var docs = body && body.response && body.response.docs;
-    var doc = (docs || []).filter(function (d) { return /POINT\(/.test(d.centroide_ll || ''); })[0];
-    if (!doc) { say(fill(T.notFound, {query: query}), 'warn'); return; }
-    var m = /POINT\(\s*([-0-9.]+)\s+([-0-9.]+)\s*\)/.exec(doc.centroide_ll), lon = +m[1], lat = +m[2];
-    var address = doc.weergavenaam || query, i = wardAt(lon, lat);
+    var docs = ((body && body.response && body.response.docs) || []).map(function (d) {
+      var m = /POINT\(\s*([-0-9.]+)\s+([-0-9.]+)\s*\)/.exec(d.centroide_ll || '');
+      return m ? {name: d.weergavenaam, lon: +m[1], lat: +m[2], ward: wardAt(+m[1], +m[2])} : null;
+    }).filter(function (d) { return d; });
+    if (!docs.length) { say(fill(T.notFound, {query: query}), 'warn'); return; }
+    // the best answer on this map (a "Dorpsstraat 1" is in many towns), else the best answer
+    var doc = docs.filter(function (d) { return d.ward >= 0; })[0] || docs[0];
+    var lon = doc.lon, lat = doc.lat, address = doc.name || query, i = doc.ward;
     searchLayer.clearLayers();
     searchLayer.addLayer(L.circleMarker([lat, lon], {pane: 'pl-search', radius: 8, color: '#fff', weight: 3,
       fillColor: '#0d47a1', fillOpacity: 1, interactive: false}));
     if (i < 0) { say(fill(T.outside, {address: address}), 'warn'); map.setView([lat, lon], Math.max(map.getZoom(), 14)); return; }
     say(fill(T[STATE_KEYS[WD.state[i]]], {address: address, ward: WD.name[i]}), STATE_KEYS[WD.state[i]]);
-    map.fitBounds(wardPolys[i].getBounds(), {padding: [30, 30], maxZoom: 17});
+    // the ward below the search box (its answer included), the found address marked
+    var top = box.getBoundingClientRect().bottom - map.getContainer().getBoundingClientRect().top;
+    map.fitBounds(wardPolys[i].getBounds().extend([lat, lon]), {paddingTopLeft: [30, Math.max(30, top + 20)],
+                                                                paddingBottomRight: [30, 40], maxZoom: 17});
   }
   function find(text) {
     var query = (text || '').trim();
