@@ -1,15 +1,21 @@
 """The maps in a real browser: headless Chromium (Debian's), driven by Playwright.
 
-No network: Leaflet and its plugins come from local npm copies
-(``tests/browser``), basemap tiles are answered with a blank tile and any
-other request fails the test. Pages are opened as staff would: a desktop
-window (1200x800) and a phone screen (390x780). Screenshots go to
-``tests/artifacts/``. Missing chromium or npm assets fail the tests with a
-clear message (``make test`` installs both); they never skip.
+No network: the pages carry Leaflet and its plugins themselves; basemap
+tiles are answered with a blank tile (or, for the offline tests, every
+request that is not the page's own file is refused) and any other request
+fails the test; the public map's address search is answered from recorded
+PDOK Locatieserver answers (``tests/recorded``). Pages are opened as staff
+and residents would: a desktop window (1366x900) and a phone screen
+(390x844). Screenshots are kept as test artefacts in ``$PLANNER_ARTEFACTS``
+(default ``tests/artifacts/``, not in git) to be looked at. Missing
+chromium fails the tests with a clear message (``make test`` installs it);
+they never skip.
 """
 
 from __future__ import annotations
 
+import json
+import os
 import sys
 from pathlib import Path
 
@@ -25,8 +31,9 @@ from mapdata import IMG, SCRIPT  # noqa: E402
 from planner.core.coords import to_lonlat
 from planner.render.maps import page as maps  # noqa: E402
 
-ARTIFACTS = HERE / "artifacts"
-SIZES = {"desktop": (1200, 800), "telefoon": (390, 780)}
+ARTIFACTS = Path(os.environ.get("PLANNER_ARTEFACTS") or HERE / "artifacts")
+SIZES = {"desktop": (1366, 900), "telefoon": (390, 844)}
+OFFLINE_LINE = "De achtergrondkaart is niet beschikbaar (geen internetverbinding?)"
 EXPECTED_POPUP = {"bord": "Bord:", "gepland": "Bord:", "aanvraag": "Besluit:", "afgehandeld": "Besluit:",
                   "voorstel": "Voorstel:"}
 
@@ -54,7 +61,16 @@ def pages(tmp_path_factory):
     public = maps.prepare(wards, signs, decided, roads=roads, groups=groups, public=True)
     out["geen-invalswegen.html"] = root / "geen-invalswegen.html"
     out["geen-invalswegen.html"].write_text(maps.render(maps.decision_map(public, blocked)), encoding="utf-8")
+    # A008 with the planner's own proposals at the ward's edges (the phone case of issue 22)
+    a008 = next(d for d in decided if d.request_id == "A008")
+    out["A008-voorstellen.html"] = root / "A008-voorstellen.html"
+    out["A008-voorstellen.html"].write_text(maps.render(maps.decision_map(public, a008)), encoding="utf-8")
     return out
+
+
+def request_pages(pages) -> list[str]:
+    """Every per-request map: one per decision of the demo, the no-entries one and A008 with proposals."""
+    return sorted(n for n in pages if not n.startswith("overzicht"))
 
 
 @pytest.fixture(scope="module")
@@ -73,15 +89,25 @@ def browser():
 class Page:
     """A loaded map page with everything that went wrong on it recorded."""
 
-    def __init__(self, browser, path: Path, size="desktop", timeout=10_000):
+    def __init__(self, browser, path: Path, size="desktop", timeout=10_000, network="tiles", pdok=None):
+        """``network``: "tiles" (blank basemap tiles, nothing else) or "none" (every request refused);
+        ``pdok``: None, "recorded" or "unreachable" (the public map's address search)."""
         width, height = SIZES[size]
         self.page = browser.new_page(viewport={"width": width, "height": height})
         self.page.set_default_timeout(5_000)
-        self.errors, self.unexpected, self.dialogs = [], [], []
+        self.errors, self.unexpected, self.dialogs, self.refused, self.asked = [], [], [], [], []
         self.page.on("pageerror", lambda exc: self.errors.append(str(exc)))
-        self.page.on("console", lambda msg: msg.type == "error" and self.errors.append(msg.text))
+        # a refused request (no network, PDOK down) is the browser's own log line, not an error of the page
+        expected_failures = network == "none" or pdok is not None
+        self.page.on("console", lambda msg: msg.type == "error" and not (
+            expected_failures and msg.text.startswith("Failed to load resource")) and self.errors.append(msg.text))
         self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
-        serve.route_offline(self.page, self.unexpected)
+        if network == "none":
+            serve.route_no_network(self.page, self.refused)
+        else:
+            serve.route_offline(self.page, self.unexpected)
+        if pdok:
+            serve.route_pdok(self.page, self.asked, reachable=pdok == "recorded")
         self.page.goto(path.as_uri(), timeout=60_000)
         self.page.wait_for_function("window.plannerMap && document.querySelector('.leaflet-overlay-pane canvas')",
                                     timeout=timeout)
@@ -181,7 +207,7 @@ def test_overview_map_renders_with_wards_signs_and_legend(browser, pages):
         assert p.js("document.querySelectorAll('.leaflet-map-pane .pl-bord').length") == 3
         assert p.js("document.querySelectorAll('.leaflet-map-pane .pl-aanvraag').length") >= 1
         assert p.js("document.querySelectorAll('.leaflet-map-pane .pl-voorstel').length") == 2
-        assert p.js("document.querySelectorAll('.pl-label').length") >= 3  # ward names at this zoom
+        assert p.js("document.querySelectorAll('.pl-label').length") == 9  # every ward's name
         assert "Legenda" in p.page.inner_text(".pl-legend")
         labels = p.js("document.querySelector('.leaflet-control-layers').textContent")
         for name in ("PDOK BRT-Achtergrondkaart", "OpenStreetMap", "PDOK Luchtfoto", "Wijken", "Borden",
@@ -350,7 +376,7 @@ def test_decision_map_renders_with_proposals_and_decision(browser, pages):
         try:
             numbers = p.js("Array.from(document.querySelectorAll('.leaflet-map-pane .pl-voorstel'))"
                            ".map(e => e.textContent)")
-            assert sorted(numbers) == ["1", "2"]
+            assert sorted(numbers) == ["A002-1", "A002-2"]
             info = p.page.inner_text(".pl-info")
             assert "Aanvraag A002" in info and "toegekend" in info and SCRIPT in info  # open on phones too
             assert p.js("document.querySelectorAll('.leaflet-map-pane .pl-aanvraag').length") == 1
@@ -449,6 +475,225 @@ def test_coverage_per_resident_layer_colours_the_cbs_wijken(browser, tmp_path):
         text = _click_ward(p, "LM09")
         assert "Gedekte inwoners:" in text and "WK041501" in text
         p.screenshot("overzicht-inwoners.png")
+        p.assert_clean()
+    finally:
+        p.page.close()
+
+
+
+# ----------------------------------------------------------------- issue 22: maps that always open
+
+RECTS = """(sel) => Array.from(document.querySelectorAll(sel)).map(e => {
+    const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom, e.textContent]; })"""
+
+
+def _overlap(a, b, slack=0.5) -> bool:
+    return a[0] < b[2] - slack and b[0] < a[2] - slack and a[1] < b[3] - slack and b[1] < a[3] - slack
+
+
+def _drawn_pixels(p: Page) -> int:
+    """Coloured pixels (sampled) on the map's canvases: the wards as drawn."""
+    return p.js("""() => { let n = 0;
+        for (const c of document.querySelectorAll('.leaflet-overlay-pane canvas')) {
+            const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+            for (let i = 3; i < d.length; i += 4 * 7) if (d[i] > 0) n++; }
+        return n; }""")
+
+
+def test_every_page_opens_with_all_network_blocked(browser, pages):
+    for name in sorted(pages):
+        p = Page(browser, pages[name], network="none")
+        try:
+            n_wards = p.js("window.plannerMap.data.wards.code.length")
+            assert p.js("window.plannerMap.layers.wards.getLayers().length") == n_wards > 0, name
+            assert _drawn_pixels(p) > 5000, name  # the wards are drawn on the canvas
+            p.page.wait_for_selector(".pl-offline", state="visible")
+            assert p.page.inner_text(".pl-offline").strip() == OFFLINE_LINE, name
+            assert p.js("document.querySelectorAll('.pl-label').length") >= 1, name  # names on a plain background
+            # the page asked the network for basemap tiles only, and got nothing
+            assert p.refused and {u.split("/")[2] for u in p.refused} <= set(serve.TILE_HOSTS), (name, p.refused)
+            p.screenshot(f"offline-{name[:-5]}.png")
+            p.assert_clean()
+        finally:
+            p.page.close()
+
+
+def test_basemap_line_stays_away_while_the_tiles_load(browser, pages):
+    p = Page(browser, pages["overzicht.html"])
+    try:
+        p.page.wait_for_timeout(300)
+        assert p.js("document.querySelectorAll('.pl-offline').length") == 0
+        assert p.js("window.plannerMap.basemapUnavailable") is False
+        p.assert_clean()
+    finally:
+        p.page.close()
+
+
+def test_leaflet_speaks_dutch(browser, pages):
+    p = Page(browser, pages["overzicht.html"])
+    try:
+        assert p.js("document.documentElement.lang") == "nl"
+        assert p.js("document.querySelector('.leaflet-control-zoom-in').title") == "Inzoomen"
+        assert p.js("document.querySelector('.leaflet-control-zoom-out').title") == "Uitzoomen"
+        assert p.js("document.querySelector('.leaflet-control-layers-toggle').title") == "Kaartlagen"
+        attribution = p.page.inner_text(".leaflet-control-attribution")
+        assert "Kaartgegevens © Kadaster" in attribution and "Leaflet" in attribution
+        assert "A JavaScript library" not in p.js("document.querySelector('.leaflet-control-attribution').innerHTML")
+        _click_ward(p, "LM09")
+        assert p.js("document.querySelector('.leaflet-popup-close-button').getAttribute('aria-label')") == "Sluiten"
+        p.assert_clean()
+    finally:
+        p.page.close()
+
+
+def test_popups_speak_in_words_with_dutch_dates_and_lat_lon(browser, pages):
+    p = Page(browser, pages["A008-voorstellen.html"])
+    try:
+        m = [m for m in p.markers("voorstel") if m["inside"] and m["self"]][0]
+        p.page.mouse.click(m["x"], m["y"])
+        p.page.wait_for_timeout(250)
+        text = p.popup_text()
+        assert "Voorstel: A008-1 (voor aanvraag A008)" in text or "Voorstel: A008-2 (voor aanvraag A008)" in text
+        assert "van de 4 invalswegen van de wijk (invalsweg: Dorpsstraat)" in text
+        assert "m binnen de wijkgrens" in text and "Coördinaten (breedte, lengte): 52.43" in text
+        assert "Score" not in text and "LM01-E" not in text
+        p.close_popup()
+        m = p.markers("aanvraag")[0]
+        p.page.mouse.click(m["x"], m["y"])
+        p.page.wait_for_timeout(250)
+        text = p.popup_text()
+        assert "Aanvraag: A008 van 18 september 2026" in text and "2026-09-18" not in text
+        assert "(groepsnummer G07)" in text
+        assert "18 september 2026" in p.page.inner_text(".pl-info")
+        p.assert_clean()
+    finally:
+        p.page.close()
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+@pytest.mark.parametrize("name", ["overzicht.html", "overzicht-openbaar.html"])
+def test_every_ward_has_a_readable_label_that_hides_nothing(browser, pages, name, size):
+    p = Page(browser, pages[name], size)
+    try:
+        names = p.js("window.plannerMap.data.wards.name")
+        labels = p.js(RECTS, ".pl-label")
+        assert sorted(r[4] for r in labels) == sorted(names)  # each ward once, at the default zoom
+        assert p.js("getComputedStyle(document.querySelector('.pl-label')).fontSize") == "11px"
+        box = p.js("(() => { const r = window.plannerMap.map.getContainer().getBoundingClientRect();"
+                   " return [r.left, r.top, r.right, r.bottom]; })()")
+        markers = p.js(RECTS, ".leaflet-map-pane .pl-ic")
+        panels = p.js(RECTS, ".leaflet-control")
+        for k, a in enumerate(labels):
+            assert box[0] <= a[0] and a[2] <= box[2] and box[1] <= a[1] and a[3] <= box[3], a
+            for b in labels[k + 1:]:
+                assert not _overlap(a, b), (a, b)
+            for b in markers + panels:
+                assert not _overlap(a, b), (a, b)
+        p.screenshot(f"namen-{name[:-5]}-{size}.png")
+        p.assert_clean()
+    finally:
+        p.page.close()
+
+
+def test_signs_and_proposals_are_labelled_by_their_id(browser, pages):
+    p = Page(browser, pages["overzicht.html"])
+    try:
+        signs = p.js("Array.from(document.querySelectorAll('.leaflet-map-pane .pl-bord, .leaflet-map-pane .pl-gepland'))"
+                     ".map(e => e.textContent)")
+        assert sorted(signs) == sorted(p.js("window.plannerMap.data.signs.id"))
+        proposals = p.js("Array.from(document.querySelectorAll('.leaflet-map-pane .pl-voorstel')).map(e => e.textContent)")
+        assert sorted(proposals) == ["A002-1", "A002-2"]
+        p.assert_clean()
+    finally:
+        p.page.close()
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+def test_each_request_map_shows_its_subject_next_to_the_panels(browser, pages, size):
+    for name in request_pages(pages):
+        p = Page(browser, pages[name], size)
+        try:
+            rid = p.js("window.plannerMap.data.decisions.id[0]")
+            box = p.js("(() => { const r = window.plannerMap.map.getContainer().getBoundingClientRect();"
+                       " return [r.left, r.top, r.right, r.bottom]; })()")
+            requests = p.js(RECTS, ".leaflet-map-pane .pl-aanvraag, .leaflet-map-pane .pl-afgehandeld")
+            assert len(requests) == 1, (name, size)  # its request, whatever its state, with its layer on
+            subject = requests + p.js(RECTS, ".leaflet-map-pane .pl-voorstel")
+            panels = p.js(RECTS, ".leaflet-control")
+            for r in subject:
+                assert box[0] <= r[0] and r[2] <= box[2] and box[1] <= r[1] and r[3] <= box[3], (name, size, r)
+                assert not any(_overlap(r, c) for c in panels), (name, size, r)
+            for kind in ("aanvraag", "afgehandeld", "voorstel"):
+                for m in p.markers(kind):
+                    assert m["self"], (name, size, kind, m["top"])  # nothing lies on top of it
+            if p.js("!!window.plannerMap.layers.settled"):
+                assert p.js("window.plannerMap.map.hasLayer(window.plannerMap.layers.settled)")
+            p.screenshot(f"onderwerp-{name[:-5]}-{size}.png")
+            p.assert_clean()
+        finally:
+            p.page.close()
+
+
+def _search(p: Page, text: str) -> str:
+    busy = p.js("window.plannerMap.data.words.search.busy")
+    p.js("() => { window.plannerMap.searchAnswer = null; }")
+    p.page.fill(".pl-search input", text)
+    p.page.click(".pl-search button")
+    p.page.wait_for_function(f"window.plannerMap.searchAnswer && window.plannerMap.searchAnswer !== {json.dumps(busy)}")
+    p.page.wait_for_timeout(400)  # the map moves to the ward (animated)
+    return p.page.inner_text(".pl-search .pl-answer")
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+def test_public_map_search_tells_whether_an_address_is_covered(browser, pages, size):
+    p = Page(browser, pages["overzicht-openbaar.html"], size, pdok="recorded")
+    try:
+        assert p.page.inner_text(".pl-search label") == "Is mijn buurt al gedekt?"
+        text = _search(p, "Zuideinde 1, Landsmeer")
+        assert text == ("Zuideinde 1, 1121CA Landsmeer ligt in wijk Landsmeer-Zuid. Deze wijk is gedekt: "
+                        "er hangen al borden van WhatsApp-buurtpreventie.")
+        p.screenshot(f"zoeken-gedekt-{size}.png")
+        # "Dorpsstraat 1" is in many towns: the one on this map
+        text = _search(p, "Dorpsstraat 1")
+        assert text.startswith("Dorpsstraat 1, 1121BV Landsmeer ligt in wijk Landsmeer-West.")
+        assert "loopt een aanvraag" in text
+        text = _search(p, "Nergensstraat 999, Nergenshuizen")
+        assert text.startswith("Geen adres gevonden bij 'Nergensstraat 999, Nergenshuizen'.")
+        assert _search(p, "  ") == "Vul een postcode met huisnummer of een adres in."
+        text = _search(p, "Zuideinde 2, Landsmeer")  # the service answers 503
+        assert text.startswith("De adreszoeker (PDOK Locatieserver) is nu niet bereikbaar.")
+        assert p.asked == ["Zuideinde 1, Landsmeer", "Dorpsstraat 1", "Nergensstraat 999, Nergenshuizen",
+                           "Zuideinde 2, Landsmeer"]
+        p.assert_clean()
+    finally:
+        p.page.close()
+
+
+def test_public_map_search_says_so_when_pdok_cannot_be_reached(browser, pages):
+    p = Page(browser, pages["overzicht-openbaar.html"], "telefoon", pdok="unreachable")
+    try:
+        text = _search(p, "Zuideinde 1, Landsmeer")
+        assert text == ("De adreszoeker (PDOK Locatieserver) is nu niet bereikbaar. Zoek uw buurt op de kaart, "
+                        "of probeer het later opnieuw.")
+        assert p.asked == ["Zuideinde 1, Landsmeer"]
+        p.screenshot("zoeken-onbereikbaar-telefoon.png")
+        p.page.close()
+        p = Page(browser, pages["overzicht.html"])  # staff's internal map has no search
+        assert p.js("document.querySelectorAll('.pl-search').length") == 0
+    finally:
+        p.page.close()
+
+
+def test_address_search_sends_only_the_query_to_pdok(browser, pages):
+    p = Page(browser, pages["overzicht-openbaar.html"], pdok="recorded")
+    try:
+        urls = []
+        p.page.on("request", lambda r: "locatieserver" in r.url and urls.append((r.url, r.headers)))
+        _search(p, "Zuideinde 1, Landsmeer")
+        assert len(urls) == 1
+        url, headers = urls[0]
+        assert url.startswith(serve.PDOK_SEARCH + "?q=Zuideinde%201%2C%20Landsmeer&")
+        assert "cookie" not in {k.lower() for k in headers} and "referer" not in {k.lower() for k in headers}
         p.assert_clean()
     finally:
         p.page.close()

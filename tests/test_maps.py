@@ -20,10 +20,11 @@ import mapdata  # noqa: E402
 from mapdata import IMG, SCRIPT  # noqa: E402
 
 from planner.core import vocabulary  # noqa: E402
-from planner.render.maps import layers as maps_layers
+from planner.render.maps.data import CLUSTER_MIN_POINTS
+from planner.render.maps.data import read_page_data
+from planner.render.maps import bundle as maps_assets
 from planner.render.maps import page as maps
 from planner.render.maps import topology as mt
-from planner.render.maps.data import CLUSTER_MIN_POINTS, read_page_data
 
 
 @pytest.fixture(scope="module")
@@ -84,11 +85,48 @@ def test_overview_has_every_layer_legend_and_basemap(demo):
     assert page.count(".addTo(map_") >= 1
 
 
-def test_pages_load_only_leaflet_and_topojson_client_from_the_cdn(hostile_pages):
+def test_pages_carry_leaflet_and_load_nothing_but_tiles_from_the_network(hostile_pages):
+    for name, page in hostile_pages.items():
+        assert re.findall(r"<script[^>]*\ssrc=", page) == [], name
+        assert re.findall(r"<link[^>]*\shref=", page) == [], name
+        assert "cdn." not in page and "jsdelivr" not in page and "unpkg" not in page, name
+        assert "url(images/" not in page and "sourceMappingURL" not in page, name  # CSS images inlined
+        # the only addresses the page fetches: basemap tiles (and the public map's address search)
+        fetched = set(re.findall(r"https://[^/\"'\\]+/[^\"'\s\\]*\{z\}", page))
+        assert {u.split("/")[2] for u in fetched} == {"service.pdok.nl", "tile.openstreetmap.org"}, name
     page = hostile_pages["overzicht.html"]
-    scripts = re.findall(r'<script src="([^"]+)"', page)
-    assert scripts == [maps_layers.LEAFLET_JS, maps_layers.TOPOJSON_JS]  # no markercluster on a small map
+    for package in ("leaflet", "topojson-client"):
+        version, licence = maps_assets.ASSET_VERSIONS[package], maps_assets.LICENCES[package]
+        assert f"/* {package} {version} ({licence}; licence text in the planner package" in page
+    assert "Leaflet 1.9.4, a JS library for interactive maps" in page  # the library's own notice kept
+    assert "leaflet.markercluster" not in page  # only large maps carry it
     assert "jquery" not in page.lower() and "bootstrap" not in page.lower()
+
+
+def test_pages_are_in_dutch(hostile_pages):
+    for name, page in hostile_pages.items():
+        assert '<html lang="nl">' in page, name
+        # Leaflet's own words, set before the map is made
+        for word in ("'Inzoomen'", "'Uitzoomen'", "'Kaartlagen'", "'Sluiten'"):
+            assert word in page, (name, word)
+        assert "A JavaScript library for interactive maps\">" not in page.split("</script>")[-2]
+    d = read_page_data(hostile_pages["aanvraag-A002.html"])
+    assert d["decisions"]["date"] == ["3 september 2026"]
+    assert "3 september 2026" in info_of(hostile_pages["aanvraag-A002.html"])
+    overview = read_page_data(hostile_pages["overzicht.html"])
+    assert "15 maart 2021" in overview["strings"] and not any(re.fullmatch(r"\d{4}-\d\d-\d\d", t)
+                                                                for t in overview["strings"])
+    assert overview["words"]["basemapUnavailable"] == \
+        "De achtergrondkaart is niet beschikbaar (geen internetverbinding?)"
+
+
+def test_dates_read_as_people_write_them():
+    from planner.render.maps.data import date_nl
+
+    assert date_nl("2026-09-03") == "3 september 2026"
+    assert date_nl("2026-12-07T10:00:00") == "7 december 2026"
+    assert date_nl("") == "" and date_nl(None) == "" and date_nl(float("nan")) == ""
+    assert date_nl("begin 2021") == "begin 2021"  # not a date: left as written
 
 
 def test_ward_status_is_covered_pending_or_not_covered(demo):
@@ -226,14 +264,42 @@ def test_encoded_integers_round_trip():
     assert [mt.decode_ints(p).tolist() for p in parts] == [values[:3].tolist(), [], values[3:].tolist()]
 
 
-def test_proposals_are_numbered_by_rank_with_their_reasons(hostile_pages):
+def test_proposals_are_named_by_their_id_as_the_sign_will_be(hostile_pages):
     d = read_page_data(hostile_pages["aanvraag-A002.html"])
     assert sorted(d["proposals"]["rank"]) == [1, 2]
-    assert "Dekt de invalsweg Oostweg." in d["strings"]
+    assert sorted(d["proposals"]["id"]) == ["A002-1", "A002-2"]
     assert vocabulary.road_class_nl("tertiary") in d["strings"]  # road classes in Dutch
     assert "tertiary" not in d["strings"]
     overview = read_page_data(hostile_pages["overzicht.html"])
-    assert sorted(overview["proposals"]["rank"]) == [1, 2]
+    assert sorted(overview["proposals"]["id"]) == ["A002-1", "A002-2"]
+
+
+def test_proposal_popups_explain_in_words_without_scores_or_entry_codes(demo):
+    from planner import geo
+    from planner.core.policy import Policy
+    from planner.placement import decide_requests
+    from planner.siting.proposals import make_proposer
+
+    wards, signs, roads, groups, _ = demo
+    requests = geo.load_requests(Path(__file__).parent.parent / "data" / "aanvragen.csv")
+    decisions = decide_requests(requests, wards, signs, groups, Policy(), roads=roads,
+                                proposer=make_proposer(wards, roads, Policy()))
+    a008 = next(d for d in decisions if d.request_id == "A008")
+    data = maps.prepare(wards, signs, decisions, roads=roads, groups=groups, public=True)
+    d = read_page_data(maps.render(maps.decision_map(data, a008)))
+    pr = d["proposals"]
+    assert pr["id"] == ["A008-1", "A008-2"]
+    assert pr["n"] == [len(p["entries"]) for p in a008.proposals]   # the entries each one covers ...
+    assert pr["of"] == [4, 4]                                     # ... of the ward's four entry roads
+    assert [[d["strings"][i] for i in v] for v in pr["via"]] == [["Dorpsstraat"], ["Dorpsstraat"]]
+    assert pr["clear"] == [round(p["clearance"]) for p in a008.proposals]
+    # positions as lat, lon (and RD New as x, y)
+    assert pr["ll"][:2] == [round(a008.proposals[0]["lat"], 5), round(a008.proposals[0]["lon"], 5)]
+    assert "score" not in pr and "expl" not in pr
+    assert not any(re.search(r"LM\d\d-E\d|Score", t) for t in d["strings"])
+    labels = d["words"]["labels"]
+    assert labels["coversEntries"] == "{n} van de {of} invalswegen van de wijk"
+    assert labels["latLon"] == "Coördinaten (breedte, lengte)"
 
 
 def test_decision_map_shows_request_and_decision_sentence_zoomed_to_ward(demo):
@@ -401,12 +467,44 @@ def test_demo_writes_overview_and_one_map_per_decision(run_cli, tmp_path):
         assert (out / f"aanvraag-{rid}.html").exists(), rid
 
 
-def test_local_asset_copies_match_the_cdn_versions(repo_root):
-    package = json.loads((repo_root / "tests" / "browser" / "package.json").read_text(encoding="utf-8"))
-    assert package["dependencies"] == maps_layers.ASSET_VERSIONS
-    for url, name in ((maps_layers.LEAFLET_JS, "leaflet"), (maps_layers.TOPOJSON_JS, "topojson-client"),
-                      (maps_layers.MARKERCLUSTER_JS, "leaflet.markercluster")):
-        assert f"/{name}@{maps_layers.ASSET_VERSIONS[name]}/" in url
+def test_vendored_assets_ship_in_the_package_with_their_licences(repo_root):
+    import tomllib
+
+    for path in maps_assets.asset_files():
+        assert path.is_file() and path.stat().st_size > 0, path
+    for package in maps_assets.ASSET_VERSIONS:
+        licence = maps_assets.ASSETS / package / "LICENSE"
+        assert "Permission" in licence.read_text(encoding="utf-8") or "Redistribution" in licence.read_text(
+            encoding="utf-8"), licence
+    assert "Leaflet 1.9.4" in (maps_assets.ASSETS / "leaflet" / "leaflet.js").read_text(encoding="utf-8")[:200]
+    assert "v3.1.0" in (maps_assets.ASSETS / "topojson-client" / "topojson-client.min.js").read_text()[:200]
+    readme = (maps_assets.ASSETS / "README.md").read_text(encoding="utf-8")
+    for package, version in maps_assets.ASSET_VERSIONS.items():
+        assert f"`{package}@{version}`" in readme
+    # setuptools puts them in the wheel
+    patterns = tomllib.loads((repo_root / "pyproject.toml").read_text(encoding="utf-8"))[
+        "tool"]["setuptools"]["package-data"]["planner"]
+    root = repo_root / "planner"
+    shipped = {p for pattern in patterns for p in root.glob(pattern)}
+    assert set(maps_assets.asset_files()) | {maps_assets.ASSETS / p / "LICENSE" for p in maps_assets.ASSET_VERSIONS} \
+        <= shipped
+
+
+def test_request_map_shows_its_request_whatever_its_state(demo):
+    wards, signs, roads, groups, decisions = demo
+    data = maps.prepare(wards, signs, decisions, roads=roads, groups=groups, public=True)
+    assert {d.outcome for d in decisions} == {"approved", "rejected", "needs_review"}
+    for decision in decisions:
+        page = maps.render(maps.decision_map(data, decision))
+        d = read_page_data(page)
+        assert d["decisions"]["id"] == [decision.request_id] and d["opts"]["showSettled"] is True
+        assert "laag staat uit" not in legend_of(page)
+        (s, w), (n, e) = d["bounds"]  # the request lies in the first view
+        assert s <= decision.lat <= n and w <= decision.lon <= e
+    # the overview starts with settled requests off, and its legend says so
+    overview = maps.render(maps.overview_map(maps.prepare(wards, signs, decisions, roads=roads, groups=groups)))
+    assert read_page_data(overview)["opts"]["showSettled"] is False
+    assert "aanvraag afgehandeld <em>(laag staat uit; aanzetten bij Kaartlagen)</em>" in legend_of(overview)
 
 
 def test_legend_lists_only_the_symbols_the_map_shows(demo):
@@ -415,7 +513,7 @@ def test_legend_lists_only_the_symbols_the_map_shows(demo):
     by_id = {d.request_id: d for d in decisions}
 
     def symbols(m):
-        return set(re.findall(r'class="ic pl-ic pl-(\w+)"', legend_of(maps.render(m))))
+        return set(re.findall(r'class="ic pl-ic pl-(\w+)[ "]', legend_of(maps.render(m))))
 
     # A001: rejected, its ward covered by two placed signs; no proposals
     assert symbols(maps.decision_map(data, by_id["A001"])) == {"bord", "afgehandeld"}
@@ -452,5 +550,6 @@ def test_big_maps_cluster_markers_and_load_the_plugin(demo):
     many = gpd.GeoDataFrame({"id": [f"S{i}" for i in range(len(xy))], "status": "placed", "street": "",
                              "placed_on": ""}, geometry=shapely.points(xy), crs=signs.crs)
     page = maps.render(maps.overview_map(maps.prepare(wards, many, decisions)))
-    assert maps_layers.MARKERCLUSTER_JS in page and maps_layers.MARKERCLUSTER_CSS in page
+    assert "/* leaflet.markercluster 1.5.3 (MIT; licence text" in page
+    assert ".leaflet-cluster-anim" in page and "MarkerClusterGroup" in page  # its CSS and its script
     assert "groep symbolen" in legend_of(page)

@@ -42,7 +42,7 @@ MARKER_NL = {
     "gepland": "bord (gepland)",
     "aanvraag": REQUEST_STATE_NL["open"],
     "afgehandeld": REQUEST_STATE_NL["settled"],
-    "voorstel": "voorgestelde plek (nummer = rang)",
+    "voorstel": "voorgestelde plek (aanvraag-volgnummer, bv. A008-1)",
 }
 
 # OSM highway classes as staff read them; JSON keeps the OSM class.

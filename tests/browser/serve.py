@@ -1,31 +1,33 @@
-"""Serve the maps' CDN assets to headless Chromium from local npm copies.
+"""Network for headless Chromium in the browser tests: none, or stand-in basemap tiles.
 
-The maps load Leaflet from ``https://cdn.jsdelivr.net/npm/<pkg>@<version>/<path>``.
-:func:`route_offline` answers those requests from ``tests/browser/node_modules``
-(installed with ``npm ci`` from ``package-lock.json``, see
-``scripts/install_browser.sh``), answers basemap tile requests with a blank
-PNG, and aborts everything else while recording it, so a test can assert
-that the page asked for nothing it could not get. No request reaches the
-network.
+The map pages carry Leaflet and its plugins inside themselves
+(``planner/render/maps/vendor``), so the tests need no copies of any web asset.
+:func:`route_offline` answers basemap tile requests with a blank PNG and
+aborts everything else while recording it, so a test can assert that the
+page asked for nothing else; :func:`route_no_network` aborts every request
+that is not the page's own file (an office network that blocks everything,
+a laptop offline). :func:`route_pdok` answers the public map's address
+search from recorded Locatieserver answers (``tests/recorded``). No request
+reaches the network.
 """
 
 from __future__ import annotations
 
 import json
-import mimetypes
-import re
 import shutil
 import struct
 import zlib
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 HERE = Path(__file__).resolve().parent
-NODE_MODULES = HERE / "node_modules"
+RECORDED = HERE.parent / "recorded"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
-JSDELIVR_NPM = re.compile(r"^https://cdn\.jsdelivr\.net/npm/((?:@[^/]+/)?[^@/]+)@([^/]+)/(.+)$")
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 TILE_HOSTS = ("service.pdok.nl", "tile.openstreetmap.org")
+PDOK_SEARCH = "https://api.pdok.nl/bzk/locatieserver/search/v3_1/free"
+LOCAL = ("file:", "data:", "about:", "blob:")
 
 
 def _blank_tile() -> bytes:
@@ -40,44 +42,22 @@ def _blank_tile() -> bytes:
 
 
 BLANK_PNG = _blank_tile()
-INSTALL_HINT = "run 'make browser' (or: npm ci --prefix tests/browser)"
 
 
 def missing_setup() -> str | None:
     """Why the browser tests cannot run here, or None when they can."""
     if not Path(CHROMIUM).exists():
         return f"chromium not found at {CHROMIUM}; run 'make browser' (bash scripts/install_browser.sh)"
-    if not (NODE_MODULES / "leaflet" / "package.json").exists():
-        return f"npm assets missing in {NODE_MODULES}; {INSTALL_HINT}"
     return None
 
 
-def local_asset(url: str) -> Path | None:
-    """The local copy of a jsDelivr npm URL (same package and version), else None."""
-    match = JSDELIVR_NPM.match(url.split("?")[0])
-    if not match:
-        return None
-    package, version, rest = match.groups()
-    root = NODE_MODULES / package
-    meta = root / "package.json"
-    if not meta.exists() or json.loads(meta.read_text())["version"] != version:
-        return None
-    path = (root / rest).resolve()
-    return path if path.is_file() and root.resolve() in path.parents else None
-
-
 def route_offline(page, unexpected: list[str]) -> None:
-    """Route every request of ``page``; append URLs nobody could serve to ``unexpected``."""
+    """Basemap tiles get a blank tile; any other request is aborted and appended to ``unexpected``."""
 
     def handle(route):
         url = route.request.url
-        if url.startswith(("file:", "data:", "about:")):
+        if url.startswith(LOCAL):
             return route.continue_()
-        asset = local_asset(url)
-        if asset is not None:
-            ctype = mimetypes.guess_type(asset.name)[0] or "application/octet-stream"
-            return route.fulfill(status=200, body=asset.read_bytes(), content_type=ctype,
-                                 headers={"Access-Control-Allow-Origin": "*"})
         host = url.split("/")[2] if "://" in url else ""
         if host in TILE_HOSTS:
             return route.fulfill(status=200, body=BLANK_PNG, content_type="image/png")
@@ -85,3 +65,43 @@ def route_offline(page, unexpected: list[str]) -> None:
         return route.abort()
 
     page.route("**/*", handle)
+
+
+def route_no_network(page, requested: list[str]) -> None:
+    """Every request that is not local is aborted (and appended to ``requested``)."""
+
+    def handle(route):
+        url = route.request.url
+        if url.startswith(LOCAL):
+            return route.continue_()
+        requested.append(url)
+        return route.abort("internetdisconnected")
+
+    page.route("**/*", handle)
+
+
+def recorded_answers() -> dict[str, dict]:
+    """The recorded Locatieserver answers by query text: ``{"status": ..., "body": ...}``."""
+    out = {}
+    for path in sorted(RECORDED.glob("locatieserver_*.json")):
+        rec = json.loads(path.read_text(encoding="utf-8"))
+        out[rec["request"]["q"]] = rec
+    return out
+
+
+def route_pdok(page, asked: list[str], *, reachable: bool = True) -> None:
+    """Answer the address search from the recorded answers (``asked`` gets each query);
+    an unknown query gets PDOK's empty answer; ``reachable=False`` fails every search."""
+    answers = recorded_answers()
+
+    def handle(route):
+        query = parse_qs(urlsplit(route.request.url).query)
+        q = query.get("q", [""])[0]
+        asked.append(q)
+        if not reachable:
+            return route.abort("internetdisconnected")
+        rec = answers.get(q, {"status": 200, "body": {"response": {"numFound": 0, "start": 0, "docs": []}}})
+        return route.fulfill(status=rec["status"], body=json.dumps(rec["body"]), content_type="application/json",
+                             headers={"Access-Control-Allow-Origin": "*"})
+
+    page.route(PDOK_SEARCH + "*", handle)

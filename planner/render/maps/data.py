@@ -1,7 +1,7 @@
 """The data a map page embeds: one JSON object, compact and safe inside ``<script>``.
 
 :func:`page_data` turns a :class:`planner.maps.MapData` into what
-:mod:`planner.render.maps.assets` reads in the browser:
+:mod:`planner.render.maps.script` reads in the browser:
 
 * ``topo``: the wards as TopoJSON with encoded arcs (:mod:`planner.render.maps.topology`);
 * ``wards``, ``wijken``, ``signs``, ``decisions``, ``proposals``, ``roads``:
@@ -67,12 +67,55 @@ POPUP_LABELS = {
     "request": "Aanvraag", "of": "van", "group": "Groep", "decision": "Besluit", "reason": "Reden",
     "notes": "Opmerkingen", "admins": "Beheerders (intern)", "sign": "Bord", "street": "Straat",
     "placedOn": "Geplaatst op", "counts": "Telt mee voor de dekking", "proposal": "Voorstel",
-    "forRequest": "voor aanvraag", "road": "Weg", "score": "Score", "explanation": "Toelichting",
+    "forRequest": "voor aanvraag", "road": "Weg", "place": "Plek",
+    "inside": "{m} m binnen de wijkgrens, voor wie de wijk in rijdt",
+    "covers": "Dekt", "coversEntries": "{n} van de {of} invalswegen van de wijk",
+    "coversEntriesNoTotal": "{n} invalsweg(en) van de wijk", "entryRoads": "invalsweg: {roads}",
+    "latLon": "Coördinaten (breedte, lengte)", "rd": "RD-coördinaten (x, y)", "wardCode": "wijkcode",
+    "groupCode": "groepsnummer",
     "entryRoad": "Invalsweg", "noEntryRoad": "Geen invalsweg", "roadClass": "Wegklasse",
     "coveredShare": "Gedekte inwoners", "coveredResidents": "Inwoners in gedekte buurten",
     "signsPer1000": "Borden per 1.000 inwoners", "unknownPopulation": "Buurten met onbekend inwonertal",
     "unknownGroup": "(onbekende groep)", "andMore": "en nog {n}",
 }
+# The public map's address search (PDOK Locatieserver, from the browser).
+SEARCH_URL = "https://api.pdok.nl/bzk/locatieserver/search/v3_1/free"
+SEARCH_NL = {
+    "title": "Is mijn buurt al gedekt?",
+    "placeholder": "bv. 1121 CA 1",
+    "button": "Zoeken",
+    "label": "Postcode of adres",
+    "empty": "Vul een postcode met huisnummer of een adres in.",
+    "busy": "Zoeken...",
+    "gedekt": "{address} ligt in wijk {ward}. Deze wijk is gedekt: er hangen al borden van "
+              "WhatsApp-buurtpreventie.",
+    "in_behandeling": "{address} ligt in wijk {ward}. Voor deze wijk loopt een aanvraag voor borden.",
+    "niet_gedekt": "{address} ligt in wijk {ward}. In deze wijk hangen nog geen borden. Een beheerder van "
+                   "een WhatsApp-groep in de wijk kan ze bij de gemeente aanvragen.",
+    "outside": "{address} ligt niet in een van de wijken op deze kaart.",
+    "notFound": "Geen adres gevonden bij '{query}'. Probeer een postcode met huisnummer, "
+                "bijvoorbeeld 1121 CA 1.",
+    "unreachable": "De adreszoeker (PDOK Locatieserver) is nu niet bereikbaar. Zoek uw buurt op de kaart, "
+                   "of probeer het later opnieuw.",
+    "source": "Adressen: PDOK Locatieserver (Kadaster)",
+}
+MONTHS_NL = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
+             "oktober", "november", "december")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
+
+
+def date_nl(value) -> str:
+    """An ISO date (``2026-09-03``, with or without a time) as people read it: ``3 september 2026``.
+
+    Empty values give ``""``; text that is not an ISO date is returned as it is.
+    """
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    text = str(value).strip()
+    m = _ISO_DATE.match(text)
+    if not m or not 1 <= int(m.group(2)) <= 12:
+        return text
+    return f"{int(m.group(3))} {MONTHS_NL[int(m.group(2)) - 1]} {m.group(1)}"
 
 
 
@@ -112,6 +155,7 @@ def _words() -> dict:
         "markers": MARKER_NL, "layers": LAYER_NL, "labels": POPUP_LABELS, "unknown": UNKNOWN,
         "outside": OUTSIDE_WARDS, "unnamedRoad": UNNAMED_ROAD, "yes": YES_NO[True], "no": YES_NO[False],
         "entryColour": ml.ENTRY_ROAD_COLOUR, "noEntryColour": ml.NO_ENTRY_ROAD_COLOUR,
+        "basemapUnavailable": ml.BASEMAP_UNAVAILABLE, "search": SEARCH_NL, "searchUrl": SEARCH_URL,
         "choro": {"steps": [list(s) for s in ml.CHORO_STEPS], "unknown": ml.CHORO_UNKNOWN},
     }
 
@@ -153,7 +197,7 @@ def _wijk_columns(data, codes) -> tuple[dict | None, dict]:
 def _sign_columns(signs: pd.DataFrame, xy: np.ndarray, ward_pos: dict, grid, strings: _Strings) -> dict:
     return {"id": signs["id"].astype(str).tolist(),
             "st": [0 if s == "placed" else 1 for s in signs["status"]],
-            "street": strings.column(signs["street"]), "date": strings.column(signs["placed_on"]),
+            "street": strings.column(signs["street"]), "date": strings.column(date_nl(v) for v in signs["placed_on"]),
             "req": strings.column(signs["request_id"]),
             "w": [ward_pos.get(c, -1) for c in signs["ward_code"]],
             "c": [int(bool(c)) for c in signs["counted"]], "xy": mt.encode_points(xy, grid),
@@ -164,7 +208,7 @@ def _sign_columns(signs: pd.DataFrame, xy: np.ndarray, ward_pos: dict, grid, str
 
 def _decision_columns(decisions: list[Decision], open_flags, ward_pos: dict, group_pos: dict,
                       grid, strings: _Strings) -> dict:
-    return {"id": [d.request_id for d in decisions], "date": [d.date for d in decisions],
+    return {"id": [d.request_id for d in decisions], "date": [date_nl(d.date) for d in decisions],
             "g": [group_pos[d.group_id] for d in decisions],
             "w": [ward_pos.get(d.ward["code"], -1) if d.ward else -1 for d in decisions],
             "out": [OUTCOME_KEYS.index(d.outcome) for d in decisions],
@@ -173,20 +217,31 @@ def _decision_columns(decisions: list[Decision], open_flags, ward_pos: dict, gro
             "xy": mt.encode_lonlat_points(np.array([[d.lon, d.lat] for d in decisions]), grid)}
 
 
-def _proposal_columns(decisions: list[Decision], grid, strings: _Strings) -> dict | None:
-    cols = {"d": [], "req": [], "rank": [], "road": [], "cls": [], "score": [], "expl": [], "rd": []}
+def _proposal_columns(decisions: list[Decision], grid, strings: _Strings, entry_roads: dict | None = None,
+                      entries_per_ward: dict | None = None) -> dict | None:
+    """The proposals, each in words: its id (``A008-1``), road, distance inside the ward, the entry
+    roads it covers out of the ward's entries, lat/lon and RD New (no score, no entry codes)."""
+    entry_roads, entries_per_ward = entry_roads or {}, entries_per_ward or {}
+    cols = {"d": [], "req": [], "rank": [], "id": [], "road": [], "cls": [], "clear": [], "n": [], "of": [],
+            "via": [], "ll": [], "rd": []}
     lonlat = []
     for j, d in enumerate(decisions):
         for p in d.proposals:
             cols["d"].append(j)
             cols["req"].append(d.request_id)  # the public overview has no requests to point to
             cols["rank"].append(int(p["rank"]))
+            cols["id"].append(f"{d.request_id}-{int(p['rank'])}")  # as the sign will be called
             cols["road"].append(strings.add(p.get("road")))
             cols["cls"].append(strings.add(road_class_nl(p.get("road_class"))))
-            score = p.get("score")
-            cols["score"].append(None if score is None or (isinstance(score, float) and np.isnan(score))
-                                 else round(float(score), 2))
-            cols["expl"].append(strings.add(p.get("explanation")))
+            clear = p.get("clearance")
+            cols["clear"].append(None if clear is None or pd.isna(clear) else int(round(float(clear))))
+            covered = [str(e) for e in (p.get("entries") or [])]
+            cols["n"].append(len(covered))
+            total = entries_per_ward.get(d.ward["code"]) if d.ward else None
+            cols["of"].append(int(total) if total else None)
+            names = list(dict.fromkeys(entry_roads[e] or UNNAMED_ROAD for e in covered if e in entry_roads))
+            cols["via"].append([strings.add(n) for n in names])
+            cols["ll"] += [round(float(p["lat"]), 5), round(float(p["lon"]), 5)]
             cols["rd"] += [int(round(float(p["x"]))), int(round(float(p["y"])))]
             lonlat.append([float(p["lon"]), float(p["lat"])])
     if not lonlat:
@@ -211,7 +266,7 @@ def _merge_roads(a: dict | None, b: dict | None) -> dict | None:
 
 
 def page_data(data, *, public: bool, decision: Decision | None = None) -> dict:
-    """The JSON object a page embeds (see :mod:`planner.render.maps.assets` for how it is read).
+    """The JSON object a page embeds (see :mod:`planner.render.maps.script` for how it is read).
 
     The overview holds every ward; a decision map holds the ward of the
     decision and its neighbours. Public pages (``public=True``) hold no
@@ -260,7 +315,8 @@ def page_data(data, *, public: bool, decision: Decision | None = None) -> dict:
             out["admins"] = {group_pos[g]: [[a.get(k) or "" for k in ("admin_name", "admin_phone", "admin_email")]
                                             for a in people]
                              for g, people in data.admins.items() if g in group_pos}
-    proposals = _proposal_columns(decisions, data.grid, strings)
+    proposals = _proposal_columns(decisions, data.grid, strings, getattr(data, "entry_roads_by_id", None),
+                                  getattr(data, "entries_per_ward", None))
     if proposals:
         out["proposals"] = proposals
     # roads
@@ -279,7 +335,8 @@ def page_data(data, *, public: bool, decision: Decision | None = None) -> dict:
         out["roads"] = roads
     large = n > LARGE_MAP_WARDS and decision is None
     out["opts"] = {"cluster": decision is None, "clusterMin": CLUSTER_MIN_POINTS, "clusterZoom": CLUSTER_ZOOM,
-                   "roadsZoom": ROADS_ZOOM if large else 0, "labelZoom": LABEL_ZOOM, "showSettled": False,
+                   "roadsZoom": ROADS_ZOOM if large else 0, "labelZoom": LABEL_ZOOM,
+                   "showSettled": decision is not None,  # a request's own map always shows it
                    "thinBelow": THIN_BELOW_ZOOM}
     out["strings"] = strings.values
     out["words"] = _words()

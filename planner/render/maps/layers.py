@@ -1,14 +1,16 @@
 """The frame of the planner's web maps (folium / Leaflet): basemaps, boxes, legend, assets.
 
-The layers themselves are built in the browser by :mod:`planner.render.maps.assets`
+The layers themselves are built in the browser by :mod:`planner.render.maps.script`
 from one embedded JSON object; this module makes the page around them: the
 map with its three basemaps, the information box and the legend (fixed
 Dutch text from :mod:`planner.core.vocabulary`; any outside text in ``info``
 must already be escaped, see :func:`planner.maps.esc`), and the script tags.
 
-The pages load Leaflet, ``topojson-client`` and, on large maps only,
-``leaflet.markercluster`` from the jsDelivr CDN (pinned versions; the
-browser tests serve the same versions from ``tests/browser/node_modules``).
+The pages carry Leaflet, ``topojson-client`` and, on large maps only,
+``leaflet.markercluster`` inside themselves (:mod:`planner.render.maps.bundle`,
+copies in ``planner/render/maps/vendor/`` with their licences): a page opens without
+any network; only the basemap tiles come from it, and when they cannot be
+loaded the page says so in one Dutch line (the wards and signs still show).
 jQuery, Bootstrap and Font Awesome that folium loads by default are left out.
 """
 
@@ -21,20 +23,12 @@ from branca.element import Element, MacroElement
 from jinja2 import Template
 
 from planner.core.vocabulary import MARKER_NL, WARD_STATE_LEGEND
-from planner.render.maps import assets as maps_script
+from planner.render.maps import bundle as maps_assets
+from planner.render.maps import script as maps_script
 
-LEAFLET_VERSION = "1.9.3"
-TOPOJSON_CLIENT_VERSION = "3.1.0"
-MARKERCLUSTER_VERSION = "1.5.3"
-CDN = "https://cdn.jsdelivr.net/npm"
-LEAFLET_JS = f"{CDN}/leaflet@{LEAFLET_VERSION}/dist/leaflet.js"
-LEAFLET_CSS = f"{CDN}/leaflet@{LEAFLET_VERSION}/dist/leaflet.css"
-TOPOJSON_JS = f"{CDN}/topojson-client@{TOPOJSON_CLIENT_VERSION}/dist/topojson-client.min.js"
-MARKERCLUSTER_JS = f"{CDN}/leaflet.markercluster@{MARKERCLUSTER_VERSION}/dist/leaflet.markercluster.js"
-MARKERCLUSTER_CSS = f"{CDN}/leaflet.markercluster@{MARKERCLUSTER_VERSION}/dist/MarkerCluster.css"
-# npm package -> version, as loaded by the pages (tests/browser/package.json must match)
-ASSET_VERSIONS = {"leaflet": LEAFLET_VERSION, "topojson-client": TOPOJSON_CLIENT_VERSION,
-                  "leaflet.markercluster": MARKERCLUSTER_VERSION}
+# npm package -> version of the assets every page carries (planner/render/maps/vendor/)
+ASSET_VERSIONS = maps_assets.ASSET_VERSIONS
+BASEMAP_UNAVAILABLE = "De achtergrondkaart is niet beschikbaar (geen internetverbinding?)"
 
 BASEMAPS = [
     # (name in the layer control, tile URL, attribution, max native zoom)
@@ -58,22 +52,37 @@ CHORO_STEPS = [(0.0, "#f7f7f7"), (0.25, "#d9f0d3"), (0.5, "#a6dba0"), (0.75, "#5
 CHORO_UNKNOWN = "#bdbdbd"
 
 MARKER_ORDER = ["bord", "gepland", "aanvraag", "afgehandeld", "voorstel"]
+LEGEND_SAMPLE = {"voorstel": "A-1"}  # what a marker of this kind shows (its id), in the legend
+
+# branca's page, in Dutch (screen readers, spell checkers and translators read the language from it)
+PAGE_TEMPLATE = Template(
+    "<!DOCTYPE html>\n"
+    '<html lang="nl">\n'
+    "<head>\n"
+    "{% if this.title %}<title>{{this.title}}</title>{% endif %}"
+    "    {{this.header.render(**kwargs)}}\n"
+    "</head>\n"
+    "<body>\n"
+    "    {{this.html.render(**kwargs)}}\n"
+    "</body>\n"
+    "<script>\n"
+    "    {{this.script.render(**kwargs)}}\n"
+    "</script>\n"
+    "</html>\n",
+)
 
 
 def new_map(title: str, *, cluster: bool = False) -> folium.Map:
     """An empty map with the three basemaps (PDOK BRT first, the default).
 
-    ``title`` (escaped text) becomes the page title; ``cluster`` also loads
+    ``title`` (escaped text) becomes the page title; ``cluster`` also carries
     ``leaflet.markercluster``. Returns the map and, in ``m._planner_bases``,
     the basemap layers for the layer control.
     """
     m = folium.Map(tiles=None, control_scale=False, zoom_start=13, location=[52.43, 4.91],
                    prefer_canvas=True, zoom_snap=0.25, zoom_delta=0.5)
-    m.default_js = [("leaflet", LEAFLET_JS), ("topojson_client", TOPOJSON_JS)]
-    m.default_css = [("leaflet_css", LEAFLET_CSS)]
-    if cluster:
-        m.default_js.append(("leaflet_markercluster", MARKERCLUSTER_JS))
-        m.default_css.append(("leaflet_markercluster_css", MARKERCLUSTER_CSS))
+    m.default_js, m.default_css = [], []  # no CDN: the assets are inlined below
+    m.get_root()._template = PAGE_TEMPLATE
     bases = []
     for k, (name, url, attr, native) in enumerate(BASEMAPS):
         layer = folium.TileLayer(url, attr=attr, name=name, max_native_zoom=native, max_zoom=21,
@@ -83,7 +92,8 @@ def new_map(title: str, *, cluster: bool = False) -> folium.Map:
     m._planner_bases = bases
     m.get_root().header.add_child(RawHtml(
         '<meta name="viewport" content="width=device-width, initial-scale=1.0">'
-        f'<title>{title}</title><style>{maps_script.CSS}</style>'), name="planner_head")
+        f'<title>{title}</title>' + maps_assets.head_html(cluster=cluster)
+        + f'<style>{maps_script.CSS}</style>'), name="planner_head")
     return m
 
 
@@ -115,7 +125,7 @@ class Box(MacroElement):
 
 
 class Layers(MacroElement):
-    """The page's layers, built in the browser from the embedded data (see :mod:`planner.render.maps.assets`)."""
+    """The page's layers, built in the browser from the embedded data (see :mod:`planner.render.maps.script`)."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
@@ -152,7 +162,7 @@ def data_element(text: str) -> RawHtml:
 
 
 def legend_html(*, statuses=tuple(WARD_COLOURS), markers=(), entries=False, no_entries=False,
-                clusters=False, choropleth=False) -> str:
+                clusters=False, choropleth=False, hidden=()) -> str:
     """The legend in Dutch (fixed text, no outside data), listing only what the map shows.
 
     Parameters
@@ -167,16 +177,20 @@ def legend_html(*, statuses=tuple(WARD_COLOURS), markers=(), entries=False, no_e
         Whether markers are grouped at low zoom.
     choropleth : bool
         Whether the coverage-per-resident layer exists (its key shows while it is on).
+    hidden : iterable of str
+        Marker kinds whose layer starts switched off (the legend says where to switch it on).
     """
-    statuses, markers = set(statuses), set(markers)
+    statuses, markers, hidden = set(statuses), set(markers), set(hidden)
     rows = []
     for status, colour in WARD_COLOURS.items():
         if status in statuses:
             rows.append(f'<div><i class="sw" style="background:{colour}"></i>{WARD_STATE_LEGEND[status]}</div>')
     for kind in MARKER_ORDER:
         if kind in markers:
-            symbol = "1" if kind == "voorstel" else ""
-            rows.append(f'<div><span class="ic pl-ic pl-{kind}">{symbol}</span>{MARKER_NL[kind]}</div>')
+            symbol = LEGEND_SAMPLE.get(kind, "")
+            wide = " wide" if symbol else ""
+            off = " <em>(laag staat uit; aanzetten bij Kaartlagen)</em>" if kind in hidden else ""
+            rows.append(f'<div><span class="ic pl-ic pl-{kind}{wide}">{symbol}</span>{MARKER_NL[kind]}{off}</div>')
     if clusters:
         rows.append('<div><span class="ic pl-cluster" style="width:18px;height:18px;font-size:9px">9</span>'
                     'groep symbolen (aantal); zoom in voor de symbolen</div>')

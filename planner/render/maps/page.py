@@ -19,7 +19,7 @@ signs still to place, or waiting for review); *niet gedekt* otherwise.
 
 **Light pages at national scale.** The page embeds one JSON object
 (:func:`planner.maps_data.page_data`) that the browser turns into layers
-(:mod:`planner.render.maps.assets`): ward borders stored once and quantized as
+(:mod:`planner.render.maps.script`): ward borders stored once and quantized as
 TopoJSON (:mod:`planner.render.maps.topology`), points and lines as encoded
 integer steps of about a metre, properties as columns with a shared table
 of strings, popups built in the page. Wards are drawn on one canvas,
@@ -60,7 +60,12 @@ from planner.placement import Decision
 from planner.render.maps import data as md
 from planner.render.maps import layers as ml
 from planner.render.maps import topology as mt
-from planner.render.maps.data import STATE_KEYS, empty_roads, page_data, to_json
+from planner.render.maps.data import (
+    STATE_KEYS,
+    empty_roads,
+    page_data,
+    to_json,
+)
 from planner.siting.entries import classify_roads, find_entries, road_network
 
 SIMPLIFY_TOLERANCE = 2.0  # metres, in RD New
@@ -96,6 +101,8 @@ class MapData:
     no_entry_roads: gpd.GeoDataFrame | None = None  # roads a no_entries reason names: name, road_class, ward_code
     topology: dict = field(default_factory=dict)    # all wards (see maps_topology.build_topology)
     grid: mt.Grid | None = None
+    entry_roads_by_id: dict = field(default_factory=dict)  # entry id ("LM04-E1") -> road name
+    entries_per_ward: dict = field(default_factory=dict)   # ward code -> number of entries
 
     def public_view(self) -> "MapData":
         """The same data without any admin's personal data."""
@@ -148,9 +155,13 @@ def prepare(wards: gpd.GeoDataFrame, signs: gpd.GeoDataFrame, decisions: list[De
     grid = mt.Grid.for_bounds(xmin, ymin, 10.0 ** -DECIMALS)
     topology = mt.build_topology(wards.geometry.values, grid, tolerance=SIMPLIFY_TOLERANCE)
     blocked = {d.ward["code"] for d in decisions if d.ward and d.reason_code == "no_entries"}
-    return MapData(wards=w, signs=s, entry_roads=_entry_roads(wards, roads, policy),
+    entry_roads, entries = _entry_roads(wards, roads, policy)
+    return MapData(wards=w, signs=s, entry_roads=entry_roads,
                    decisions=list(decisions), group_names=group_names, admins=admins, stats=stats,
-                   no_entry_roads=_no_entry_roads(wards, roads, policy, blocked), topology=topology, grid=grid)
+                   no_entry_roads=_no_entry_roads(wards, roads, policy, blocked), topology=topology, grid=grid,
+                   entry_roads_by_id=dict(zip(entries["entry_id"].astype(str), entries["road"].fillna("")))
+                   if len(entries) else {},
+                   entries_per_ward=entries["ward_code"].value_counts().to_dict() if len(entries) else {})
 
 
 def _sign_table(signs, wards, policy, roads) -> gpd.GeoDataFrame:
@@ -182,13 +193,15 @@ def _sign_table(signs, wards, policy, roads) -> gpd.GeoDataFrame:
     return out
 
 
-def _entry_roads(wards, roads, policy) -> gpd.GeoDataFrame:
-    """The stretch of each entry road within ``ENTRY_ROAD_LENGTH`` of its entry."""
+def _entry_roads(wards, roads, policy) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
+    """The stretch of each entry road within ``ENTRY_ROAD_LENGTH`` of its entry, and the entries
+    (``entry_id``, ``ward_code``, ``road``: what a proposal's popup names)."""
+    none = pd.DataFrame({"entry_id": [], "ward_code": [], "road": []})
     if roads is None or roads.empty:
-        return empty_roads()
+        return empty_roads(), none
     entries = find_entries(wards, roads, policy)  # computed in bounded chunks of wards (planner.siting.entries)
     if entries.empty:
-        return empty_roads()
+        return empty_roads(), none
     idx = entries["road_index"].to_numpy(dtype=int)
     near = shapely.buffer(entries.geometry.values, ENTRY_ROAD_LENGTH, quad_segs=4)
     parts = shapely.intersection(roads.geometry.values[idx], near)
@@ -197,7 +210,8 @@ def _entry_roads(wards, roads, policy) -> gpd.GeoDataFrame:
                             "road_class": roads["highway"].to_numpy()[idx],
                             "ward_code": entries["ward_code"].to_numpy()},
                            geometry=parts, crs=RD_NEW)
-    return out[~out.geometry.is_empty].reset_index(drop=True)
+    return out[~out.geometry.is_empty].reset_index(drop=True), \
+        pd.DataFrame(entries[["entry_id", "ward_code", "road"]])
 
 
 def _no_entry_roads(wards, roads, policy, codes: set) -> gpd.GeoDataFrame:
@@ -251,7 +265,8 @@ def _map_from(d: dict, title: str, info: str, bounds, *, keep_info_open: bool = 
     no_entries = "roads" in d and not all(d["roads"]["entry"])
     legend = ml.legend_html(statuses={STATE_KEYS[s] for s in d["wards"]["state"]}, markers=_markers_of(d),
                             entries=entries, no_entries=no_entries, clusters=clusters,
-                            choropleth="wijken" in d or "pop" in d["wards"])
+                            choropleth="wijken" in d or "pop" in d["wards"],
+                            hidden=set() if d["opts"]["showSettled"] else {"afgehandeld"})
     return ml.finish(m, legend=legend, info=ml.info_html(title, info, keep_open=keep_info_open))
 
 
@@ -295,17 +310,26 @@ def decision_map(data: MapData, decision: Decision) -> folium.Map:
     public = data.public_view()
     d = page_data(public, public=True, decision=decision)
     code = decision.ward["code"] if decision.ward else None
-    if code is not None:
-        bounds = _bounds(data.wards[data.wards["code"] == code])
+    if code is not None:  # the ward, and everything of the decision even where it lies outside the ward
+        x0, y0, x1, y1 = data.wards[data.wards["code"] == code].total_bounds
+        pts = [(decision.x, decision.y)] + [(p["x"], p["y"]) for p in decision.proposals] \
+            + [(sg["x"], sg["y"]) for sg in decision.signs if "x" in sg and "y" in sg]
+        xy = np.array([[float(x), float(y)] for x, y in pts if x is not None and y is not None
+                       and np.isfinite(float(x)) and np.isfinite(float(y))]).reshape(-1, 2)
+        if len(xy):
+            x0, y0 = min(x0, xy[:, 0].min() - 30), min(y0, xy[:, 1].min() - 30)
+            x1, y1 = max(x1, xy[:, 0].max() + 30), max(y1, xy[:, 1].max() + 30)
+        bounds = _bounds_rd(x0, y0, x1, y1)
     else:  # outside every ward: show the wards around and the request
         near = data.wards.iloc[md.neighbourhood(data, decision)[0]]
         x0, y0, x1, y1 = near.total_bounds
         x0, y0, x1, y1 = min(x0, decision.x), min(y0, decision.y), max(x1, decision.x), max(y1, decision.y)
         bounds = _bounds_rd(x0 - 150, y0 - 150, x1 + 150, y1 + 150)
     name = data.group_names.get(decision.group_id)
-    group = f"{esc(name)} ({esc(decision.group_id)})" if name else f"{esc(decision.group_id)} (onbekende groep)"
+    group = (f"{esc(name)} (groepsnummer {esc(decision.group_id)})" if name
+             else f"{esc(decision.group_id)} (onbekende groep)")
     ward = f"wijk {esc(decision.ward['name'])}" if decision.ward else OUTSIDE_WARDS
-    info = f"Groep {group}, {ward}, {esc(decision.date)}.<br>{esc(decision.reason)}"
+    info = f"Groep {group}, {ward}, {esc(md.date_nl(decision.date))}.<br>{esc(decision.reason)}"
     return _map_from(d, title, info, bounds, keep_info_open=True)
 
 

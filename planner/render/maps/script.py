@@ -24,13 +24,17 @@ Dutch words. :data:`SCRIPT` turns it into Leaflet layers:
 from __future__ import annotations
 
 CSS = """
-html .leaflet-container{font-size:12px}
+html .leaflet-container{font-size:12px;background:#f4f3ef}
 .pl-ic{display:flex!important;align-items:center;justify-content:center;box-sizing:border-box;
  font:bold 11px/1 Arial,sans-serif;box-shadow:0 1px 3px rgba(0,0,0,.5);cursor:pointer}
+.pl-ic.wide{padding:0 5px;white-space:nowrap;border-radius:9px}
 .pl-bord{background:#ffd600;border:2px solid #222;border-radius:3px;color:#222}
-.pl-bord:after{content:"!"}
-.pl-gepland{background:#fff59d;border:2px dashed #555;border-radius:3px;color:#555}
-.pl-gepland:after{content:"!"}
+.pl-bord:before{content:"!"}
+.pl-gepland{background:#fff59d;border:2px dashed #555;border-radius:3px;color:#333}
+.pl-gepland:before{content:"!"}
+.pl-bord.wide,.pl-gepland.wide{border-radius:3px}
+.pl-bord.wide:before,.pl-gepland.wide:before{margin-right:4px}
+.pl-legend .ic.wide{width:auto;padding:0 4px;font-size:9px}
 .pl-aanvraag{background:#c62828;border:2px solid #fff;border-radius:50% 50% 50% 0;color:#fff}
 .pl-aanvraag:after{content:"A"}
 .pl-afgehandeld{background:#757575;border:2px solid #fff;border-radius:50% 50% 50% 0;color:#fff}
@@ -55,9 +59,21 @@ html .leaflet-container{font-size:12px}
 .pl-legend .pl-choro-legend{display:none}
 .pl-legend.pl-choro-on .pl-choro-legend{display:block}
 .pl-pop ul{margin:0;padding-left:16px}
+.pl-offline{font-weight:bold;color:#5d4037;background:#fff8e1;max-width:260px}
+.pl-search{max-width:280px}
+.pl-search label{display:block;margin-bottom:3px;font-size:13px}
+.pl-search .pl-row{display:flex;gap:4px}
+.pl-search input{flex:1 1 auto;min-width:0;font:13px Arial,sans-serif;padding:3px 5px;border:1px solid #888;border-radius:3px}
+.pl-search button{font:bold 12px Arial,sans-serif;padding:3px 8px;border:1px solid #0d47a1;background:#0d47a1;color:#fff;
+ border-radius:3px;cursor:pointer}
+.pl-search .pl-answer:not(:empty){margin-top:5px}
+.pl-search .pl-gedekt{color:#0b6b4f}.pl-search .pl-warn{color:#b71c1c}
+.pl-search .pl-source{margin-top:3px;font-size:10px;color:#666}
 @media (max-width:640px){
  .pl-box{max-width:52vw;font-size:11px;padding:4px 6px}
  .pl-box summary,.pl-box h4{font-size:12px}
+ .pl-search{max-width:calc(100vw - 80px)}
+ .pl-search input{font-size:16px}
 }
 """
 
@@ -68,10 +84,13 @@ var mark = function (name) { if (window.performance && performance.mark) perform
 mark('start');
 var D = JSON.parse(document.getElementById('pl-data').textContent);
 mark('parsed');
-// the final view first: layers are projected once, for the zoom they are seen at
-if (D.bounds) map.fitBounds(D.bounds, {padding: [10, 10], animate: false});
 var W = D.words, LB = W.labels, S = D.strings, O = D.grid.origin, Q = D.grid.q;
 var small = window.innerWidth < 700 || window.innerHeight < 500;
+// panels fold on small screens (a decision's information box stays open), before the view is chosen
+if (small) document.querySelectorAll('.pl-box details').forEach(function (d) { d.open = !!d.dataset.keepOpen; });
+if (small && map.zoomControl) map.zoomControl.setPosition('bottomright');  // pinch to zoom; the corner stays free
+// the final view first: layers are projected once, for the zoom they are seen at (refined at the end)
+if (D.bounds) map.fitBounds(D.bounds, {padding: [10, 10], animate: false});
 var ENT = {'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;'};
 function esc(v) { return v === null || v === undefined ? '' : String(v).replace(/[&<>"']/g, function (c) { return ENT[c]; }); }
 function str(i) { return i === null || i === undefined || i < 0 ? '' : S[i]; }
@@ -118,7 +137,7 @@ var API = window.plannerMap, overlays = {};
 // ------------------------------------------------------------- wards
 var WD = D.wards, nWards = WD.code.length, wardPolys = new Array(nWards);
 var STATE_KEYS = W.stateKeys;
-function wardName(i) { return esc(WD.name[i]) + ' (' + esc(WD.code[i]) + ')'; }
+function wardName(i) { return esc(WD.name[i]) + ' (' + esc(LB.wardCode) + ' ' + esc(WD.code[i]) + ')'; }
 var countedBy = {}, requestsBy = {}, groupsBy = {};
 (function () {
   var sg = D.signs;
@@ -131,7 +150,7 @@ var countedBy = {}, requestsBy = {}, groupsBy = {};
 function groupLabel(g) {
   if (g === null || g === undefined || g < 0) return '';
   var name = D.groups.name[g];
-  return name ? esc(name) + ' (' + esc(D.groups.id[g]) + ')' : esc(D.groups.id[g]) + ' ' + esc(LB.unknownGroup);
+  return name ? esc(name) + ' (' + esc(LB.groupCode) + ' ' + esc(D.groups.id[g]) + ')' : esc(D.groups.id[g]) + ' ' + esc(LB.unknownGroup);
 }
 function signLabel(k) {
   var sg = D.signs, street = str(sg.street[k]);
@@ -200,42 +219,111 @@ wardLayer.addTo(map);
 mark('wards-added');
 overlays[W.layers.wards] = wardLayer; API.layers.wards = wardLayer;
 
-// ward names, once a ward is wide enough on screen
-var labelLayer = L.layerGroup().addTo(map), labelPts = WD.label ? latlngs(WD.label) : [];
-function labelSpot(poly, at, view) {
-  if (at && view.contains(at)) return at;
-  // the label point is off screen: a spot in the part of the ward that is on screen
-  var b = poly.getBounds(), s = Math.max(b.getSouth(), view.getSouth()), n = Math.min(b.getNorth(), view.getNorth());
-  var w = Math.max(b.getWest(), view.getWest()), e = Math.min(b.getEast(), view.getEast());
-  var f = [0.5, 0.3, 0.7, 0.15, 0.85];
-  for (var y = 0; y < f.length; y++) for (var x = 0; x < f.length; x++) {
-    var ll = L.latLng(s + (n - s) * f[y], w + (e - w) * f[x]);
-    if (poly._containsPoint && poly._containsPoint(map.latLngToLayerPoint(ll))) return ll;
+// ward names: every ward in view gets one, where it collides with no other name, marker or panel;
+// inside the ward where it fits, else beside it with a thin line to the ward
+var labelLayer = L.layerGroup().addTo(map), labelLines = L.layerGroup().addTo(map);
+var labelPts = WD.label ? latlngs(WD.label) : [];
+var measureCtx = document.createElement('canvas').getContext('2d');
+function textWidth(text, font) { measureCtx.font = font; return Math.ceil(measureCtx.measureText(text).width); }
+var LABEL_FONT = 'bold 11px Arial, sans-serif', LABEL_H = 14, MAX_OUTSIDE = 80;
+// rectangles on screen (container pixels), in a grid of cells: markers, names, panels
+function RectIndex() { this.cells = {}; }
+RectIndex.prototype.C = 48;
+RectIndex.prototype.add = function (x, y, hw, hh) {
+  var C = this.C, r = [x, y, hw, hh];
+  for (var gx = Math.floor((x - hw) / C); gx <= Math.floor((x + hw) / C); gx++)
+    for (var gy = Math.floor((y - hh) / C); gy <= Math.floor((y + hh) / C); gy++)
+      (this.cells[gx + ',' + gy] = this.cells[gx + ',' + gy] || []).push(r);
+};
+RectIndex.prototype.hits = function (x, y, hw, hh, gap) {
+  var C = this.C; gap = gap || 0;
+  for (var gx = Math.floor((x - hw) / C); gx <= Math.floor((x + hw) / C); gx++)
+    for (var gy = Math.floor((y - hh) / C); gy <= Math.floor((y + hh) / C); gy++) {
+      var c = this.cells[gx + ',' + gy];
+      if (c) for (var j = 0; j < c.length; j++)
+        if (Math.abs(c[j][0] - x) < c[j][2] + hw + gap && Math.abs(c[j][1] - y) < c[j][3] + hh + gap) return true;
+    }
+  return false;
+};
+var markerRects = new RectIndex();
+function panelRects() {
+  var box = map.getContainer().getBoundingClientRect(), out = [];
+  document.querySelectorAll('.leaflet-control').forEach(function (el) {
+    var r = el.getBoundingClientRect();
+    if (r.width && r.height) out.push([r.left - box.left, r.top - box.top, r.right - box.left, r.bottom - box.top]);
+  });
+  return out;
+}
+function underPanel(panels, x, y, hw, hh) {
+  for (var k = 0; k < panels.length; k++) {
+    var r = panels[k];
+    if (x + hw > r[0] - 2 && x - hw < r[2] + 2 && y + hh > r[1] - 2 && y - hh < r[3] + 2) return true;
   }
-  return null;
+  return false;
+}
+function insideWard(poly, cx, cy, hw, hh) {
+  var pts = [[cx, cy], [cx - hw, cy - hh], [cx + hw, cy - hh], [cx - hw, cy + hh], [cx + hw, cy + hh]];
+  for (var k = 0; k < pts.length; k++) {
+    if (!poly._containsPoint(map.containerPointToLayerPoint(L.point(pts[k][0], pts[k][1])))) return false;
+  }
+  return true;
 }
 function updateLabels() {
-  labelLayer.clearLayers();
+  labelLayer.clearLayers(); labelLines.clearLayers();
+  API.labels = [];
   if (!map.hasLayer(wardLayer) || map.getZoom() < D.opts.labelZoom) return;
-  var view = map.getBounds().pad(-0.05), shown = 0;
-  for (var i = 0; i < nWards && shown < 400; i++) {
+  var size = map.getSize(), view = map.getBounds(), panels = panelRects(), placed = new RectIndex();
+  var todo = [];
+  for (var i = 0; i < nWards; i++) {
     var poly = wardPolys[i];
     if (!poly || !view.intersects(poly.getBounds())) continue;
-    var b = poly.getBounds(), a = map.project(b.getNorthWest()), c = map.project(b.getSouthEast());
-    var text = WD.name[i], w = Math.min(text.length * 6.5 + 8, 180);
-    if (c.x - a.x < w || c.y - a.y < 22) continue;
-    var at = labelSpot(poly, labelPts[i], view);
-    if (!at) continue;
-    // next to the markers, never under one
-    var p = map.latLngToLayerPoint(at), dy = null;
-    for (var k = 0; k < LABEL_SHIFTS.length; k++) {
-      if (!hitsMarker(p.x, p.y + LABEL_SHIFTS[k], w / 2, 8)) { dy = LABEL_SHIFTS[k]; break; }
-    }
-    if (dy === null) continue;
-    labelLayer.addLayer(L.marker(at, {pane: 'pl-labels', interactive: false, keyboard: false,
-      icon: L.divIcon({className: 'pl-label', html: esc(text), iconSize: [w, 14], iconAnchor: [w / 2, 7 - dy]})}));
-    shown++;
+    var b = poly.getBounds(), a = map.latLngToContainerPoint(b.getNorthWest()), c = map.latLngToContainerPoint(b.getSouthEast());
+    todo.push({i: i, area: Math.max(1, (c.x - a.x) * (c.y - a.y)), a: a, c: c});
   }
+  var outside = todo.length <= MAX_OUTSIDE;
+  todo.sort(function (p, q) { return p.area - q.area; });  // the smallest wards have the fewest places
+  var margin = 3;
+  function fits(x, y, hw, hh) {
+    return x - hw >= margin && y - hh >= margin && x + hw <= size.x - margin && y + hh <= size.y - margin &&
+      !underPanel(panels, x, y, hw, hh) && !placed.hits(x, y, hw, hh, 2) && !markerRects.hits(x, y, hw, hh, 1);
+  }
+  todo.slice(0, 400).forEach(function (t) {
+    var i = t.i, poly = wardPolys[i], text = WD.name[i], w = textWidth(text, LABEL_FONT) + 6, hw = w / 2, hh = LABEL_H / 2;
+    var anchor = labelPts[i] ? map.latLngToContainerPoint(labelPts[i]) : L.point((t.a.x + t.c.x) / 2, (t.a.y + t.c.y) / 2);
+    var spot = null, line = false;
+    // inside: the label point, shifted up and down, then a grid over the ward's part on screen
+    var cands = [[anchor.x, anchor.y], [anchor.x, anchor.y - 16], [anchor.x, anchor.y + 16], [anchor.x, anchor.y - 30], [anchor.x, anchor.y + 30]];
+    var x0 = Math.max(t.a.x, 0), x1 = Math.min(t.c.x, size.x), y0 = Math.max(t.a.y, 0), y1 = Math.min(t.c.y, size.y);
+    var f = [0.5, 0.3, 0.7, 0.15, 0.85, 0.4, 0.6];
+    if (x1 - x0 > w && y1 - y0 > LABEL_H) for (var fy = 0; fy < f.length; fy++) for (var fx = 0; fx < f.length; fx++)
+      cands.push([x0 + (x1 - x0) * f[fx], y0 + (y1 - y0) * f[fy]]);
+    for (var k = 0; k < cands.length && !spot; k++) {
+      var cx = cands[k][0], cy = cands[k][1];
+      if (fits(cx, cy, hw, hh) && insideWard(poly, cx, cy, hw - 2, hh - 2)) spot = [cx, cy];
+    }
+    // beside the ward: rings around its label point, nearest first
+    if (!spot && outside) {
+      var ax = Math.min(Math.max(anchor.x, 0), size.x), ay = Math.min(Math.max(anchor.y, 0), size.y);
+      search: for (var r = 1; r <= 6; r++) {
+        for (var q = 0; q < 16; q++) {
+          var ang = -Math.PI / 2 + q * Math.PI / 8, dx = Math.cos(ang) * (hw + 6 + 12 * r), dy = Math.sin(ang) * (hh + 6 + 12 * r);
+          if (fits(ax + dx, ay + dy, hw, hh)) { spot = [ax + dx, ay + dy]; line = true; break search; }
+        }
+      }
+    }
+    if (!spot) return;
+    placed.add(spot[0], spot[1], hw, hh);
+    var at = map.containerPointToLatLng(L.point(spot[0], spot[1]));
+    labelLayer.addLayer(L.marker(at, {pane: 'pl-labels', interactive: false, keyboard: false,
+      icon: L.divIcon({className: 'pl-label', html: esc(text), iconSize: [w, LABEL_H], iconAnchor: [hw, hh]})}));
+    if (line) {
+      // from the edge of the name to the ward's label point
+      var ex = Math.max(spot[0] - hw, Math.min(anchor.x, spot[0] + hw)), ey = Math.max(spot[1] - hh, Math.min(anchor.y, spot[1] + hh));
+      labelLines.addLayer(L.polyline([map.containerPointToLatLng(L.point(ex, ey)), labelPts[i] || map.containerPointToLatLng(anchor)],
+        {renderer: renderer, interactive: false, color: '#222', weight: 1, opacity: 0.8}));
+    }
+    API.labels.push({ward: i, x: spot[0], y: spot[1], w: w, h: LABEL_H, beside: line});
+  });
 }
 
 // ------------------------------------------------------------- markers
@@ -243,15 +331,21 @@ var SIZE = {bord: 18, gepland: 18, aanvraag: 18, afgehandeld: 18, voorstel: 22};
 var PRIO = {voorstel: 0, aanvraag: 1, bord: 2, gepland: 2, afgehandeld: 3};
 var PANE = {voorstel: 'pl-voorstel', aanvraag: 'pl-aanvraag', bord: 'pl-bord', gepland: 'pl-bord',
             afgehandeld: 'pl-afgehandeld'};
+// signs and proposals carry their id ("B001", "A008-1"): a label of the marker itself
+var ICON_FONT = 'bold 11px Arial, sans-serif', BANG = {bord: 7, gepland: 7};
 var icons = {};
-function icon(kind, n) {
-  var key = kind + (n || ''), s = SIZE[kind];
-  return icons[key] || (icons[key] = L.divIcon({className: 'pl-ic pl-' + kind, html: n ? String(n) : '',
-    iconSize: [s, s], iconAnchor: [s / 2, s / 2]}));
+function icon(kind, text) {
+  var key = kind + '|' + (text || ''), h = SIZE[kind];
+  if (icons[key]) return icons[key];
+  var w = text ? Math.max(h, textWidth(text, ICON_FONT) + 14 + (BANG[kind] || 0)) : h;
+  var ic = L.divIcon({className: 'pl-ic pl-' + kind + (text ? ' wide' : ''), html: text ? esc(text) : '',
+    iconSize: [w, h], iconAnchor: [w / 2, h / 2]});
+  ic._plSize = [w, h];
+  return (icons[key] = ic);
 }
-function marker(latlng, kind, i, n) {
-  var m = L.marker(latlng, {icon: icon(kind, n), pane: PANE[kind]});
-  m._pl = {k: kind, i: i, off: [0, 0]};
+function marker(latlng, kind, i, text) {
+  var ic = icon(kind, text), m = L.marker(latlng, {icon: ic, pane: PANE[kind], title: ''});
+  m._pl = {k: kind, i: i, off: [0, 0], w: ic._plSize[0], h: ic._plSize[1]};
   API.markers.push(m);
   return m;
 }
@@ -277,13 +371,22 @@ function requestPopup(j) {
   return html;
 }
 function requestTip(j) { var dc = D.decisions; return esc(LB.request) + ' ' + esc(dc.id[j]) + ' (' + esc(W.outcomes[W.outcomeKeys[dc.out[j]]]) + ')'; }
+function fill(text, values) { return text.replace(/\{(\w+)\}/g, function (m, k) { return values[k]; }); }
 function proposalPopup(k) {
-  var pr = D.proposals, road = str(pr.road[k]) || W.unnamedRoad;
-  return rows([[LB.proposal, String(pr.rank[k]) + ' ' + esc(LB.forRequest) + ' ' + esc(pr.req[k])],
-    [LB.road, esc(road) + ' (' + esc(str(pr.cls[k])) + ')'], [LB.score, pr.score[k] === null ? '' : esc(pr.score[k])],
-    [LB.explanation, esc(str(pr.expl[k]))], ['RD', pr.rd[2 * k] + ', ' + pr.rd[2 * k + 1]]]);
+  var pr = D.proposals, road = str(pr.road[k]) || W.unnamedRoad, cls = str(pr.cls[k]);
+  var place = esc(road) + (cls ? ' (' + esc(cls) + ')' : '') +
+    (pr.clear[k] !== null && pr.clear[k] !== undefined ? ', ' + esc(fill(LB.inside, {m: pr.clear[k]})) : '');
+  var covers = '';
+  if (pr.n[k]) {
+    covers = esc(pr.of[k] ? fill(LB.coversEntries, {n: pr.n[k], of: pr.of[k]}) : fill(LB.coversEntriesNoTotal, {n: pr.n[k]}));
+    var via = (pr.via[k] || []).map(str).filter(function (v) { return v; });
+    if (via.length) covers += ' (' + esc(fill(LB.entryRoads, {roads: via.join(', ')})) + ')';
+  }
+  var ll = pr.ll[2 * k].toFixed(5) + ', ' + pr.ll[2 * k + 1].toFixed(5);
+  return rows([[LB.proposal, esc(pr.id[k]) + ' (' + esc(LB.forRequest) + ' ' + esc(pr.req[k]) + ')'],
+    [LB.place, place], [LB.covers, covers], [LB.latLon, ll], [LB.rd, pr.rd[2 * k] + ', ' + pr.rd[2 * k + 1]]]);
 }
-function proposalTip(k) { var pr = D.proposals; return esc(LB.proposal) + ' ' + pr.rank[k] + ': ' + esc(str(pr.road[k]) || W.unnamedRoad); }
+function proposalTip(k) { var pr = D.proposals; return esc(LB.proposal) + ' ' + esc(pr.id[k]) + ': ' + esc(str(pr.road[k]) || W.unnamedRoad); }
 var POPUP = {bord: signPopup, gepland: signPopup, aanvraag: requestPopup, afgehandeld: requestPopup, voorstel: proposalPopup};
 var TIP = {bord: signTip, gepland: signTip, aanvraag: requestTip, afgehandeld: requestTip, voorstel: proposalTip};
 
@@ -305,7 +408,7 @@ if (cluster) {
   cluster.on('mouseout', hideTip);
   cluster.on('animationend', schedule);
 }
-function popupOffset(m) { var s = SIZE[m._pl.k]; return [m._pl.off[0], m._pl.off[1] - s / 2]; }
+function popupOffset(m) { return [m._pl.off[0], m._pl.off[1] - m._pl.h / 2]; }
 function markerGroup(name, build, show) {
   var list = null, layer = L.featureGroup();
   function get() { if (!list) list = build(); return list; }
@@ -326,7 +429,7 @@ function markerGroup(name, build, show) {
 if (D.signs && D.signs.id.length) {
   API.layers.signs = markerGroup(W.layers.signs, function () {
     var pts = latlngs(D.signs.xy);
-    return pts.map(function (p, k) { return marker(p, D.signs.st[k] ? 'gepland' : 'bord', k); });
+    return pts.map(function (p, k) { return marker(p, D.signs.st[k] ? 'gepland' : 'bord', k, D.signs.id[k]); });
   }, true);
 }
 if (D.decisions && D.decisions.id.length) {
@@ -344,7 +447,7 @@ if (D.decisions && D.decisions.id.length) {
 }
 if (D.proposals && D.proposals.rank.length) {
   API.layers.proposals = markerGroup(W.layers.proposals, function () {
-    return latlngs(D.proposals.xy).map(function (p, k) { return marker(p, 'voorstel', k, D.proposals.rank[k]); });
+    return latlngs(D.proposals.xy).map(function (p, k) { return marker(p, 'voorstel', k, D.proposals.id[k]); });
   }, true);
 }
 
@@ -352,42 +455,34 @@ mark('markers');
 // no marker hides another: move overlapping ones apart (most important stays), with a leader line
 var leaders = L.layerGroup().addTo(map), pending = false;
 function schedule() { if (!pending) { pending = true; L.Util.requestAnimFrame(function () { pending = false; declutter(); updateLabels(); }); } }
-var cells = {}, C = 48, LABEL_SHIFTS = [0, 18, -18, 32, -32];
-function hitsMarker(x, y, hw, hh) {
-  for (var gx = Math.floor((x - hw) / C) - 1; gx <= Math.floor((x + hw) / C) + 1; gx++) {
-    for (var gy = Math.floor((y - hh) / C) - 1; gy <= Math.floor((y + hh) / C) + 1; gy++) {
-      var c = cells[gx + ',' + gy];
-      if (c) for (var j = 0; j < c.length; j++) if (Math.abs(c[j][0] - x) < c[j][2] + hw && Math.abs(c[j][1] - y) < c[j][2] + hh) return true;
-    }
-  }
-  return false;
-}
 function declutter() {
   leaders.clearLayers();
   var vis = API.markers.filter(function (m) { return m._icon && m._map; });
   var prio = function (m) { return m._pl ? PRIO[m._pl.k] : 4; };
-  var size = function (m) { return m._pl ? SIZE[m._pl.k] : (m._iconObj && m._iconObj.options.iconSize ? m._iconObj.options.iconSize[0] : m._icon.offsetWidth); };
+  var dims = function (m) {
+    if (m._pl) return [m._pl.w, m._pl.h];
+    var s = m._iconObj && m._iconObj.options.iconSize ? m._iconObj.options.iconSize[0] : m._icon.offsetWidth;
+    return [s, s];
+  };
   vis.sort(function (a, b) { return prio(a) - prio(b) || (a._pl ? a._pl.i : L.stamp(a)) - (b._pl ? b._pl.i : L.stamp(b)); });
-  cells = {};
-  function boxes(x, y) { var out = []; for (var gx = Math.floor(x / C) - 1; gx <= Math.floor(x / C) + 1; gx++) for (var gy = Math.floor(y / C) - 1; gy <= Math.floor(y / C) + 1; gy++) { var c = cells[gx + ',' + gy]; if (c) out = out.concat(c); } return out; }
-  function free(x, y, h) { return boxes(x, y).every(function (b) { return Math.abs(b[0] - x) >= b[2] + h || Math.abs(b[1] - y) >= b[2] + h; }); }
+  markerRects = new RectIndex();
   vis.forEach(function (m) {
-    var s = size(m), h = s / 2 + 1, p = map.latLngToLayerPoint(m.getLatLng()), off = [0, 0];
-    if (!free(p.x, p.y, h)) {
-      search: for (var r = 1; r <= 4; r++) {
+    var d = dims(m), hw = d[0] / 2 + 1, hh = d[1] / 2 + 1, p = map.latLngToContainerPoint(m.getLatLng()), off = [0, 0];
+    if (markerRects.hits(p.x, p.y, hw, hh)) {
+      search: for (var r = 1; r <= 5; r++) {
         for (var a = 0; a < 8 * r; a++) {
-          var ang = -Math.PI / 2 + a * 2 * Math.PI / (8 * r), dx = Math.round(Math.cos(ang) * r * (s + 6)), dy = Math.round(Math.sin(ang) * r * (s + 6));
-          if (free(p.x + dx, p.y + dy, h)) { off = [dx, dy]; break search; }
+          var ang = -Math.PI / 2 + a * 2 * Math.PI / (8 * r);
+          var dx = Math.round(Math.cos(ang) * r * (d[0] + 6)), dy = Math.round(Math.sin(ang) * r * (d[1] + 6));
+          if (!markerRects.hits(p.x + dx, p.y + dy, hw, hh)) { off = [dx, dy]; break search; }
         }
       }
     }
     if (m._pl) m._pl.off = off;
-    m._icon.style.marginLeft = (off[0] - s / 2) + 'px';
-    m._icon.style.marginTop = (off[1] - s / 2) + 'px';
-    var key = Math.floor((p.x + off[0]) / C) + ',' + Math.floor((p.y + off[1]) / C);
-    (cells[key] = cells[key] || []).push([p.x + off[0], p.y + off[1], h]);
+    m._icon.style.marginLeft = (off[0] - d[0] / 2) + 'px';
+    m._icon.style.marginTop = (off[1] - d[1] / 2) + 'px';
+    markerRects.add(p.x + off[0], p.y + off[1], hw, hh);
     if (off[0] || off[1]) {
-      leaders.addLayer(L.polyline([m.getLatLng(), map.layerPointToLatLng(L.point(p.x + off[0], p.y + off[1]))],
+      leaders.addLayer(L.polyline([m.getLatLng(), map.containerPointToLatLng(L.point(p.x + off[0], p.y + off[1]))],
         {renderer: renderer, interactive: false, color: '#222', weight: 1.5, opacity: 0.9}));
       leaders.addLayer(L.circleMarker(m.getLatLng(), {renderer: renderer, interactive: false, radius: 2.5,
         color: '#222', weight: 1, fillColor: '#222', fillOpacity: 1}));
@@ -500,7 +595,151 @@ var corner = control.getContainer().parentNode;
 corner.insertBefore(control.getContainer(), corner.firstChild);  // above the information box
 map.on('popupopen', function () { control.collapse(); });
 L.control.scale({imperial: false, metric: true, position: 'bottomright', maxWidth: 150}).addTo(map);
-if (small) document.querySelectorAll('.pl-box details').forEach(function (d) { d.open = !!d.dataset.keepOpen; });
+
+// ------------------------------------------------------------- basemap unavailable
+// tiles are the only thing from the network: when the basemap shown cannot load, one line says so
+// (the wards, signs and names stay on a plain background)
+var baseNote = L.control({position: 'bottomright'});
+baseNote.onAdd = function () {
+  var d = L.DomUtil.create('div', 'pl-box pl-offline');
+  d.setAttribute('role', 'status'); d.textContent = W.basemapUnavailable;
+  return d;
+};
+var tileCount = {};
+function baseShown() { for (var n in bases) if (map.hasLayer(bases[n])) return bases[n]; return null; }
+function checkBase() {
+  var b = baseShown(), c = b ? tileCount[L.stamp(b)] : null, bad = !!(c && c.bad && !c.ok);
+  if (bad && !baseNote._map) { baseNote.addTo(map); schedule(); }
+  if (!bad && baseNote._map) { baseNote.remove(); schedule(); }
+  API.basemapUnavailable = bad;
+}
+Object.keys(bases).forEach(function (n) {
+  var b = bases[n], c = tileCount[L.stamp(b)] = {ok: 0, bad: 0};
+  b.on('tileload', function () { c.ok++; checkBase(); });
+  b.on('tileerror', function () { c.bad++; checkBase(); });
+});
+map.on('baselayerchange', checkBase);
+
+// ------------------------------------------------------------- address search (public map)
+if (D.public && D.kind === 'overview') (function () {
+  var T = W.search, searchLayer = L.layerGroup().addTo(map), box;
+  pane('pl-search', 650);
+  var ctl = L.control({position: 'topleft'});
+  ctl.onAdd = function () {
+    box = L.DomUtil.create('form', 'pl-box pl-search');
+    box.setAttribute('role', 'search');
+    box.innerHTML = '<label for="pl-q"><b>' + esc(T.title) + '</b></label><div class="pl-row">' +
+      '<input id="pl-q" name="q" type="search" autocomplete="postal-code" placeholder="' + esc(T.placeholder) +
+      '" aria-label="' + esc(T.label) + '"><button type="submit">' + esc(T.button) + '</button></div>' +
+      '<div class="pl-answer" aria-live="polite"></div><div class="pl-source">' + esc(T.source) + '</div>';
+    L.DomEvent.disableClickPropagation(box); L.DomEvent.disableScrollPropagation(box);
+    L.DomEvent.on(box, 'submit', function (e) { L.DomEvent.preventDefault(e); find(box.querySelector('input').value); });
+    return box;
+  };
+  ctl.addTo(map);
+  var c = ctl.getContainer().parentNode; c.insertBefore(ctl.getContainer(), c.firstChild);
+  // on a phone the information box goes under the search (the right corner keeps only the layer button)
+  var info = document.querySelector('.pl-info');
+  if (small && info) c.insertBefore(info, ctl.getContainer().nextSibling);
+  function say(text, kind) {
+    var el = box.querySelector('.pl-answer');
+    el.textContent = text; el.className = 'pl-answer' + (kind ? ' pl-' + kind : '');
+    API.searchAnswer = text;
+  }
+  function inRing(x, y, ring) {
+    var inside = false;
+    for (var i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+      var xi = ring[i][0], yi = ring[i][1], xj = ring[j][0], yj = ring[j][1];
+      if ((yi > y) !== (yj > y) && x < (xj - xi) * (y - yi) / (yj - yi) + xi) inside = !inside;
+    }
+    return inside;
+  }
+  function wardAt(lon, lat) {
+    var ll = L.latLng(lat, lon);
+    for (var i = 0; i < nWards; i++) {
+      var f = wardFeatures[i];
+      if (!f || !f.geometry || !wardPolys[i] || !wardPolys[i].getBounds().contains(ll)) continue;
+      var polys = f.geometry.type === 'Polygon' ? [f.geometry.coordinates] : f.geometry.coordinates;
+      for (var k = 0; k < polys.length; k++) {
+        if (!inRing(lon, lat, polys[k][0])) continue;
+        var hole = false;
+        for (var h = 1; h < polys[k].length; h++) if (inRing(lon, lat, polys[k][h])) hole = true;
+        if (!hole) return i;
+      }
+    }
+    return -1;
+  }
+  API.wardAt = wardAt;
+  function found(body, query) {
+    var docs = ((body && body.response && body.response.docs) || []).map(function (d) {
+      var m = /POINT\(\s*([-0-9.]+)\s+([-0-9.]+)\s*\)/.exec(d.centroide_ll || '');
+      return m ? {name: d.weergavenaam, lon: +m[1], lat: +m[2], ward: wardAt(+m[1], +m[2])} : null;
+    }).filter(function (d) { return d; });
+    if (!docs.length) { say(fill(T.notFound, {query: query}), 'warn'); return; }
+    // the best answer on this map (a "Dorpsstraat 1" is in many towns), else the best answer
+    var doc = docs.filter(function (d) { return d.ward >= 0; })[0] || docs[0];
+    var lon = doc.lon, lat = doc.lat, address = doc.name || query, i = doc.ward;
+    searchLayer.clearLayers();
+    searchLayer.addLayer(L.circleMarker([lat, lon], {pane: 'pl-search', radius: 8, color: '#fff', weight: 3,
+      fillColor: '#0d47a1', fillOpacity: 1, interactive: false}));
+    if (i < 0) { say(fill(T.outside, {address: address}), 'warn'); map.setView([lat, lon], Math.max(map.getZoom(), 14)); return; }
+    say(fill(T[STATE_KEYS[WD.state[i]]], {address: address, ward: WD.name[i]}), STATE_KEYS[WD.state[i]]);
+    // the ward below the search box (its answer included), the found address marked
+    var top = box.getBoundingClientRect().bottom - map.getContainer().getBoundingClientRect().top;
+    map.fitBounds(wardPolys[i].getBounds().extend([lat, lon]), {paddingTopLeft: [30, Math.max(30, top + 20)],
+                                                                paddingBottomRight: [30, 40], maxZoom: 17});
+  }
+  function find(text) {
+    var query = (text || '').trim();
+    if (!query) { say(T.empty, 'warn'); return; }
+    say(T.busy);
+    var url = W.searchUrl + '?q=' + encodeURIComponent(query) + '&fq=' + encodeURIComponent('type:(adres OR postcode)') +
+      '&rows=5&fl=' + encodeURIComponent('weergavenaam,type,centroide_ll');
+    var abort = window.AbortController ? new AbortController() : null;
+    var timer = setTimeout(function () { if (abort) abort.abort(); }, 10000);
+    fetch(url, {credentials: 'omit', referrerPolicy: 'no-referrer', signal: abort ? abort.signal : undefined})
+      .then(function (r) { if (!r.ok) throw new Error('HTTP ' + r.status); return r.json(); })
+      .then(function (body) { clearTimeout(timer); found(body, query); })
+      .catch(function () { clearTimeout(timer); say(T.unreachable, 'warn'); });
+  }
+  API.search = find;
+})();
+
+// ------------------------------------------------------------- the first view
+// the subject (the data's bounds) fits next to the panels: each corner's panels are kept clear either
+// beside or above/below the subject, whichever leaves it larger
+var MARKER_PAD = [30, 14];  // half a labelled marker: markers at the edge of the subject stay whole
+function fitSubject() {
+  if (!D.bounds) return;
+  var bounds = L.latLngBounds(D.bounds), size = map.getSize(), box = map.getContainer().getBoundingClientRect();
+  var corners = ['topleft', 'topright', 'bottomleft', 'bottomright'].map(function (name) {
+    var el = map._controlCorners[name], w = 0, h = 0;
+    Array.prototype.forEach.call(el.children, function (c) {
+      var r = c.getBoundingClientRect();
+      if (!r.width || !r.height) return;
+      w = Math.max(w, name.indexOf('left') > 0 ? r.right - box.left : box.right - r.left);
+      h = Math.max(h, name.indexOf('top') === 0 ? r.bottom - box.top : box.bottom - r.top);
+    });
+    return {top: name.indexOf('top') === 0, left: name.indexOf('left') > 0, w: w, h: h};
+  });
+  var best = null;
+  for (var pick = 0; pick < 16; pick++) {
+    var t = 0, b = 0, l = 0, r = 0;
+    corners.forEach(function (c, k) {
+      if (!c.w) return;
+      if (pick & (1 << k)) { if (c.left) l = Math.max(l, c.w); else r = Math.max(r, c.w); }
+      else { if (c.top) t = Math.max(t, c.h); else b = Math.max(b, c.h); }
+    });
+    if (l + r > size.x - 60 || t + b > size.y - 60) continue;
+    var z = map.getBoundsZoom(bounds, false, L.point(l + r + 16 + 2 * MARKER_PAD[0], t + b + 16 + 2 * MARKER_PAD[1]));
+    if (!best || z > best.z || (z === best.z && l + r + t + b < best.sum)) best = {z: z, t: t, b: b, l: l, r: r, sum: l + r + t + b};
+  }
+  if (!best) return;
+  map.fitBounds(bounds, {paddingTopLeft: [best.l + 8 + MARKER_PAD[0], best.t + 8 + MARKER_PAD[1]],
+                        paddingBottomRight: [best.r + 8 + MARKER_PAD[0], best.b + 8 + MARKER_PAD[1]], animate: false});
+  API.subjectPadding = best;
+}
+fitSubject();
 map.whenReady(schedule);
 schedule();
 mark('done');
