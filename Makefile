@@ -43,6 +43,7 @@ database:
 	bash scripts/install_db.sh
 
 test: install-test browser database
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 
 db: install
