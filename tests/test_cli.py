@@ -340,3 +340,47 @@ def test_decide_out_saves_the_decisions_that_map_reuses_without_deciding_again(r
     assert page.exists() and "A002" in page.read_text(encoding="utf-8")
     bad = run_cli("decide", "--out", tmp_path / "besluiten.txt")
     assert bad.returncode == 2 and bad.stderr.startswith("error: ") and not (tmp_path / "besluiten.txt").exists()
+
+
+# ------------------------------------------------------------------ the terminal (issue 22, item 5)
+
+
+NARROW_COMMANDS = (["request", "show", "A002"], ["request", "list"], ["decide"], ["status"],
+                   ["stats", "--per", "ward"], ["check", "--at", "4.9243,52.4324"])
+
+
+def _words(text: str) -> set[str]:
+    return {w.rstrip(":") for w in text.split()}
+
+
+def test_output_follows_columns_and_wraps_between_words(run_cli, monkeypatch):
+    assert run_cli("init", "--json").returncode == 0
+    assert run_cli("decide", "--json").returncode == 0
+    for args in NARROW_COMMANDS:
+        monkeypatch.setenv("COLUMNS", "400")
+        wide = run_cli(*args)
+        monkeypatch.setenv("COLUMNS", "80")
+        narrow = run_cli(*args)
+        assert wide.returncode == narrow.returncode == 0, (args, narrow.stderr)
+        assert max(map(len, narrow.stdout.splitlines())) <= 80, (args, narrow.stdout)
+        # no word split or cut off: every word printed at 80 columns is a word of the wide output
+        assert _words(narrow.stdout) <= _words(wide.stdout), (args, _words(narrow.stdout) - _words(wide.stdout))
+        assert "…" not in narrow.stdout
+    monkeypatch.setenv("COLUMNS", "80")
+    show = run_cli("request", "show", "A002").stdout
+    monkeypatch.setenv("COLUMNS", "400")
+    wide = run_cli("request", "show", "A002").stdout
+    assert max(map(len, wide.splitlines())) > 80  # (so the narrow one was wrapped)
+    assert show.split() == wide.split()  # the same text, only wrapped
+
+
+def test_piped_output_is_plain_text(run_cli, monkeypatch):
+    monkeypatch.delenv("COLUMNS", raising=False)
+    assert run_cli("init", "--json").returncode == 0
+    for args in (["status"], ["decide"], ["request", "list"], ["sign", "list"]):
+        out = run_cli(*args).stdout
+        assert out.strip() and "\x1b[" not in out, args  # no colours or other ANSI codes
+        assert not any("\u2500" <= ch <= "\u257f" for ch in out), (args, out)  # no box drawing
+    # without a terminal and without COLUMNS a line is not cut at 80 columns (logs, grep)
+    res = run_cli("request", "show", "A002")
+    assert any(len(line) > 80 for line in res.stdout.splitlines())

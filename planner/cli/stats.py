@@ -7,14 +7,13 @@ import io
 import sys
 from pathlib import Path
 
-from rich.console import Console
 from rich.table import Table
 
 from .. import history, stats
 from ..errors import InputError
 from ..report import write_text_atomic
 from ..vocabulary import UNKNOWN, WARD_STATE_NL, YES_NO
-from .common import add_input_options, add_json_option, add_text_row, load_inputs, print_json, store_for
+from .common import add_input_options, add_json_option, add_text_row, console, load_inputs, print_json, store_for
 from .parser import example
 
 LEVELS = ("ward", "wijk", "gemeente")
@@ -103,7 +102,7 @@ def _csv(rows: list[dict]) -> str:
 
 
 def _print(result: stats.CoverageStats, level: str, policy_name: str) -> None:
-    con = Console(soft_wrap=False, width=160)
+    con = console()
     tot, n = result.municipality, stats.format_number
     unknown = tot["wards_population_unknown"]
     lines = [f"Gemeente ({policy_name})",
