@@ -28,13 +28,12 @@ from .errors import InputError
 from .files import write_files_atomic
 from .settings import today
 from .store import Store, _frame
+from .vocabulary import date_nl
 
 log = logging.getLogger("planner")
 
 DEFAULT_FOLDER = "brieven"
 FORMATS = ("pdf", "docx")
-MONTHS_NL = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
-             "oktober", "november", "december")
 
 
 @dataclass
@@ -64,12 +63,6 @@ class Letter:
             parts += ([heading] if heading else []) + paragraphs
         parts += [p["line"] for p in self.positions] + self.closing
         return "\n".join(parts)
-
-
-def date_nl(iso: str) -> str:
-    """``2026-10-01`` -> ``1 oktober 2026``."""
-    y, m, d = iso[:10].split("-")
-    return f"{int(d)} {MONTHS_NL[int(m) - 1]} {y}"
 
 
 def _join(items: list[str]) -> str:

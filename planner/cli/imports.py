@@ -11,6 +11,7 @@ import pyogrio
 
 from .. import cbs, geo, geocode, osm
 from ..errors import InputError
+from ..vocabulary import road_class_nl
 from .common import add_json_option, console, print_json
 from .parser import example
 
@@ -226,7 +227,7 @@ def cmd_import_roads(args) -> int:
         return 0
     con = _console()
     con.print(f"{len(roads)} wegen geschreven naar {out}")
-    con.print("  " + ", ".join(f"{k}: {v}" for k, v in counts.items()))
+    con.print("  " + ", ".join(f"{road_class_nl(k)}: {v}" for k, v in counts.items()))
     return 0
 
 

@@ -10,6 +10,7 @@ from ..errors import InputError
 from ..placement import ward_status
 from ..proposals import propose_positions
 from ..relocation import relocate_sign
+from ..vocabulary import UNNAMED_ROAD, road_class_nl
 from .common import console, add_input_options, add_json_option, add_text_row, load_inputs, print_json
 from .parser import example
 
@@ -77,7 +78,7 @@ def cmd_propose(args) -> int:
     for col in ("nr", "weg", "klasse", "RD x, y", "WGS84 lat, lon", "score", "toelichting"):
         table.add_column(col)
     for p in result.proposals:
-        cells = (str(p["rank"]), p["road"] or "naamloze weg", p["road_class"], f"{p['x']:.0f}, {p['y']:.0f}",
+        cells = (str(p["rank"]), p["road"] or UNNAMED_ROAD, road_class_nl(p["road_class"]), f"{p['x']:.0f}, {p['y']:.0f}",
                  f"{p['lat']:.6f}, {p['lon']:.6f}", f"{p['score']:g}", p["explanation"])
         add_text_row(table, *cells)
     con.print(table)
