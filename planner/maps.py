@@ -275,7 +275,8 @@ def overview_map(data: MapData, *, public: bool = False) -> folium.Map:
         if tot["residents"] is pd.NA:
             info += "; inwonertal onbekend."
         else:
-            info += f"; gedekte inwoners: {format_share(tot['covered_share'])} van {known}."
+            info += (f"; gedekte inwoners: {format_share(tot['covered_share'])} van {known}; "
+                     f"{format_number(tot['signs_per_1000'], 2)} borden per 1.000 inwoners.")
     return _map_from(d, title, info, _bounds(data.wards))
 
 

@@ -197,8 +197,8 @@ def ward_figures(wards) -> list[tuple]:
     ``population`` as :func:`planner.stats.population_of` reads it (CBS
     sentinels and blanks are unknown: NULL); the wijk as
     :func:`planner.stats.wijk_codes` finds it; the gemeente from a
-    ``gemeente_code`` or ``gemeente`` column (``planner import wards``), else
-    from a CBS code.
+    ``gemeente_code`` column, a ``gemeente`` column that holds a code
+    (``planner import wards``), else from a CBS ward code.
     """
     from .stats import population_of, wijk_codes
 
@@ -209,7 +209,8 @@ def ward_figures(wards) -> list[tuple]:
 
     pop = population_of(wards)
     wijk = wijk_codes(wards)
-    gemeente = text("gemeente_code").fillna(text("gemeente"))
+    named = text("gemeente")  # 'planner import wards' writes the code here; other files may hold a name
+    gemeente = text("gemeente_code").fillna(named.where(named.str.fullmatch(r"GM\d{4}").fillna(False)))
     from_code = wards["code"].astype(str).str.extract(r"^(?:BU|WK)(\d{4})\d{2,4}$", expand=False)
     gemeente = gemeente.fillna(("GM" + from_code).astype("string"))
     plain = [None if v is pd.NA or v is None else v for v in pop.astype(object)]

@@ -245,3 +245,30 @@ def test_vocabulary_words(demo):
     assert set(vocabulary.OUTCOME_NL) == {"approved", "rejected", "needs_review"}
     assert vocabulary.WARD_STATE_NL["in_behandeling"] == "aanvraag in behandeling"
     assert np.all([vocabulary.MARKER_NL[k] for k in ("bord", "gepland", "aanvraag", "afgehandeld", "voorstel")])
+
+
+def test_demo_wards_carry_illustrative_population_that_stats_and_maps_show(planner_main, data_dir, tmp_path):
+    from planner import geo
+
+    wards = geo.load_wards(data_dir / "wijken.geojson")
+    assert (wards["population"] > 0).all() and wards["note"].str.contains("inwonertal illustratief").all()
+    total = int(wards["population"].sum())
+    code, out, err = planner_main("stats", "--json")
+    assert code == 0, err
+    files = json.loads(out)["municipality"]
+    assert files["residents"] == total and files["wards_population_unknown"] == 0
+    assert 0 < files["covered_share"] <= 1 and files["signs_per_1000"] > 0
+    code, out, err = planner_main("stats", "--per", "gemeente")
+    assert f"inwoners: {stats.format_number(total)}" in out and "onbekend" not in out
+    assert f"borden per 1.000 inwoners: {stats.format_number(files['signs_per_1000'], 2)}" in out
+    # the register keeps the figures: the same numbers from it
+    assert planner_main("init", "--json")[0] == 0
+    code, out, err = planner_main("stats", "--json")
+    kept = json.loads(out)["municipality"]
+    assert kept["residents"] == total and kept["wards_population_unknown"] == 0
+    assert kept["covered_share"] is not None and kept["signs_per_1000"] is not None
+    code, out, err = planner_main("map", "--out", "kaart.html")
+    assert code == 0, err
+    page = (tmp_path / "kaart.html").read_text(encoding="utf-8")
+    assert f"van {stats.format_number(total)} inwoners" in page
+    assert f"{stats.format_number(kept['signs_per_1000'], 2)} borden per 1.000 inwoners" in page
