@@ -28,7 +28,8 @@ from .errors import InputError
 from .files import write_files_atomic
 from .settings import today
 from .store import Store, _frame
-from .vocabulary import date_nl
+from .position_text import describe_positions, position_sentence
+from .vocabulary import UNNAMED_ROAD, date_nl
 
 log = logging.getLogger("planner")
 
@@ -70,12 +71,16 @@ def _join(items: list[str]) -> str:
 
 
 def compose_letter(info: dict, group: dict, officer: dict | None, municipality: Municipality,
-                   map_png: bytes | None = None, *, date: str | None = None) -> Letter:
+                   map_png: bytes | None = None, *, date: str | None = None,
+                   descriptions: list[dict] | None = None) -> Letter:
     """The letter for one decided request.
 
     ``info`` is :func:`planner.lifecycle.request_info`; ``group`` is
     :func:`planner.register.show_group` (its admins are the recipients);
-    ``officer`` the ward's wijkagent (``name``, ``phone``, ``email``) or None.
+    ``officer`` the ward's wijkagent (``name``, ``phone``, ``email``) or None;
+    ``descriptions`` the positions in words
+    (:func:`planner.position_text.describe_positions`, one per sign that is
+    not removed, in order), else only their streets are known.
     """
     date = date or today()
     rid, outcome = info["request_id"], info["outcome"]
@@ -103,12 +108,16 @@ def compose_letter(info: dict, group: dict, officer: dict | None, municipality: 
                      "op om de plekken met u af te spreken; uw wensen nemen wij daarin mee.")
         else:
             intro = ("De plekken van de borden spreken wij met u af: een medewerker neemt daarvoor contact met u op.")
-        for k, s in enumerate(signs, start=1):
-            street = s.get("street") or "naamloze weg"
-            status = " (geplaatst)" if s["status"] == "placed" else ""
+        described = descriptions or [{"street": s.get("street") or "", "where": "", "side": "", "address": ""}
+                                     for s in signs]
+        for k, (s, d) in enumerate(zip(signs, described), start=1):
+            d = {**d, "street": d.get("street") or s.get("street") or ""}
+            status = " Dit bord is al geplaatst." if s["status"] == "placed" else ""
+            where = position_sentence(d)
             positions.append({"rank": k, "x": s["x"], "y": s["y"], "lat": s["lat"], "lon": s["lon"],
-                              "street": street, "sign_id": s["id"],
-                              "line": f"{k}. {street}, bord {s['id']} ({s['lat']:.5f}, {s['lon']:.5f}){status}"})
+                              "street": d["street"] or UNNAMED_ROAD, "sign_id": s["id"], "where": where,
+                              "line": f"{k}. {where}. Bord {s['id']}, coördinaten {s['lat']:.5f}, "
+                                      f"{s['lon']:.5f}.{status}"})
         sections.append(("Waar de borden komen", [intro]))
         sections.append(("Verplaatsen", [
             "De gemeente plaatst de borden in overleg met u, maar behoudt het recht om de borden te verplaatsen "
@@ -140,7 +149,13 @@ def compose_letter(info: dict, group: dict, officer: dict | None, municipality: 
         "Wij bewaren uw naam en contactgegevens als beheerder in ons register zolang uw groep bij ons bekend is. "
         "U kunt ze laten corrigeren of verwijderen via dezelfde weg."]))
     names = [a["name"] for a in group["admins"]]
-    closing = ["Met vriendelijke groet,", m.signer, f"namens dezen, {m.afzender}" if m.afzender else ""]
+    if m.ondertekenaar:  # mandate: the college signs, a named official on its behalf
+        closing = ["Met vriendelijke groet,", f"{m.signer},", "namens dezen,", m.ondertekenaar,
+                   m.ondertekenaar_functie]
+    else:
+        log.warning("%s: geen ondertekenaar in de configuratie (ondertekenaar en ondertekenaar_functie in "
+                    "gemeente.toml); de brief wordt ondertekend namens %s", m.naam, m.afzender or m.signer)
+        closing = ["Met vriendelijke groet,", f"{m.signer},", f"namens dezen, {m.afzender}" if m.afzender else ""]
     footer = (f"Voorbeeldbrief met illustratieve gegevens van {m.naam}; geen echte brief van de gemeente."
               if m.illustratief else "")
     return Letter(request_id=rid, outcome=outcome, municipality=m, date=date, subject=subject,
@@ -152,16 +167,17 @@ def compose_letter(info: dict, group: dict, officer: dict | None, municipality: 
 # ----------------------------------------------------------------- from the register
 
 
-def _ward_map(store: Store, con, info: dict, roads, policy) -> bytes | None:
-    """The map of an approval's ward with its entries (when roads are loaded) and positions."""
+def _ward_map(con, info: dict, wards, roads, policy) -> bytes | None:
+    """The map of an approval's ward with its neighbours, streets, entries (when roads are loaded) and positions."""
     from .letter_map import ward_map_png
     from .placement import in_ward
 
     code = info["ward"]["code"]
-    wards = _frame(con, "SELECT geom, code, name FROM wards ORDER BY fid")
-    poly = wards.geometry.values[np.flatnonzero(wards["code"].to_numpy() == code)[0]]
+    k = np.flatnonzero(wards["code"].to_numpy() == code)[0]
+    poly = wards.geometry.values[k]
     signs = [s for s in info["signs"] if s["status"] != "removed"]
-    positions = [{"rank": k, "x": s["x"], "y": s["y"]} for k, s in enumerate(signs, start=1)]
+    positions = [{"rank": k, "x": s["x"], "y": s["y"], "street": s.get("street") or ""}
+                 for k, s in enumerate(signs, start=1)]
     others = _frame(con, "SELECT geom FROM signs WHERE status != 'removed' AND (request_id IS NULL OR "
                          "request_id != ?)", (info["request_id"],))
     other_xy = shapely.get_coordinates(others.geometry.values[in_ward(others.geometry.values, poly)]) \
@@ -171,12 +187,29 @@ def _ward_map(store: Store, con, info: dict, roads, policy) -> bytes | None:
         from .entries import road_network
         entries = road_network(roads, lifecycle.policy_of(info["decision"]["policy"], policy)).ward_entries(
             wards, code)
-    return ward_map_png(poly, positions, entries=entries, roads=roads, other_signs=other_xy)
+    return ward_map_png(poly, positions, entries=entries, roads=roads, other_signs=other_xy,
+                        neighbours=wards.drop(index=wards.index[k]), ward_name=info["ward"]["name"])
+
+
+def _descriptions(info: dict, wards, roads, addresses) -> list[dict] | None:
+    """The approval's positions in words (None without a ward)."""
+    if not info["ward"]:
+        return None
+    code = info["ward"]["code"]
+    poly = wards.geometry.values[np.flatnonzero(wards["code"].to_numpy() == code)[0]]
+    signs = [s for s in info["signs"] if s["status"] != "removed"]
+    return describe_positions([{"x": s["x"], "y": s["y"], "street": s.get("street") or ""} for s in signs],
+                              roads=roads, ward_geom=poly, wards=wards, addresses=addresses)
 
 
 def letter_for(store: Store, request_id: str, *, municipality: Municipality = DEFAULT, roads=None,
-               policy=None) -> Letter:
-    """Compose the letter of one decided request from the register (InputError when there is none to write)."""
+               policy=None, addresses=None) -> Letter:
+    """Compose the letter of one decided request from the register (InputError when there is none to write).
+
+    ``roads`` (RD New lines with ``name``) describe the positions by their
+    nearest crossing street and draw the streets on the map; ``addresses`` (a
+    :class:`planner.geocode.AddressTable`) adds the nearest house number.
+    """
     with store.reading() as con:
         info = lifecycle.request_info(store, request_id, con)
         if info["state"] == "received":
@@ -191,9 +224,12 @@ def letter_for(store: Store, request_id: str, *, municipality: Municipality = DE
             row = con.execute("SELECT name, phone, email FROM officers WHERE ward_code = ?",
                               (info["ward"]["code"],)).fetchone()
             officer = dict(zip(("name", "phone", "email"), row)) if row else None
-        map_png = _ward_map(store, con, info, roads, policy) if info["outcome"] == "approved" and info["ward"] \
-            else None
-    return compose_letter(info, group, officer, municipality, map_png)
+        map_png, descriptions = None, None
+        if info["outcome"] == "approved" and info["ward"]:
+            wards = _frame(con, "SELECT geom, code, name FROM wards ORDER BY fid")
+            map_png = _ward_map(con, info, wards, roads, policy)
+            descriptions = _descriptions(info, wards, roads, addresses)
+    return compose_letter(info, group, officer, municipality, map_png, descriptions=descriptions)
 
 
 def last_run(store: Store) -> list[str]:
@@ -210,7 +246,8 @@ def letter_paths(out, request_id: str, formats=FORMATS) -> dict[str, Path]:
 
 
 def write_letters(store: Store, request_ids: list[str], out=DEFAULT_FOLDER, formats=FORMATS, *,
-                  municipality: Municipality = DEFAULT, roads=None, policy=None, skip_missing: bool = False):
+                  municipality: Municipality = DEFAULT, roads=None, policy=None, skip_missing: bool = False,
+                  addresses=None):
     """Write the letters of ``request_ids`` to folder ``out`` (all or nothing); ``(paths, letters, skipped)``.
 
     With ``skip_missing`` (``--all``) a request without a letter to write (its
@@ -224,7 +261,8 @@ def write_letters(store: Store, request_ids: list[str], out=DEFAULT_FOLDER, form
     letters, skipped, files = [], [], {}
     for rid in request_ids:
         try:
-            letter = letter_for(store, rid, municipality=municipality, roads=roads, policy=policy)
+            letter = letter_for(store, rid, municipality=municipality, roads=roads, policy=policy,
+                                addresses=addresses)
         except InputError as exc:
             if not skip_missing:
                 raise
