@@ -19,6 +19,7 @@ import shapely
 WARD_FILL, WARD_EDGE = "#fdebd0", "#d35400"
 NEIGHBOUR_FILL, NEIGHBOUR_EDGE, NEIGHBOUR_TEXT = "#f0f0f0", "#9a9a9a", "#6b6b6b"
 STREET_TEXT = "#222222"
+LABEL_SIZES = {"ward": 8.5, "neighbour": 7.5, "street": 6.5}  # points
 MARGIN = 1.3  # the frame around the ward and its positions: room for the neighbours and their names
 ROAD_COLOUR, ENTRY_COLOUR, SIGN_COLOUR, OTHER_COLOUR = "#8c8c8c", "#1f78b4", "#c0392b", "#555555"
 NICE_LENGTHS = (20, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10000)
@@ -64,23 +65,35 @@ def _free(xy, taken: list, radius: float) -> bool:
     return all(np.hypot(xy[0] - x, xy[1] - y) > radius for x, y in taken)
 
 
-def _spot(area, lines, taken: list, radius: float):
-    """A point in ``area`` for its name: away from the streets and other labels, near its middle."""
+def _spot(area, lines, taken: list, radius: float, half_w: float = 0.0, half_h: float = 0.0):
+    """A point in ``area`` for a name of ``2 half_w`` by ``2 half_h`` metres: the whole name inside the area,
+    clear of the streets and other labels, near the area's middle."""
     x0, y0, x1, y1 = area.bounds
-    gx, gy = np.meshgrid(np.linspace(x0, x1, 9)[1:-1], np.linspace(y0, y1, 9)[1:-1])
-    pts = shapely.points(gx.ravel(), gy.ravel())
-    pts = pts[shapely.contains(area, pts)]
-    if not len(pts):
-        return area.representative_point()
-    xy = shapely.get_coordinates(pts)
-    clear = np.full(len(pts), radius)
+    gx, gy = np.meshgrid(np.linspace(x0, x1, 13)[1:-1], np.linspace(y0, y1, 13)[1:-1])
+    gx, gy = gx.ravel(), gy.ravel()
+    boxes = shapely.box(gx - half_w, gy - half_h, gx + half_w, gy + half_h)
+    inside = shapely.contains(area, boxes)
+    if not inside.any():
+        inside = shapely.contains(area, shapely.points(gx, gy))
+        if not inside.any():
+            return area.representative_point()
+    gx, gy, boxes = gx[inside], gy[inside], boxes[inside]
+    clear = np.full(len(gx), radius)
     if lines is not None and len(lines):
-        clear = np.minimum(clear, shapely.distance(pts[:, None], np.asarray(lines)[None, :]).min(axis=1))
+        clear = np.minimum(clear, shapely.distance(boxes[:, None], np.asarray(lines)[None, :]).min(axis=1))
     for x, y in taken:
-        clear = np.minimum(clear, np.hypot(xy[:, 0] - x, xy[:, 1] - y) / 2)
+        clear = np.minimum(clear, np.hypot(gx - x, gy - y) / 2)
     centre = area.representative_point()
-    score = clear - 0.15 * np.hypot(xy[:, 0] - centre.x, xy[:, 1] - centre.y)
-    return pts[int(np.argmax(score))]
+    score = clear - 0.03 * np.hypot(gx - centre.x, gy - centre.y)  # clear first; the middle breaks ties
+    k = int(np.argmax(score))
+    return shapely.Point(gx[k], gy[k])
+
+
+def _text_half_size(text: str, fontsize: float, frame_width: float, figure_width_in: float = 6.0):
+    """Half the width and height of a name on the map, in metres (DejaVu Sans: at most 0.65 em per letter,
+    plus half an em of room on either side)."""
+    metres_per_point = frame_width / (figure_width_in * 72.0)
+    return (len(text) * 0.65 + 1.0) * fontsize * metres_per_point / 2, 0.8 * fontsize * metres_per_point
 
 
 def map_labels(frame, ward_geom, positions: list[dict], *, roads=None, neighbours=None,
@@ -101,8 +114,10 @@ def map_labels(frame, ward_geom, positions: list[dict], *, roads=None, neighbour
     lines = None
     if roads is not None and len(roads):
         lines = roads.geometry.values[shapely.intersects(roads.geometry.values, box)]
+    edges = [shapely.boundary(ward_geom)] + ([] if lines is None else list(lines))  # clear of roads and borders
     if ward_name:
-        c = _spot(shapely.intersection(ward_geom, inner), lines, taken, radius)
+        c = _spot(shapely.intersection(ward_geom, inner), edges, taken, radius,
+                  *_text_half_size(ward_name, LABEL_SIZES["ward"], fx1 - fx0))
         labels.append({"kind": "ward", "text": ward_name, "x": c.x, "y": c.y, "angle": 0.0})
         taken.append((c.x, c.y))
     if neighbours is not None and len(neighbours):
@@ -112,10 +127,10 @@ def map_labels(frame, ward_geom, positions: list[dict], *, roads=None, neighbour
         for k, part in zip(near, parts):
             if part.is_empty or part.area < (fx1 - fx0) * (fy1 - fy0) * 0.02:
                 continue  # too little of it shows for a name
-            c = _spot(part, lines, taken, radius)
+            name = str(neighbours["name"].iloc[k])
+            c = _spot(part, edges, taken, radius, *_text_half_size(name, LABEL_SIZES["neighbour"], fx1 - fx0))
             if _free((c.x, c.y), taken, radius):
-                labels.append({"kind": "neighbour", "text": str(neighbours["name"].iloc[k]), "x": c.x, "y": c.y,
-                               "angle": 0.0})
+                labels.append({"kind": "neighbour", "text": name, "x": c.x, "y": c.y, "angle": 0.0})
                 taken.append((c.x, c.y))
     if roads is not None and len(roads) and "name" in roads:
         names = roads["name"].fillna("").astype(str).str.strip().to_numpy()
@@ -214,13 +229,14 @@ def ward_map_png(ward_geom, positions: list[dict], *, entries=None, roads=None, 
         ax.scatter([p["x"]], [p["y"]], s=260, color=SIGN_COLOUR, edgecolor="white", linewidth=1.2, zorder=4)
         ax.text(p["x"], p["y"], str(p["rank"]), color="white", fontsize=9, fontweight="bold", ha="center",
                 va="center", zorder=5)
-    styles = {"ward": {"fontsize": 8.5, "fontweight": "bold", "color": WARD_EDGE},
-              "neighbour": {"fontsize": 7.5, "fontstyle": "italic", "color": NEIGHBOUR_TEXT},
-              "street": {"fontsize": 6.5, "color": STREET_TEXT}}
+    styles = {"ward": {"fontweight": "bold", "color": WARD_EDGE},
+              "neighbour": {"fontstyle": "italic", "color": NEIGHBOUR_TEXT},
+              "street": {"color": STREET_TEXT}}
     for label in map_labels((fx0, fy0, fx1, fy1), ward_geom, positions, roads=roads, neighbours=neighbours,
                             ward_name=ward_name):
         ax.text(label["x"], label["y"], label["text"], rotation=label["angle"], rotation_mode="anchor",
-                ha="center", va="center", zorder=4.5, path_effects=halo, clip_on=True, **styles[label["kind"]])
+                ha="center", va="center", zorder=4.5, path_effects=halo, clip_on=True,
+                fontsize=LABEL_SIZES[label["kind"]], **styles[label["kind"]])
     # scale bar (lower left) and north arrow (upper right)
     length = _scale_length(w)
     sx, sy = fx0 + w * 0.04, fy0 + h * 0.05

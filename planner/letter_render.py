@@ -19,7 +19,7 @@ import re
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from .letters import Letter, date_nl
+from .letters import Letter
 
 _FONTS: tuple[str, str] | None = None
 
@@ -59,14 +59,8 @@ LANGUAGE = "nl-NL"
 PLACES_HEADING = "Waar de borden komen"
 
 
-def date_line(letter: Letter) -> str:
-    """The one date style of every letter: ``Landsmeer, 7 december 2026``."""
-    place = letter.municipality.place
-    return f"{place}, {date_nl(letter.date)}" if place else date_nl(letter.date)
-
-
 def _meta_lines(letter: Letter) -> list[str]:
-    return [date_line(letter), f"Kenmerk: aanvraag {letter.request_id}", f"Onderwerp: {letter.subject}"]
+    return [letter.date_line, f"Kenmerk: aanvraag {letter.request_id}", f"Onderwerp: {letter.subject}"]
 
 
 def render_pdf(letter: Letter) -> bytes:
@@ -202,4 +196,4 @@ def _dutch_a4(doc) -> None:
         settings.remove(proof)
 
 
-__all__ = ["render_pdf", "render_docx", "date_line"]
+__all__ = ["render_pdf", "render_docx"]

@@ -57,9 +57,15 @@ class Letter:
     closing: list[str] = field(default_factory=list)
     footer: str = ""
 
+    @property
+    def date_line(self) -> str:
+        """The one date style of every letter: ``Landsmeer, 7 december 2026``."""
+        place = self.municipality.place
+        return f"{place}, {date_nl(self.date)}" if place else date_nl(self.date)
+
     def text(self) -> str:
         """The letter as plain text (what the PDF and DOCX say)."""
-        parts = [self.municipality.naam, self.subject, self.salutation]
+        parts = [self.municipality.naam, self.date_line, self.subject, self.salutation]
         for heading, paragraphs in self.sections:
             parts += ([heading] if heading else []) + paragraphs
         parts += [p["line"] for p in self.positions] + self.closing
