@@ -307,8 +307,9 @@ inwoners (CBS, uit `planner import wards`), de inwoners van gedekte wijken en
 hun aandeel, borden per 1.000 inwoners, wijken met een groep maar zonder borden
 en wijken met open aanvragen (`planner stats` op de opdrachtregel).
 
-De demodata hebben geen inwonertallen; hieronder vullen we **illustratieve**
-aantallen in. Van één wijk houdt CBS het aantal geheim (`-99999999`): dat blijft
+De demowijken hebben **illustratieve** inwonertallen (geen CBS-cijfers; zo staat
+het in hun `note`). Hieronder zetten we er andere illustratieve aantallen voor in
+de plaats, waarvan CBS er één geheim houdt (`-99999999`): dat blijft
 *onbekend* (leeg), nooit 0, en de totalen zeggen hoeveel wijken onbekend zijn.
 """),
     code("""

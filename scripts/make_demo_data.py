@@ -45,6 +45,13 @@ def _noded(polygons):
     return [shapely.union_all([f for f, o in zip(faces, owner) if o == i]) for i in range(len(polygons))]
 
 
+# Residents per ward: ILLUSTRATIVE round figures (together about Landsmeer's size, some 11,500),
+# not CBS figures; they let 'planner stats' and the maps show coverage per resident on the demo.
+POPULATION = {"LM01": 2400, "LM02": 2900, "LM03": 2600, "LM04": 1300, "LM05": 1200, "LM06": 450,
+              "LM07": 400, "LM08": 200, "LM09": 50}
+POPULATION_NOTE = "inwonertal illustratief (geen CBS-cijfer)"
+
+
 def wards() -> gpd.GeoDataFrame:
     dorp = box(122500, 493400, 123500, 494400)
     parts = [
@@ -65,8 +72,10 @@ def wards() -> gpd.GeoDataFrame:
         {"code": [c for c, _, _ in parts], "name": [n for _, n, _ in parts]},
         geometry=_noded([g for _, _, g in parts]), crs=RD,
     )
+    gdf["population"] = [POPULATION[c] for c in gdf["code"]]
     gdf["gemeente"] = "Landsmeer"
-    gdf["note"] = NOTE
+    gdf["gemeente_code"] = "GM0415"
+    gdf["note"] = NOTE + "; " + POPULATION_NOTE
     return gdf
 
 

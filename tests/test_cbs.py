@@ -292,3 +292,60 @@ def test_cli_import_wards_makes_a_missing_output_folder_only_on_success(run_cli,
     (tmp_path / "bestand").write_text("x")
     res = run_cli("import", "wards", gpkg, "--gemeente", "Landsmeer", "--out", tmp_path / "bestand" / "w.geojson")
     assert res.returncode == 2 and "is een bestand" in res.stderr
+
+
+# ----------------------------------------------------------------- population and CBS codes (issue 22, item 7)
+
+
+def test_import_keeps_population_wijk_and_gemeente_codes(cbs_file):
+    wards = cbs.read_cbs_wards(cbs_file, "Landsmeer").set_index("code")
+    assert wards.loc["BU04150000", "population"] == 4210 and wards.loc["BU04150001", "population"] == 35
+    assert wards.loc["BU04150000", "wijk_code"] == "WK041500" and wards.loc["BU04150003", "wijk_code"] == "WK041501"
+    assert set(wards["gemeente"]) == {"GM0415"}
+    wijken = cbs.read_cbs_wards(cbs_file, "Landsmeer", level="wijk") if str(cbs_file).endswith(".gpkg") else None
+    if wijken is not None:  # a wijk is its own CBS wijk
+        assert list(wijken["wijk_code"]) == list(wijken["code"])
+
+
+@pytest.mark.parametrize("backend", ["gpkg", "postgis"])
+def test_the_register_keeps_population_and_cbs_codes(run_cli, gpkg, tmp_path, backend, request):
+    store = tmp_path / "planner.gpkg" if backend == "gpkg" else request.getfixturevalue("postgis_url")
+    assert run_cli("import", "wards", gpkg, "--gemeente", "Landsmeer", "--store", store).returncode == 0
+    res = run_cli("stats", "--store", store, "--json")
+    assert res.returncode == 0, res.stderr
+    data = res.json()
+    wards = {w["code"]: w for w in data["wards"]}
+    assert wards["BU04150000"]["residents"] == 4210 and wards["BU04150003"]["residents"] is None  # secret: unknown
+    assert wards["BU04150000"]["wijk_code"] == "WK041500"
+    assert data["municipality"]["residents"] == 4210 + 35 and data["municipality"]["wards_population_unknown"] == 2
+    assert [w["wijk_code"] for w in data["wijken"]] == ["WK041500", "WK041501"]
+    if backend == "gpkg":
+        import sqlite3
+        con = sqlite3.connect(store)
+        rows = con.execute("SELECT code, population, wijk_code, gemeente_code FROM wards ORDER BY code").fetchall()
+        con.close()
+        assert rows[0] == ("BU04150000", 4210, "WK041500", "GM0415") and rows[2][1] is None
+
+
+def test_a_version_2_register_gets_the_population_columns_when_opened(run_cli, gpkg, tmp_path):
+    import sqlite3
+
+    from planner.register.schema import SCHEMA_VERSION
+
+    store = tmp_path / "planner.gpkg"
+    assert run_cli("import", "wards", gpkg, "--gemeente", "Landsmeer", "--store", store).returncode == 0
+    con = sqlite3.connect(store, isolation_level=None)
+    for column in ("population", "wijk_code", "wijk_name", "gemeente_code"):
+        con.execute(f"ALTER TABLE wards DROP COLUMN {column}")
+    con.execute("UPDATE store_meta SET value = '2' WHERE key = 'schema_version'")
+    con.close()
+    res = run_cli("stats", "--store", store, "--json")  # any command migrates
+    assert res.returncode == 0, res.stderr
+    wards = {w["code"]: w for w in res.json()["wards"]}
+    assert wards["BU04150000"]["residents"] is None  # unknown until the wards are imported again, never 0
+    assert wards["BU04150000"]["wijk_code"] == "WK041500"
+    con = sqlite3.connect(store)
+    assert con.execute("SELECT value FROM store_meta WHERE key = 'schema_version'").fetchone()[0] == SCHEMA_VERSION
+    assert con.execute("SELECT gemeente_code FROM wards WHERE code = 'BU04150000'").fetchone()[0] == "GM0415"
+    con.close()
+    assert run_cli("store", "check", "--store", store, "--json").json()["ok"] is True

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -338,3 +339,80 @@ def test_decide_out_saves_the_decisions_that_map_reuses_without_deciding_again(r
     assert page.exists() and "A002" in page.read_text(encoding="utf-8")
     bad = run_cli("decide", "--out", tmp_path / "besluiten.txt")
     assert bad.returncode == 2 and bad.stderr.startswith("error: ") and not (tmp_path / "besluiten.txt").exists()
+
+
+# ------------------------------------------------------------------ the terminal (issue 22, item 5)
+
+
+NARROW_COMMANDS = (["request", "show", "A002"], ["request", "list"], ["decide"], ["status"],
+                   ["stats", "--per", "wijk"], ["check", "--at", "4.9243,52.4324"])
+
+
+def _words(text: str) -> set[str]:
+    return {w.rstrip(":") for w in text.split()}
+
+
+def test_output_follows_columns_and_wraps_between_words(run_cli, monkeypatch):
+    assert run_cli("init", "--json").returncode == 0
+    assert run_cli("decide", "--json").returncode == 0
+    for args in NARROW_COMMANDS:
+        monkeypatch.setenv("COLUMNS", "400")
+        wide = run_cli(*args)
+        monkeypatch.setenv("COLUMNS", "80")
+        narrow = run_cli(*args)
+        assert wide.returncode == narrow.returncode == 0, (args, narrow.stderr)
+        assert max(map(len, narrow.stdout.splitlines())) <= 80, (args, narrow.stdout)
+        # no word split or cut off: every word printed at 80 columns is a word of the wide output
+        assert _words(narrow.stdout) <= _words(wide.stdout), (args, _words(narrow.stdout) - _words(wide.stdout))
+        assert "…" not in narrow.stdout
+    monkeypatch.setenv("COLUMNS", "80")
+    show = run_cli("request", "show", "A002").stdout
+    monkeypatch.setenv("COLUMNS", "400")
+    wide = run_cli("request", "show", "A002").stdout
+    assert max(map(len, wide.splitlines())) > 80  # (so the narrow one was wrapped)
+    assert show.split() == wide.split()  # the same text, only wrapped
+
+
+def test_piped_output_is_plain_text(run_cli, monkeypatch):
+    monkeypatch.delenv("COLUMNS", raising=False)
+    assert run_cli("init", "--json").returncode == 0
+    for args in (["status"], ["decide"], ["request", "list"], ["sign", "list"]):
+        out = run_cli(*args).stdout
+        assert out.strip() and "\x1b[" not in out, args  # no colours or other ANSI codes
+        assert not any("\u2500" <= ch <= "\u257f" for ch in out), (args, out)  # no box drawing
+    # without a terminal and without COLUMNS a line is not cut at 80 columns (logs, grep)
+    res = run_cli("request", "show", "A002")
+    assert any(len(line) > 80 for line in res.stdout.splitlines())
+
+
+# ------------------------------------------------------------------ one voice (issue 22, item 6)
+
+
+def test_request_json_has_one_state_field_with_its_dutch_label(run_cli):
+    assert run_cli("init", "--json").returncode == 0
+    added = run_cli("request", "add", "--group", "G01", "--at-rd", "121000,499000", "--id", "N1", "--json").json()
+    assert "status" not in added and (added["state"], added["state_nl"]) == ("received", "ontvangen, nog niet beslist")
+    assert run_cli("decide", "--json").returncode == 0
+    rows = run_cli("request", "list", "--json").json()
+    assert rows and all("status" not in r and r["state"] and r["state_nl"] for r in rows)
+    by_id = {r["request_id"]: r for r in rows}
+    assert (by_id["A002"]["state"], by_id["A002"]["state_nl"]) == ("proposed", "toegekend, plekken voorgesteld")
+    shown = run_cli("request", "show", "A002", "--json").json()
+    assert "status" not in shown and shown["state"] == by_id["A002"]["state"]
+
+
+def test_request_show_says_dates_in_dutch_and_positions_as_lat_lon(run_cli):
+    assert run_cli("init", "--json").returncode == 0
+    assert run_cli("decide", "--json").returncode == 0
+    text = run_cli("request", "show", "A008").stdout
+    assert "Aanvraag A008 van 18 september 2026" in text
+    assert "Voorkeursplek(ken) van de beheerder: (52.43360, 4.91660)" in text  # lat, lon as everywhere
+    assert "4.9166 52.4336" not in text
+    first = text.split("Geschiedenis:")[0]
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", first)  # no ISO dates inside the sentences
+
+
+def test_road_classes_are_dutch_in_every_table(run_cli):
+    text = run_cli("propose", "LM04").stdout
+    assert "woonstraat" in text or "tertiaire weg" in text
+    assert not re.search(r"\b(residential|tertiary|unclassified|secondary|primary|service)\b", text)

@@ -7,8 +7,12 @@ is read back with python-docx.
 
 from __future__ import annotations
 
+import io
+import re
 import shutil
 import subprocess
+import zipfile
+from pathlib import Path
 
 import docx
 import numpy as np
@@ -61,7 +65,8 @@ def test_approval_letter_says_decision_reason_wijkagent_positions_relocation_and
         assert "Geachte Anna Fictief en Piet Proef," in text
         assert "Agent Bakker" in text and "0900-8844" in text and "bakker@politie.example" in text
         for k, s in enumerate(info["signs"], start=1):
-            assert f"{k}. {s['street']}, bord {s['id']} ({s['lat']:.5f}, {s['lon']:.5f})" in text
+            assert f"{k}. {s['street']}, " in text
+            assert f"Bord {s['id']}, coördinaten {s['lat']:.5f}, {s['lon']:.5f}." in text
         assert "behoudt het recht om de borden te verplaatsen" in text
         assert "binnen zes weken" in text and "Algemene wet bestuursrecht" in text
         assert "illustratieve gegevens" in text  # the default sender is the demo one
@@ -131,6 +136,7 @@ def test_config_file_sets_the_sender(store, capsys, env):  # noqa: F811
     text = pdf_text(env / "brieven" / "brief-A001.pdf")
     assert "Gemeente Proefdorp" in text and "Team Openbare Orde" in text and "0299-123456" in text
     assert "illustratieve" not in text and "Landsmeer, " not in text.split("Kenmerk")[0][-40:]
+    assert "Proefdorp, 1 oktober 2026 Kenmerk: aanvraag A001" in text  # the place from the name
 
 
 def test_letters_are_internal_never_in_the_public_export(store, capsys, env):  # noqa: F811
@@ -167,3 +173,152 @@ def test_letters_in_the_python_api(store):
     assert "Gemeente Proef" in letter.text() and DEFAULT.illustratief
     paths, done, skipped = letters.write_letters(s, ["A001"], store.parent / "uit", ("pdf",))
     assert [p.name for p in paths] == ["brief-A001.pdf"] and not skipped
+
+
+# ----------------------------------------------------------------- letters an admin can act on (issue 22, item 4)
+
+
+def docx_parts(path) -> dict[str, str]:
+    with zipfile.ZipFile(path) as z:
+        return {n: z.read(n).decode("utf-8") for n in z.namelist() if n.endswith(".xml")}
+
+
+def test_pdf_and_docx_are_a4_and_dutch(store, capsys, env):  # noqa: F811
+    ok(capsys, "brief", "A002", "--json")
+    pdf = env / "brieven" / "brief-A002.pdf"
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"Page size:\s+595\.\d+ x 841\.\d+ pts \(A4\)", info)
+    assert b"/Lang (nl-NL)" in pdf.read_bytes()
+    parts = docx_parts(env / "brieven" / "brief-A002.docx")
+    size = re.findall(r'<w:pgSz w:w="(\d+)" w:h="(\d+)"', parts["word/document.xml"])
+    assert size == [("11906", "16838")]  # 21.0 x 29.7 cm in twentieths of a point
+    langs = re.findall(r'<w:lang [^>]*w:val="([^"]+)"', parts["word/styles.xml"])
+    assert langs and set(langs) == {"nl-NL"}
+    assert '<w:themeFontLang w:val="nl-NL"' in parts["word/settings.xml"]
+    assert not any("en-US" in xml for xml in parts.values())
+    assert docx.Document(str(env / "brieven" / "brief-A002.docx")).core_properties.language == "nl-NL"
+
+
+def test_each_position_says_street_crossing_and_side(store, capsys, env):  # noqa: F811
+    ok(capsys, "brief", "A002", "--json")
+    for text in (pdf_text(env / "brieven" / "brief-A002.pdf"), docx_text(env / "brieven" / "brief-A002.docx")):
+        # both signs are on Dorpsstraat: the crossing streets and the ward boundary tell them apart
+        assert ("1. Dorpsstraat, 15 m voorbij de grens met wijk Landsmeer-Dorp, 255 m ten westen van de kruising "
+                "met de Oostmeerweg, aan de zuidkant van de weg (rechts voor wie de wijk in rijdt).") in text
+        assert ("2. Dorpsstraat, 15 m ten westen van de kruising met de Ilperweg, aan de zuidkant van de weg") in text
+
+
+def test_a_position_in_words_from_the_road_network_and_the_address_table(tmp_path):
+    import geopandas as gpd
+    from shapely import affinity
+    from shapely.geometry import LineString, box
+
+    from planner.io.sources import geocode
+    from planner.render.letters.positions import describe_position, position_sentence
+
+    x0, y0 = 120_000, 494_000  # in Landsmeer (RD New)
+
+    def at(g):
+        return affinity.translate(g, x0, y0)
+
+    roads = gpd.GeoDataFrame({"name": ["Dorpsstraat", "Kerkstraat", "Zuideinde"]},
+                             geometry=[at(LineString([(0, 0), (1000, 0)])), at(LineString([(300, -200), (300, 200)])),
+                                       at(LineString([(1000, 0), (1000, 500)]))], crs="EPSG:28992")
+    ward = at(box(-100, -300, 500, 300))  # Dorpsstraat enters it from the east, at x = 500
+    wards = gpd.GeoDataFrame({"name": ["Dorp", "Oost"]}, geometry=[ward, at(box(500, -300, 1100, 600))],
+                             crs="EPSG:28992")
+    d = describe_position(x0 + 485, y0, "Dorpsstraat", roads=roads, ward_geom=ward, wards=wards)
+    # 15 m from the boundary, 185 m from the crossing: both; traffic drives west, so the right is the north
+    assert position_sentence(d) == ("Dorpsstraat, 15 m voorbij de grens met wijk Oost, 185 m ten oosten van de "
+                                    "kruising met de Kerkstraat, aan de noordkant van de weg (rechts voor wie de "
+                                    "wijk in rijdt)")
+    d = describe_position(x0 + 262, y0, "Dorpsstraat", roads=roads, ward_geom=ward, wards=wards)
+    assert d["where"] == "40 m ten westen van de kruising met de Kerkstraat" and d["crossing"] == ["Kerkstraat"]
+    assert describe_position(x0 + 1000, y0 + 250, "Zuideinde", roads=roads)["where"] == \
+        "250 m ten noorden van de kruising met de Dorpsstraat"
+    assert describe_position(x0 + 1000, y0 + 250, "", roads=None)["where"] == ""  # without roads: only the street
+    (tmp_path / "adressen.csv").write_text("postcode,huisnummer,straat,woonplaats,x,y\n"
+                                           f"1121AB,12,Dorpsstraat,Landsmeer,{x0 + 255},{y0 + 8}\n"
+                                           f"1121AB,14,Kerkstraat,Landsmeer,{x0 + 262},{y0 + 5}\n", encoding="utf-8")
+    table = geocode.AddressTable.from_csv(tmp_path / "adressen.csv")
+    d = describe_position(x0 + 262, y0, "Dorpsstraat", roads=roads, ward_geom=ward, wards=wards, addresses=table)
+    assert d["address"] == "Dorpsstraat 12" and position_sentence(d).endswith("ter hoogte van Dorpsstraat 12")
+
+
+def test_the_letter_map_names_the_streets_the_ward_and_its_neighbours(store):
+    from planner import geo
+    from planner.app.lifecycle import show_request
+    from planner.render.letters.map import frame_of, map_labels
+
+    data = Path(__file__).resolve().parent.parent / "data"
+    wards, roads = geo.load_wards(data / "wijken.geojson"), geo.load_roads(data / "wegen.geojson")
+    info = show_request(Store(store), "A002")
+    poly = wards.geometry.values[(wards["code"] == "LM04").to_numpy()][0]
+    positions = [{"rank": k, "x": s["x"], "y": s["y"], "street": s["street"]}
+                 for k, s in enumerate(info["signs"], start=1)]
+    labels = map_labels(frame_of(poly, positions), poly, positions, roads=roads,
+                        neighbours=wards[wards["code"] != "LM04"], ward_name="Landsmeer-Oost")
+    by_kind = {k: {lab["text"] for lab in labels if lab["kind"] == k} for k in ("ward", "neighbour", "street")}
+    assert by_kind["ward"] == {"Landsmeer-Oost"}
+    assert {"Landsmeer-Dorp", "Ilperveld en polder"} <= by_kind["neighbour"]
+    assert {"Dorpsstraat", "Oostmeerweg", "Ilperweg"} <= by_kind["street"]  # the signs' street among them
+    for lab in labels:  # no name on a sign
+        assert all(np.hypot(lab["x"] - p["x"], lab["y"] - p["y"]) > 50 for p in positions), lab
+    with_streets = letters.letter_for(Store(store), "A002", roads=roads).map_png
+    without = letters.letter_for(Store(store), "A002").map_png  # without roads: no streets, still the wards
+    assert with_streets.startswith(b"\x89PNG") and without.startswith(b"\x89PNG") and with_streets != without
+
+
+def _page_texts(path) -> list[list[str]]:
+    n = int(re.search(r"Pages:\s+(\d+)", subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True,
+                                                         check=True).stdout)[1])
+    pages = []
+    for k in range(1, n + 1):
+        out = subprocess.run(["pdftotext", "-f", str(k), "-l", str(k), "-layout", str(path), "-"],
+                             capture_output=True, text=True, check=True).stdout
+        pages.append([line.strip() for line in out.splitlines() if line.strip()])
+    return pages
+
+
+def test_a_heading_never_stands_alone_at_the_foot_of_a_page(store, tmp_path):
+    """Longer and shorter reasons move every heading past the foot of a page once: it always moves with its text."""
+    import dataclasses
+
+    from planner.render.letters.render import render_docx, render_pdf
+
+    base = letters.letter_for(Store(store), "A002")
+    headings = {h for h, _ in base.sections if h}
+    filler = "Deze zin maakt de brief langer zodat elke kop eens onderaan een bladzijde valt."
+    seen_at_top = set()
+    for n in range(0, 24):
+        first, rest = base.sections[0], base.sections[1:]
+        letter = dataclasses.replace(base, sections=[(first[0], first[1] + [filler * 2] * n), *rest])
+        path = tmp_path / f"brief-{n}.pdf"
+        path.write_bytes(render_pdf(letter))
+        pages = _page_texts(path)
+        for lines in pages[:-1]:
+            assert lines[-1] not in headings, (n, lines[-3:])
+        seen_at_top |= {lines[0] for lines in pages[1:] if lines and lines[0] in headings}
+    assert len(seen_at_top) >= 3  # the sweep did push headings across page breaks
+    d = docx.Document(io.BytesIO(render_docx(base)))
+    heads = [p for p in d.paragraphs if p.style.name.startswith("Heading")]
+    assert {p.text for p in heads} == headings and all(p.paragraph_format.keep_with_next for p in heads)
+
+
+def test_one_date_style_and_the_signature_from_gemeente_toml(store, capsys, env):  # noqa: F811
+    ok(capsys, "brief", "A001", "--json")
+    for text in (pdf_text(env / "brieven" / "brief-A001.pdf"), docx_text(env / "brieven" / "brief-A001.docx")):
+        assert "Landsmeer, 1 oktober 2026 Kenmerk: aanvraag A001" in text and "Datum" not in text
+        assert not re.search(r"\d{4}-\d{2}-\d{2}", text)
+    (env / "gemeente.toml").write_text(
+        '[gemeente]\nnaam = "Gemeente Proefdorp"\npostcode_plaats = "9999 ZZ Proefdorp"\n'
+        'ondertekenaar = "Mr. A.B. de Proef"\nondertekenaar_functie = "teamleider Openbare Orde en Veiligheid"\n',
+        encoding="utf-8")
+    ok(capsys, "brief", "A001", "--json")
+    for text in (pdf_text(env / "brieven" / "brief-A001.pdf"), docx_text(env / "brieven" / "brief-A001.docx")):
+        assert "Proefdorp, 1 oktober 2026" in text
+        assert ("Met vriendelijke groet, Het college van burgemeester en wethouders van Gemeente Proefdorp, "
+                "namens dezen, Mr. A.B. de Proef teamleider Openbare Orde en Veiligheid") in text
+    (env / "gemeente.toml").write_text('[gemeente]\nnaam = "Gemeente Proefdorp"\n', encoding="utf-8")
+    code, _, err = run(capsys, "brief", "A001", "--json")
+    assert code == 0 and "geen ondertekenaar" in err  # said, not silently unsigned

@@ -248,6 +248,8 @@ def _downgrade_to_v1(path):
     for what, verb in (("update", "gewijzigd"), ("delete", "gewist")):
         con.execute(f"CREATE TRIGGER sign_events_append_only_{what} BEFORE {what.upper()} ON sign_events "
                     f"BEGIN SELECT RAISE(ABORT, 'de geschiedenis van borden kan niet worden {verb}'); END")
+    for column in ("population", "wijk_code", "wijk_name", "gemeente_code"):  # version 3
+        con.execute(f"ALTER TABLE wards DROP COLUMN {column}")
     con.execute("UPDATE store_meta SET value = '1' WHERE key = 'schema_version'")
     con.execute("COMMIT")
     con.close()

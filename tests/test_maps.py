@@ -20,11 +20,10 @@ import mapdata  # noqa: E402
 from mapdata import IMG, SCRIPT  # noqa: E402
 
 from planner.core import vocabulary  # noqa: E402
-from planner.render.maps.data import CLUSTER_MIN_POINTS
-from planner.render.maps.data import read_page_data
 from planner.render.maps import bundle as maps_assets
 from planner.render.maps import page as maps
 from planner.render.maps import topology as mt
+from planner.render.maps.data import CLUSTER_MIN_POINTS, read_page_data
 
 
 @pytest.fixture(scope="module")

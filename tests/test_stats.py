@@ -174,7 +174,7 @@ def cbs_wards_file(cbs, tmp_path):
 
 
 def test_stats_command_prints_unknown_not_zero(planner_main, cbs_wards_file):
-    code, out, err = planner_main("stats", "--wards", str(cbs_wards_file), "--per", "ward")
+    code, out, err = planner_main("stats", "--wards", str(cbs_wards_file), "--per", "wijk")
     assert code == 0, err
     assert "onbekend" in out and "Gemeente" in out and "aandeel" in out
     line = next(row for row in out.splitlines() if CODES["LM05"] in row)
@@ -187,11 +187,11 @@ def test_stats_command_json_and_csv(planner_main, cbs_wards_file, tmp_path):
     data = json.loads(out)
     assert set(data) == {"municipality", "wijken", "wards"} and len(data["wards"]) == 9
     assert next(r for r in data["wards"] if r["code"] == CODES["LM05"])["residents"] is None
-    code, out, err = planner_main("stats", "--wards", str(cbs_wards_file), "--per", "wijk", "--csv")
+    code, out, err = planner_main("stats", "--wards", str(cbs_wards_file), "--per", "cbs-wijk", "--csv")
     assert code == 0, err
     rows = list(csv.DictReader(io.StringIO(out)))
     assert [r["wijk_code"] for r in rows] == ["WK041500", "WK041501"]
-    code, out, err = planner_main("stats", "--wards", str(cbs_wards_file), "--per", "ward", "--out", "d.csv")
+    code, out, err = planner_main("stats", "--wards", str(cbs_wards_file), "--per", "wijk", "--out", "d.csv")
     assert code == 0, err
     rows = list(csv.DictReader(open(tmp_path / "d.csv", encoding="utf-8")))
     secret = next(r for r in rows if r["code"] == CODES["LM05"])
@@ -201,10 +201,32 @@ def test_stats_command_json_and_csv(planner_main, cbs_wards_file, tmp_path):
 def test_stats_command_on_demo_data_without_wijken(planner_main):
     code, out, err = planner_main("stats")
     assert code == 0, err and "Per wijk" in out
-    code, out, err = planner_main("stats", "--per", "wijk")
-    assert code == 2 and err.startswith("error: ") and "--per ward" in err
+    code, out, err = planner_main("stats", "--per", "cbs-wijk")
+    assert code == 2 and err.startswith("error: ") and "--per wijk" in err
     code, out, err = planner_main("stats", "--per", "gemeente", "--csv")
     assert code == 0 and out.startswith("wards,covered_wards")
+
+
+def test_stats_per_names_match_the_glossary_and_old_names_still_work(planner_main, cbs_wards_file, capsys):
+    """--per wijk: the planner's wards ("Per wijk"); --per cbs-wijk: the CBS districts; 'ward' is an old name."""
+    code, out, err = planner_main("stats", "--wards", str(cbs_wards_file), "--per", "wijk", "--csv")
+    assert code == 0 and "heet nu" not in err
+    by_ward = list(csv.DictReader(io.StringIO(out)))
+    assert len(by_ward) == 9 and "code" in by_ward[0]
+    code, out, err = planner_main("stats", "--wards", str(cbs_wards_file), "--per", "cbs-wijk", "--csv")
+    assert [r["wijk_code"] for r in csv.DictReader(io.StringIO(out))] == ["WK041500", "WK041501"]
+    code, out, err = planner_main("stats", "--wards", str(cbs_wards_file), "--per", "ward", "--csv")
+    assert code == 0 and list(csv.DictReader(io.StringIO(out))) == by_ward
+    assert ("waarschuwing: --per ward heet nu --per wijk (wijk = de wijken van de planner, "
+            "cbs-wijk = de CBS-wijken waarin ze liggen)") in err.splitlines()
+    code, out, err = planner_main("stats", "--wards", str(cbs_wards_file), "--per", "wijk")
+    assert "Per wijk" in out and "Per CBS-wijk" not in out
+    code, out, err = planner_main("stats", "--wards", str(cbs_wards_file))  # default: per CBS wijk
+    assert "Per CBS-wijk" in out
+    with pytest.raises(SystemExit):
+        planner_main("stats", "--per", "buurt")
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and "wijk" in err and "cbs-wijk" in err and "ward" not in err
 
 
 def test_stats_reuses_saved_decisions(planner_main, tmp_path, monkeypatch):
@@ -226,3 +248,30 @@ def test_vocabulary_words(demo):
     assert set(vocabulary.OUTCOME_NL) == {"approved", "rejected", "needs_review"}
     assert vocabulary.WARD_STATE_NL["in_behandeling"] == "aanvraag in behandeling"
     assert np.all([vocabulary.MARKER_NL[k] for k in ("bord", "gepland", "aanvraag", "afgehandeld", "voorstel")])
+
+
+def test_demo_wards_carry_illustrative_population_that_stats_and_maps_show(planner_main, data_dir, tmp_path):
+    from planner import geo
+
+    wards = geo.load_wards(data_dir / "wijken.geojson")
+    assert (wards["population"] > 0).all() and wards["note"].str.contains("inwonertal illustratief").all()
+    total = int(wards["population"].sum())
+    code, out, err = planner_main("stats", "--json")
+    assert code == 0, err
+    files = json.loads(out)["municipality"]
+    assert files["residents"] == total and files["wards_population_unknown"] == 0
+    assert 0 < files["covered_share"] <= 1 and files["signs_per_1000"] > 0
+    code, out, err = planner_main("stats", "--per", "gemeente")
+    assert f"inwoners: {stats.format_number(total)}" in out and "onbekend" not in out
+    assert f"borden per 1.000 inwoners: {stats.format_number(files['signs_per_1000'], 2)}" in out
+    # the register keeps the figures: the same numbers from it
+    assert planner_main("init", "--json")[0] == 0
+    code, out, err = planner_main("stats", "--json")
+    kept = json.loads(out)["municipality"]
+    assert kept["residents"] == total and kept["wards_population_unknown"] == 0
+    assert kept["covered_share"] is not None and kept["signs_per_1000"] is not None
+    code, out, err = planner_main("map", "--out", "kaart.html")
+    assert code == 0, err
+    page = (tmp_path / "kaart.html").read_text(encoding="utf-8")
+    assert f"van {stats.format_number(total)} inwoners" in page
+    assert f"{stats.format_number(kept['signs_per_1000'], 2)} borden per 1.000 inwoners" in page

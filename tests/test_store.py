@@ -172,7 +172,7 @@ def test_request_add_and_decide_records_decision_and_planned_sign(store, capsys)
     code, r, err = run(capsys, "request", "add", "--group", "G01", "--at-rd", "122200,498400",
                        "--preferred", "4.90 52.47", "--json")
     assert code == 0, err
-    assert r["ward_code"] == "LM07" and r["status"] == "pending"
+    assert r["ward_code"] == "LM07" and r["state"] == "received" and "status" not in r
     # LM07 got a sign from A006: this request is rejected; a fresh ward is approved
     code, r2, _ = run(capsys, "request", "add", "--group", "G01", "--at-rd", "122200,493900", "--id", "N1",
                       "--json")

@@ -144,7 +144,7 @@ def request_info(store: Store, request_id: str, con=None) -> dict:
                               "FROM sign_events e WHERE e.request_id = ? ORDER BY e.fid", (request_id,))
     out = {
         "request_id": r["request_id"], "date": r["date"], "group_id": r["group_id"],
-        **_point_record(r["geometry"]), "preferred": r["preferred"], "status": r["status"],
+        **_point_record(r["geometry"]), "preferred": r["preferred"],
         "state": state, "state_nl": REQUEST_STATES[state],
         "outcome": d["outcome"] if d else None,
         "outcome_nl": OUTCOME_NL[d["outcome"]] if d else None,

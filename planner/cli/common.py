@@ -127,14 +127,93 @@ def location_from_args(args):
     return point_rd(x=x, y=y, source="--at-rd"), None
 
 
-def console():
+PIPED_WIDTH = 160  # output to a file or pipe without a terminal anywhere and without $COLUMNS
+
+
+def _any_terminal() -> bool:
+    import os
+    for fd in (1, 2, 0):
+        try:
+            os.get_terminal_size(fd)
+            return True
+        except (OSError, ValueError):
+            continue
+    return False
+
+
+def _plain_box():
+    """Table rules in plain ASCII (a dashed line under the header; blank lines between rows)."""
+    from rich.box import Box
+    return Box("    \n    \n -- \n    \n    \n -- \n    \n    \n", ascii=True)
+
+
+def _too_narrow(con, table) -> bool:
+    """Would the table have to split words (or cut them off) to fit the console?"""
+    from rich.cells import cell_len
+
+    def longest_word(cell) -> int:
+        text = getattr(cell, "plain", None)
+        return max((cell_len(w) for w in (str(cell) if text is None else text).split()), default=0)
+
+    need = table._extra_width + sum(
+        max(longest_word(c) for c in (col.header, *col._cells)) + table._get_padding_width(col._index)
+        for col in table.columns)
+    return need > con.width
+
+
+def _table_as_records(table):
+    """A table too wide for the console as one block per row: the first cell, then ``column: value`` lines."""
+    from rich.text import Text
+
+    headers = [str(c.header) for c in table.columns]
+    cells = [[c if isinstance(c, Text) else Text(str(c)) for c in col._cells] for col in table.columns]
+    parts = [Text(str(table.title))] if table.title else []
+    for row in zip(*cells):
+        block = Text(f"\n{headers[0]} ") + row[0]
+        for header, cell in zip(headers[1:], row[1:]):
+            lines = cell.plain.splitlines() or [""]
+            # one line after its column name; several lines each on their own, indented
+            block += Text(f"\n  {header}: {lines[0]}" if len(lines) == 1 else
+                          f"\n  {header}:" + "".join(f"\n    {line}" for line in lines))
+        parts.append(block)
+    return Text("\n").join(parts)
+
+
+def console(stderr: bool = False):
     """A rich console for plain output: no markup, emoji or highlighting of names from outside.
+
+    It follows the terminal's width (and ``$COLUMNS``, which wins): text is
+    wrapped between words, tables shrink their columns. When stdout is not a
+    terminal (piped, redirected) it prints plain text: no colours or other
+    ANSI codes and tables without box drawing characters; its width is then
+    ``$COLUMNS``, else the width of a terminal on stdin/stderr, else
+    :data:`PIPED_WIDTH` (so a log file is not wrapped at 80 columns).
 
     Highlighting (rich's regular expressions for numbers, URLs, ...) takes
     quadratic time on a long word; names are printed as they are.
     """
+    import os
+
     from rich.console import Console
-    return Console(soft_wrap=False, width=160, highlight=False, emoji=False, markup=False)
+    from rich.table import Table
+
+    columns = os.environ.get("COLUMNS", "")
+    width = None if (columns.isdigit() and int(columns) > 0) or _any_terminal() else PIPED_WIDTH
+
+    class PlainWhenPiped(Console):
+        def print(self, *objects, **kwargs):
+            out = []
+            for obj in objects:
+                if isinstance(obj, Table):
+                    if not self.is_terminal and obj.box is not None:
+                        obj.box, obj.safe_box = _plain_box(), True
+                    if _too_narrow(self, obj):
+                        obj = _table_as_records(obj)
+                out.append(obj)
+            return super().print(*out, **kwargs)
+
+    return PlainWhenPiped(soft_wrap=False, width=width, highlight=False, emoji=False, markup=False,
+                          stderr=stderr)
 
 
 def add_json_option(parser) -> None:

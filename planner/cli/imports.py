@@ -12,6 +12,7 @@ import pyogrio
 from planner import geo
 from planner.cli.common import add_json_option, console, print_json
 from planner.cli.parser import example
+from planner.core.vocabulary import road_class_nl
 from planner.errors import InputError
 from planner.io.sources import cbs, geocode, osm
 
@@ -232,7 +233,7 @@ def cmd_import_roads(args) -> int:
         return 0
     con = _console()
     con.print(f"{len(roads)} wegen geschreven naar {out}")
-    con.print("  " + ", ".join(f"{k}: {v}" for k, v in counts.items()))
+    con.print("  " + ", ".join(f"{road_class_nl(k)}: {v}" for k, v in counts.items()))
     return 0
 
 

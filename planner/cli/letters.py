@@ -17,14 +17,16 @@ from planner.cli.common import (
 from planner.cli.parser import example
 from planner.core import policy as policy_mod
 from planner.errors import InputError
+from planner.io.sources import geocode
 from planner.render.letters.municipality import load_config
 
 
 def register(sub) -> None:
     p = sub.add_parser("brief", help="schrijf de besluitbrief aan de beheerders van een groep (PDF en DOCX)",
                        description="Schrijft de brief over het besluit op een aanvraag aan de beheerders van de groep:\n"
-                                   "het besluit en de reden, bij een toekenning de plekken met een kaartje van de\n"
-                                   "wijk, de wijkagent (kennismaking), het recht van de gemeente om borden te\n"
+                                   "het besluit en de reden, bij een toekenning de plekken (straat, afstand tot de\n"
+                                   "dichtstbijzijnde kruising, kant van de weg) met een kaartje van de wijk en\n"
+                                   "de straten eromheen, de wijkagent (kennismaking), het recht van de gemeente om borden te\n"
                                    "verplaatsen en de bezwaarclausule. PDF om te printen of te mailen, DOCX om aan\n"
                                    "te passen. De brieven bevatten persoonsgegevens: intern, nooit publiceren.\n"
                                    "Afzender uit --config (standaard gemeente.toml, anders illustratieve\n"
@@ -42,6 +44,9 @@ def register(sub) -> None:
                                                    "data/wegen.geojson als die er is)")
     p.add_argument("--policy", metavar="NAME|FILE.toml",
                    help="beleid voor de invalswegen (standaard: het beleid van het besluit)")
+    p.add_argument("--addresses", metavar="FILE.csv",
+                   help="adressentabel met straat en huisnummer: de brief noemt bij elke plek het dichtstbijzijnde "
+                        "huisnummer in dezelfde straat (standaard $PLANNER_ADDRESSES, anders geen)")
     add_store_option(p)
     add_json_option(p)
     p.set_defaults(func=cmd_brief)
@@ -59,8 +64,10 @@ def cmd_brief(args) -> int:
     if not ids:
         raise InputError(f"{store.path}: er zijn nog geen besluiten; beslis eerst met 'planner decide'")
     formats = ("pdf", "docx") if args.format == "both" else (args.format,)
+    addresses = geocode.address_table(args.addresses)
     written, done, skipped = letters.write_letters(store, ids, args.out, formats, municipality=municipality,
-                                                   roads=base.roads, policy=policy, skip_missing=args.all)
+                                                   roads=base.roads, policy=policy, skip_missing=args.all,
+                                                   addresses=addresses)
     if args.json:
         print_json({"written": [str(p) for p in written], "internal": True,
                     "letters": [{"request_id": x.request_id, "outcome": x.outcome, "recipients": len(x.recipients),

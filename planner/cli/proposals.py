@@ -15,6 +15,7 @@ from planner.cli.common import (
 )
 from planner.cli.parser import example
 from planner.core.coords import parse_lonlat, point_rd
+from planner.core.vocabulary import UNNAMED_ROAD, road_class_nl
 from planner.core.wards import ward_status
 from planner.errors import InputError
 from planner.siting.proposals import propose_positions
@@ -84,7 +85,7 @@ def cmd_propose(args) -> int:
     for col in ("nr", "weg", "klasse", "RD x, y", "WGS84 lat, lon", "score", "toelichting"):
         table.add_column(col)
     for p in result.proposals:
-        cells = (str(p["rank"]), p["road"] or "naamloze weg", p["road_class"], f"{p['x']:.0f}, {p['y']:.0f}",
+        cells = (str(p["rank"]), p["road"] or UNNAMED_ROAD, road_class_nl(p["road_class"]), f"{p['x']:.0f}, {p['y']:.0f}",
                  f"{p['lat']:.6f}, {p['lon']:.6f}", f"{p['score']:g}", p["explanation"])
         add_text_row(table, *cells)
     con.print(table)

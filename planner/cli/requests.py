@@ -21,8 +21,8 @@ from planner.cli.common import (
 )
 from planner.cli.parser import example
 from planner.core import policy as policy_mod
-from planner.core.coords import parse_lonlat, point_rd
-from planner.core.vocabulary import OUTCOME_NL
+from planner.core.coords import parse_lonlat, parse_wishes, point_rd
+from planner.core.vocabulary import OUTCOME_NL, date_nl
 from planner.errors import InputError
 from planner.register import groups as reg
 from planner.register.requests import REQUEST_STATES
@@ -208,23 +208,24 @@ def _option_lines(options: dict | None) -> list[str]:
 def request_text(info: dict) -> str:
     """The Dutch text of ``planner request show`` (and of resolve/agree)."""
     ward = f"wijk {info['ward']['name']} ({info['ward']['code']})" if info["ward"] else "geen wijk"
-    lines = [f"Aanvraag {info['request_id']} van {info['date']}, groep {info['group_id']}, {ward}",
+    lines = [f"Aanvraag {info['request_id']} van {date_nl(info['date'])}, groep {info['group_id']}, {ward}",
              f"Stand: {info['state_nl']}"]
     d = info["decision"]
     if d:
-        lines.append(f"Besluit ({d['decided_at'][:10]}, beleid {d['policy']}): {OUTCOME_NL[d['outcome']]} - "
+        lines.append(f"Besluit ({date_nl(d['decided_at'])}, beleid {d['policy']}): {OUTCOME_NL[d['outcome']]} - "
                      f"{d['reason']}")
     res = info["resolution"]
     if res:
-        lines.append(f"Afgehandeld na beoordeling ({res['date']}): {OUTCOME_NL[res['outcome']]} - {res['reason']}")
+        lines.append(f"Afgehandeld na beoordeling ({date_nl(res['date'])}): {OUTCOME_NL[res['outcome']]} - {res['reason']}")
     if info["agreed"]:
-        lines.append(f"Plekken afgesproken met de beheerder ({info['agreed']['date']}; {info['agreed']['source']})"
+        lines.append(f"Plekken afgesproken met de beheerder ({date_nl(info['agreed']['date'])}; {info['agreed']['source']})"
                      + (f": {info['agreed']['note']}" if info["agreed"]["note"] else ""))
     if info["signs"]:
         lines.append("Borden:")
         lines += [f"  {s['id']}: {s['status_nl']}, {_where({'road': s['street'], **s})}" for s in info["signs"]]
     if info["preferred"]:
-        lines.append(f"Voorkeursplek(ken) van de beheerder: {info['preferred']}")
+        wishes = "; ".join(f"({lat:.5f}, {lon:.5f})" for lon, lat in parse_wishes(info["preferred"]))
+        lines.append(f"Voorkeursplek(ken) van de beheerder: {wishes}")
     lines += _option_lines(info.get("options"))
     lines.append("Geschiedenis:")
     for h in info["history"]:

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import sys
 from pathlib import Path
 
-from rich.console import Console
 from rich.table import Table
 
 from planner.cli.common import (
     add_input_options,
     add_json_option,
     add_text_row,
+    console,
     load_inputs,
     print_json,
     store_for,
@@ -25,7 +26,36 @@ from planner.errors import InputError
 from planner.io.files import write_text_atomic
 from planner.register import requests as history
 
-LEVELS = ("ward", "wijk", "gemeente")
+log = logging.getLogger("planner")
+
+# The --per names follow the README's glossary: a *wijk* is the planner's ward (whatever the municipality
+# uses: CBS buurten, CBS wijken or its own), a *cbs-wijk* the CBS district its buurten lie in.
+LEVELS = ("wijk", "cbs-wijk", "gemeente")
+# Older names, still accepted with a warning: 'ward' was the planner's ward.
+LEVEL_ALIASES = {"ward": "wijk", "cbs_wijk": "cbs-wijk", "cbswijk": "cbs-wijk"}
+
+
+class _Renamed(str):
+    """A --per value given by its older name (``old``), kept to warn once the run is under way."""
+
+    old = ""
+
+
+def _per(value: str) -> str:
+    """argparse type of --per: an older name becomes the new one (checked against LEVELS afterwards)."""
+    if value in LEVEL_ALIASES:
+        new = _Renamed(LEVEL_ALIASES[value])
+        new.old = value
+        return new
+    return value
+
+
+def _level(value: str | None) -> str | None:
+    """The --per level; an older name is accepted with a warning that names the new one."""
+    if isinstance(value, _Renamed):
+        log.warning("--per %s heet nu --per %s (wijk = de wijken van de planner, cbs-wijk = de CBS-wijken "
+                    "waarin ze liggen)", value.old, value)
+    return None if value is None else str(value)
 
 
 def register(sub) -> None:
@@ -34,11 +64,12 @@ def register(sub) -> None:
         "Inwoners, gedekte inwoners en hun aandeel, borden per 1.000 inwoners, wijken met een groep\n"
         "maar zonder borden en wijken met open aanvragen; per wijk (buurt), per CBS-wijk en voor de\n"
         "hele gemeente. Een onbekend inwonertal (CBS-geheimhouding) blijft onbekend, nooit 0."),
-        epilog=example("planner stats", "planner stats --per ward --csv > dekking.csv",
+        epilog=example("planner stats", "planner stats --per wijk --csv > dekking.csv",
                        "planner stats --json", "planner stats --decisions maps/besluiten.json --per gemeente"))
-    p.add_argument("--per", choices=LEVELS,
-                   help="tabel per wijk (ward), per CBS-wijk (wijk) of voor de gemeente (standaard: wijk als "
-                        "de wijken in CBS-wijken liggen, anders ward)")
+    p.add_argument("--per", choices=LEVELS, type=_per,
+                   help="tabel per wijk (de wijken van de planner), per cbs-wijk (de CBS-wijken waarin de "
+                        "wijken liggen) of voor de gemeente (standaard: cbs-wijk als de wijken in CBS-wijken "
+                        "liggen, anders wijk)")
     p.add_argument("--csv", action="store_true", help="de tabel als CSV (onbekende getallen zijn leeg)")
     p.add_argument("--out", metavar="FILE.csv", help="schrijf de CSV naar dit bestand")
     p.add_argument("--decisions", metavar="FILE.json",
@@ -72,10 +103,10 @@ def cmd_stats(args) -> int:
     inp, decisions, requests = _decisions_and_requests(args)
     result = stats.coverage_stats(inp.wards, inp.signs, inp.policy, decisions=decisions, groups=inp.groups,
                                   requests=requests)
-    level = args.per or ("wijk" if len(result.wijken) else "ward")
-    if level == "wijk" and not len(result.wijken):
+    level = _level(args.per) or ("cbs-wijk" if len(result.wijken) else "wijk")
+    if level == "cbs-wijk" and not len(result.wijken):
         raise InputError("de wijken liggen niet in CBS-wijken (geen BU-codes en geen kolom wijk_code); "
-                         "kies --per ward of --per gemeente")
+                         "kies --per wijk of --per gemeente")
     if args.json:
         print_json(result.to_dict())
         return 0
@@ -95,7 +126,7 @@ def cmd_stats(args) -> int:
 def _rows(result: stats.CoverageStats, level: str) -> list[dict]:
     if level == "gemeente":
         return [stats.plain_record(result.municipality)]
-    table = result.wards if level == "ward" else result.wijken
+    table = result.wards if level == "wijk" else result.wijken
     return [stats.plain_record(r) for r in table.to_dict("records")]
 
 
@@ -111,7 +142,7 @@ def _csv(rows: list[dict]) -> str:
 
 
 def _print(result: stats.CoverageStats, level: str, policy_name: str) -> None:
-    con = Console(soft_wrap=False, width=160)
+    con = console()
     tot, n = result.municipality, stats.format_number
     unknown = tot["wards_population_unknown"]
     lines = [f"Gemeente ({policy_name})",
@@ -125,7 +156,7 @@ def _print(result: stats.CoverageStats, level: str, policy_name: str) -> None:
         con.print(line, markup=False)
     if level == "gemeente":
         return
-    if level == "wijk":
+    if level == "cbs-wijk":
         table = Table(title="Per CBS-wijk")
         for col in ("wijk", "naam", "buurten", "gedekt", "inwoners", "gedekte inwoners", "aandeel",
                     "borden", "per 1.000", "groep zonder borden", "open aanvragen"):

@@ -80,10 +80,12 @@ class CoverageStats:
 
 
 def population_of(wards: pd.DataFrame) -> pd.Series:
-    """The wards' ``population`` as nullable integers; CBS sentinels, negatives and blanks are missing."""
-    if "population" not in wards:
+    """The wards' ``population`` (or CBS ``aantal_inwoners``) as nullable integers; CBS sentinels, negatives
+    and blanks are missing."""
+    column = next((c for c in ("population", "aantal_inwoners") if c in wards), None)
+    if column is None:
         return pd.Series(pd.NA, index=wards.index, dtype="Int64")
-    numbers = pd.to_numeric(pd.Series(wards["population"].to_numpy(dtype=object), index=wards.index),
+    numbers = pd.to_numeric(pd.Series(wards[column].to_numpy(dtype=object), index=wards.index),
                             errors="coerce")
     numbers = numbers.where((numbers > SENTINEL_LIMIT) & (numbers >= 0))
     return numbers.round().astype("Int64")

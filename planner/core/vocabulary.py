@@ -8,6 +8,8 @@ for the same thing; code and JSON keep the English keys (``approved``,
 'ter beoordeling'
 >>> road_class_nl("tertiary_link")
 'op-/afrit (tertiaire weg)'
+>>> date_nl("2026-09-03")
+'3 september 2026'
 """
 
 from __future__ import annotations
@@ -57,6 +59,8 @@ UNNAMED_ROAD = "naamloze weg"
 UNKNOWN = "onbekend"  # a number nobody knows (e.g. CBS population sentinels); never 0
 OUTSIDE_WARDS = "buiten de gemeente"
 YES_NO = {True: "ja", False: "nee"}
+MONTHS_NL = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
+             "oktober", "november", "december")
 
 
 def road_class_nl(road_class) -> str:
@@ -67,6 +71,12 @@ def road_class_nl(road_class) -> str:
     return ROAD_CLASS_NL.get(cls, cls or "zonder klasse")
 
 
+def date_nl(iso: str) -> str:
+    """A date in a Dutch sentence: ``2026-10-01`` (or a timestamp) -> ``1 oktober 2026``."""
+    y, m, d = str(iso)[:10].split("-")
+    return f"{int(d)} {MONTHS_NL[int(m) - 1]} {y}"
+
+
 def outcome_nl(outcome: str) -> str:
     """Dutch word of a decision outcome (``needs_review`` -> ``ter beoordeling``)."""
     return OUTCOME_NL[outcome]
@@ -74,4 +84,4 @@ def outcome_nl(outcome: str) -> str:
 
 __all__ = ["OUTCOME_NL", "WARD_STATE_NL", "WARD_STATE_LEGEND", "SIGN_STATUS_NL", "REQUEST_STATE_NL",
            "MARKER_NL", "ROAD_CLASS_NL", "UNNAMED_ROAD", "UNKNOWN", "OUTSIDE_WARDS", "YES_NO",
-           "road_class_nl", "outcome_nl"]
+           "MONTHS_NL", "road_class_nl", "outcome_nl", "date_nl"]

@@ -84,8 +84,8 @@ def add_request(store: Store, point, group_id: str, *, request_id: str | None = 
         _grow_extent(con, "requests")
     lon, lat = lonlat_of(point)
     return {"request_id": request_id, "date": date, "group_id": group_id, "ward_code": ward,
-            "status": "pending", "x": round(point.x, 1), "y": round(point.y, 1), "lon": lon, "lat": lat,
-            "preferred": preferred}
+            "state": "received", "state_nl": REQUEST_STATES["received"], "x": round(point.x, 1),
+            "y": round(point.y, 1), "lon": lon, "lat": lat, "preferred": preferred}
 
 
 def _check_preferred(text: str) -> str:
@@ -154,13 +154,17 @@ def request_states(con, request_id: str | None = None) -> dict[str, str]:
 
 
 def list_requests(store: Store, status: str | None = None) -> list[dict]:
-    """The requests (``status`` ``pending`` or ``decided`` filters), with their ``state`` and its Dutch word."""
+    """The requests (``status`` ``pending`` or ``decided`` filters), with their ``state`` and its Dutch word.
+
+    One state field: the register's ``status`` column (pending/decided) is only the filter, never part of
+    the answer, so the answer cannot say ``decided`` next to a state that is still open.
+    """
     with store.reading() as con:
         df = _frame(con, "SELECT geom, request_id, date, group_id, ward_code, preferred, status FROM requests "
                          + ("WHERE status = ? " if status else "") + "ORDER BY date, fid",
                     (status,) if status else ())
         states = request_states(con)
-    return [{k: v for k, v in r.items() if k != "geometry"} | {
+    return [{k: v for k, v in r.items() if k not in ("geometry", "status")} | {
         "x": round(r["geometry"].x, 1), "y": round(r["geometry"].y, 1),
         "state": states[r["request_id"]], "state_nl": REQUEST_STATES[states[r["request_id"]]]}
         for r in df.to_dict("records")]

@@ -11,7 +11,7 @@ register is small.
 
 Layers
 ------
-wards (MULTIPOLYGON)   code, name
+wards (MULTIPOLYGON)   code, name, population, wijk_code, wijk_name, gemeente_code
 signs (POINT)          sign_id, status (planned/placed/removed), ward_code, street, ...
 sign_events (POINT)    append-only history: proposed, approved, agreed, placed, relocated, removed
 requests (POINT)       request_id, date, group_id, ward_code, preferred, status
@@ -28,8 +28,12 @@ Schema versions
 ---------------
 1  the first register.
 2  ``request_events`` and ``group_events`` (append-only), sign event ``agreed``
-   (positions agreed with the admin). A version-1 register is migrated when
-   it is opened (:func:`migrate`, one transaction).
+   (positions agreed with the admin).
+3  the CBS figures of each ward: ``wards.population`` (residents, NULL when
+   unknown), ``wijk_code``, ``wijk_name`` and ``gemeente_code``.
+
+An older register is migrated when it is opened (:func:`migrate`, one
+transaction, one function per step).
 """
 
 from __future__ import annotations
@@ -40,8 +44,8 @@ import numpy as np
 import shapely
 
 SRS_ID = 28992
-SCHEMA_VERSION = "2"
-MIGRATABLE = (1,)  # older versions this planner migrates when it opens them
+SCHEMA_VERSION = "3"
+MIGRATABLE = (1, 2)  # older versions this planner migrates when it opens them
 APPLICATION_ID = 0x47504B47  # "GPKG"
 USER_VERSION = 10300  # GeoPackage 1.3 (GDAL < 3.7 warns on 1.4)
 
@@ -80,10 +84,15 @@ CREATE TABLE gpkg_geometry_columns (
   CONSTRAINT fk_gc_srs FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys (srs_id));
 """
 
+# CBS figures of a ward (schema 3): residents (CBS aantal_inwoners; NULL = unknown, never 0 for unknown),
+# the CBS wijk it lies in and its gemeente code.
+WARD_POPULATION_COLUMNS = ("population INTEGER CHECK (population IS NULL OR population >= 0), wijk_code TEXT, "
+                           "wijk_name TEXT, gemeente_code TEXT")
+
 # (layer, geometry type or None for attributes, description, columns SQL)
 LAYERS: list[tuple[str, str | None, str, str]] = [
     ("wards", "MULTIPOLYGON", "Wijken",
-     "code TEXT NOT NULL UNIQUE, name TEXT NOT NULL"),
+     "code TEXT NOT NULL UNIQUE, name TEXT NOT NULL, " + WARD_POPULATION_COLUMNS),
     ("signs", "POINT", "Borden (huidige stand)",
      "sign_id TEXT NOT NULL UNIQUE, status TEXT NOT NULL CHECK (status IN ('planned','placed','removed')), "
      "ward_code TEXT, street TEXT NOT NULL DEFAULT '', placed_on TEXT NOT NULL DEFAULT '', "
@@ -190,14 +199,27 @@ def migrate(con, version: int, *, now: str) -> None:
     """Bring a register of an older schema ``version`` (in :data:`MIGRATABLE`) to :data:`SCHEMA_VERSION`.
 
     Runs inside the caller's write transaction: either everything is done or
-    nothing. Version 1 -> 2: ``sign_events`` is rebuilt with the new event
+    nothing. Each step is its own function: :func:`migrate_v1_to_v2`,
+    :func:`migrate_v2_to_v3_population`.
+    """
+    if version not in MIGRATABLE:
+        raise ValueError(f"schema version {version} cannot be migrated")
+    if version < 2:
+        migrate_v1_to_v2(con)
+    if version < 3:
+        migrate_v2_to_v3_population(con)
+    con.execute("UPDATE store_meta SET value = ? WHERE key = 'schema_version'", (SCHEMA_VERSION,))
+    con.execute("INSERT INTO store_meta (key, value) VALUES ('migrated_at', ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (now,))
+
+
+def migrate_v1_to_v2(con) -> None:
+    """Version 1 -> 2: ``sign_events`` is rebuilt with the new event
     ``agreed`` (rows, fids and triggers kept), ``request_events`` and
     ``group_events`` are created, and the life of every request so far is
     written into ``request_events`` (``received`` on its date, ``decided``
     when its decision was recorded).
     """
-    if version not in MIGRATABLE:
-        raise ValueError(f"schema version {version} cannot be migrated")
     layers = {name: (gtype, description, columns) for name, gtype, description, columns in LAYERS}
     # sign_events: the same columns with a wider CHECK; rebuilt under a temporary name, then renamed.
     gtype, _, columns = layers["sign_events"]
@@ -229,9 +251,21 @@ def migrate(con, version: int, *, now: str) -> None:
                 "SELECT group_id, 'removed', removed_on, substr(removed_on, 1, 10), "
                 "'overgenomen bij het bijwerken van het register' FROM groups WHERE removed_on IS NOT NULL "
                 "ORDER BY fid")
-    con.execute("UPDATE store_meta SET value = ? WHERE key = 'schema_version'", (SCHEMA_VERSION,))
-    con.execute("INSERT INTO store_meta (key, value) VALUES ('migrated_at', ?) "
-                "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (now,))
+
+
+def migrate_v2_to_v3_population(con) -> None:
+    """Version 2 -> 3: the wards get their CBS figures (:data:`WARD_POPULATION_COLUMNS`).
+
+    The residents of a ward stay unknown (NULL) until its wards are imported
+    again; a ward with a CBS buurt code gets its CBS wijk (``BU04150203`` lies
+    in ``WK041502``) and its gemeente (``GM0415``).
+    """
+    for column in WARD_POPULATION_COLUMNS.split(", "):
+        con.execute(f"ALTER TABLE wards ADD COLUMN {column}")
+    con.execute("UPDATE wards SET wijk_code = 'WK' || substr(code, 3, 6), gemeente_code = 'GM' || substr(code, 3, 4) "
+                "WHERE code GLOB 'BU[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]'")
+    con.execute("UPDATE wards SET wijk_code = code, gemeente_code = 'GM' || substr(code, 3, 4) "
+                "WHERE code GLOB 'WK[0-9][0-9][0-9][0-9][0-9][0-9]'")
 
 
 # ----------------------------------------------------------------- geometry blobs

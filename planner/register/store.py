@@ -201,13 +201,48 @@ def _check_sign_dates(signs) -> None:
                          f"(vandaag is {today()}); geef de datum waarop het bord geplaatst is")
 
 
+def ward_figures(wards) -> list[tuple]:
+    """Per ward the CBS figures the register keeps: (population, wijk_code, wijk_name, gemeente_code).
+
+    ``population`` as :func:`planner.stats.population_of` reads it (CBS
+    sentinels and blanks are unknown: NULL); the wijk as
+    :func:`planner.stats.wijk_codes` finds it; the gemeente from a
+    ``gemeente_code`` column, a ``gemeente`` column that holds a code
+    (``planner import wards``), else from a CBS ward code.
+    """
+    from planner.core.coverage import population_of, wijk_codes
+
+    def text(column):
+        if column not in wards:
+            return pd.Series(pd.NA, index=wards.index, dtype="string")
+        return wards[column].astype("string").str.strip().replace("", pd.NA)
+
+    pop = population_of(wards)
+    wijk = wijk_codes(wards)
+    named = text("gemeente")  # 'planner import wards' writes the code here; other files may hold a name
+    gemeente = text("gemeente_code").fillna(named.where(named.str.fullmatch(r"GM\d{4}").fillna(False)))
+    from_code = wards["code"].astype(str).str.extract(r"^(?:BU|WK)(\d{4})\d{2,4}$", expand=False)
+    gemeente = gemeente.fillna(("GM" + from_code).astype("string"))
+    plain = [None if v is pd.NA or v is None else v for v in pop.astype(object)]
+    return [(None if p is None else int(p), none(w), none(n), none(g))
+            for p, w, n, g in zip(plain, wijk.astype(object), text("wijk_name").astype(object),
+                                  gemeente.astype(object))]
+
+
+def none(value):
+    """A missing value (``<NA>``, NaN) as None for SQL."""
+    return None if value is None or value is pd.NA or (isinstance(value, float) and value != value) else value
+
+
 def _fill(con, wards, signs, groups, requests, source) -> None:
     t = now()
     multi = shapely.force_2d(wards.geometry.values)
     single = shapely.get_type_id(multi) == 3
     multi[single] = shapely.multipolygons(multi[single].reshape(-1, 1).tolist()) if single.any() else multi[single]
-    con.executemany("INSERT INTO wards (geom, code, name) VALUES (?, ?, ?)",
-                    [(to_blob(g), c, n) for g, c, n in zip(multi, wards["code"], wards["name"])])
+    figures = ward_figures(wards)
+    con.executemany("INSERT INTO wards (geom, code, name, population, wijk_code, wijk_name, gemeente_code) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [(to_blob(g), c, n, *f) for g, c, n, f in zip(multi, wards["code"], wards["name"], figures)])
     if signs is not None and len(signs):
         s = assign_wards(signs, wards)
         for row in s.itertuples(index=False):
@@ -431,7 +466,9 @@ class Store:
         if con is None:
             with self.reading() as c:
                 return self.layers(c, pending_only=pending_only)
-        wards = _frame(con, "SELECT geom, code, name FROM wards ORDER BY fid")
+        wards = _frame(con, "SELECT geom, code, name, population, wijk_code, wijk_name, gemeente_code FROM wards "
+                            "ORDER BY fid")
+        wards["population"] = pd.to_numeric(wards["population"], errors="coerce").astype("Int64")
         signs = _frame(con, "SELECT geom, sign_id AS id, status, placed_on, street, ward_code, request_id "
                             "FROM signs WHERE status != 'removed' ORDER BY fid")
         where = "WHERE status = 'pending'" if pending_only else ""

@@ -6,7 +6,9 @@ older years as shapefiles with upper-case columns (``BU_CODE``, ``BU_NAAM``,
 ``GM_CODE``, ``GM_NAAM``, ``WATER``, ``AANT_INW``). :func:`read_cbs_wards`
 reads either, keeps one municipality at one level and returns wards in the
 planner's ward format (RD New): ``code``, ``name``, ``population``
-(nullable integer), ``level``, ``gemeente``, ``year``.
+(``aantal_inwoners``/``AANT_INW``, nullable integer), ``wijk_code`` and
+``wijk_name`` (the CBS wijk of a buurt; a wijk's own), ``level``,
+``gemeente`` (the CBS gemeente code) and ``year``.
 
 A national file holds about 14,000 buurten. Only the attribute columns are
 read to find the municipality; the geometries are then read with an SQL
@@ -56,14 +58,17 @@ class Schema:
     gm_name: str
     water: str
     population: str
+    wijk_code: str = ""  # the CBS wijk a buurt lies in (buurt level only)
+    wijk_name: str = ""
 
 
 SCHEMAS = {
     # GeoPackage editions (2021-): lower-case, long names.
-    ("gpkg", "buurt"): Schema("buurtcode", "buurtnaam", "gemeentecode", "gemeentenaam", "water", "aantal_inwoners"),
+    ("gpkg", "buurt"): Schema("buurtcode", "buurtnaam", "gemeentecode", "gemeentenaam", "water", "aantal_inwoners",
+                              "wijkcode", "wijknaam"),
     ("gpkg", "wijk"): Schema("wijkcode", "wijknaam", "gemeentecode", "gemeentenaam", "water", "aantal_inwoners"),
     # Shapefile editions (-2020): upper-case, 10-character names.
-    ("shp", "buurt"): Schema("bu_code", "bu_naam", "gm_code", "gm_naam", "water", "aant_inw"),
+    ("shp", "buurt"): Schema("bu_code", "bu_naam", "gm_code", "gm_naam", "water", "aant_inw", "wk_code", "wk_naam"),
     ("shp", "wijk"): Schema("wk_code", "wk_naam", "gm_code", "gm_naam", "water", "aant_inw"),
 }
 LAYER_WORDS = {"buurt": ("buurten", "buurt"), "wijk": ("wijken", "wijk")}
@@ -216,7 +221,7 @@ def read_cbs_wards(path, gemeente: str, *, level: str = "buurt", year: int | Non
     -------
     GeoDataFrame
         Columns ``code``, ``name``, ``population`` (Int64, missing for CBS
-        sentinels), ``level``, ``gemeente``, ``year``; RD New; water-only
+        sentinels), ``wijk_code``, ``wijk_name``, ``level``, ``gemeente``, ``year``; RD New; water-only
         areas dropped; invalid polygons repaired
         (``attrs["repaired"]``, ``attrs["water_dropped"]``).
     """
@@ -242,8 +247,8 @@ def _read_cbs_wards(path, gemeente, level, year, layer, progress) -> gpd.GeoData
     schema, actual = _schema(path, layer, level)
     gm_code, gm_name, count = resolve_gemeente(path, layer, schema, actual, gemeente)
     # The filter column is read too: GDAL's shapefile driver skips a WHERE on an unread column.
-    columns = [actual[c] for c in (schema.code, schema.name, schema.gm_code, schema.water, schema.population)
-               if c in actual]
+    columns = [actual[c] for c in (schema.code, schema.name, schema.gm_code, schema.water, schema.population,
+                                   schema.wijk_code, schema.wijk_name) if c and c in actual]
     where = f"{actual[schema.gm_code]} = {_sql_quote(gm_code)}"
     chunks = []
     with progress_bar(f"{gm_name}: {level}en lezen", total=count, enabled=progress) as advance:
@@ -284,11 +289,24 @@ def _to_wards(gdf: gpd.GeoDataFrame, schema: Schema, level: str, gm_code: str,
         raise InputError(f"{source}: gemeente {gm_code} heeft alleen wateroppervlak op niveau {level}")
     population = (clean_population(gdf[schema.population].to_numpy()) if schema.population in gdf.columns
                   else pd.Series(pd.NA, index=range(len(gdf)), dtype="Int64"))
+    codes = gdf[schema.code].astype(str).str.strip()
+    names = gdf[schema.name].fillna("").astype(str).str.strip()
+    if level == "wijk":  # a wijk is its own CBS wijk
+        wijk_code, wijk_name = codes, names
+    else:  # the wijk column, else the first six digits of the buurt code (BU04150203 -> WK041502)
+        derived = ("WK" + codes.str.extract(r"^BU(\d{6})\d{2}$", expand=False)).astype("string")
+        wijk_code = (gdf[schema.wijk_code].astype("string").str.strip().replace("", pd.NA)
+                     if schema.wijk_code in gdf.columns else pd.Series(pd.NA, index=gdf.index, dtype="string"))
+        wijk_code = wijk_code.fillna(derived)
+        wijk_name = (gdf[schema.wijk_name].astype("string").str.strip().replace("", pd.NA)
+                     if schema.wijk_name in gdf.columns else pd.Series(pd.NA, index=gdf.index, dtype="string"))
     wards = gpd.GeoDataFrame(
         {
-            "code": gdf[schema.code].astype(str).str.strip().to_numpy(),
-            "name": gdf[schema.name].fillna("").astype(str).str.strip().to_numpy(),
+            "code": codes.to_numpy(),
+            "name": names.to_numpy(),
             "population": population.array,
+            "wijk_code": pd.array(wijk_code.to_numpy(), dtype="string"),
+            "wijk_name": pd.array(wijk_name.to_numpy(), dtype="string"),
             "level": level,
             "gemeente": gm_code,
             "year": pd.array([year] * len(gdf), dtype="Int64"),

@@ -11,8 +11,16 @@
     email = "veiligheid@landsmeer.nl"
     website = "www.landsmeer.nl"
     ondertekening = "Het college van burgemeester en wethouders van Landsmeer"
+    ondertekenaar = "J. de Vries"
+    ondertekenaar_functie = "teamleider Veiligheid"
+    plaats = "Landsmeer"
     bezwaar_adres = "Het college van burgemeester en wethouders, Postbus 2, 1120 AA Landsmeer"
     illustratief = false
+
+``ondertekenaar`` and ``ondertekenaar_functie`` sign the letter on behalf of
+the college (*namens dezen*); ``plaats`` goes before the date ("Landsmeer,
+7 december 2026"; default: the place of ``postcode_plaats``, else ``naam``
+without "Gemeente").
 
 Without a file (``--config``, else ``gemeente.toml`` in the current folder)
 the planner uses :data:`DEFAULT`: Landsmeer demo details, **illustrative**
@@ -43,12 +51,27 @@ class Municipality:
     email: str = ""
     website: str = ""
     ondertekening: str = ""
+    ondertekenaar: str = ""
+    ondertekenaar_functie: str = ""
+    plaats: str = ""
     bezwaar_adres: str = ""
     illustratief: bool = False
 
     @property
     def signer(self) -> str:
         return self.ondertekening or f"Het college van burgemeester en wethouders van {self.naam}"
+
+    @property
+    def place(self) -> str:
+        """The place before the date: ``plaats``, else that of ``postcode_plaats``, else the name of the gemeente."""
+        if self.plaats:
+            return self.plaats
+        words = self.postcode_plaats.split()
+        if len(words) >= 3 and words[0].isdigit() and len(words[1]) == 2:  # 1120 AA Landsmeer
+            return " ".join(words[2:])
+        if words and not words[0].isdigit():
+            return self.postcode_plaats.strip()
+        return self.naam.removeprefix("Gemeente ").removeprefix("gemeente ").strip()
 
     @property
     def objection_address(self) -> str:
@@ -64,6 +87,7 @@ DEFAULT = Municipality(
     naam="Gemeente Landsmeer", afzender="Team Veiligheid", adres="Postbus 2 (voorbeeld)",
     postcode_plaats="1120 AA Landsmeer", telefoon="020-4877111", email="veiligheid@example.org",
     website="www.landsmeer.nl", ondertekening="Het college van burgemeester en wethouders van Landsmeer",
+    ondertekenaar="J. Voorbeeld", ondertekenaar_functie="teamleider Veiligheid (voorbeeld)",
     bezwaar_adres="", illustratief=True,
 )
 

@@ -60,12 +60,7 @@ from planner.placement import Decision
 from planner.render.maps import data as md
 from planner.render.maps import layers as ml
 from planner.render.maps import topology as mt
-from planner.render.maps.data import (
-    STATE_KEYS,
-    empty_roads,
-    page_data,
-    to_json,
-)
+from planner.render.maps.data import STATE_KEYS, empty_roads, page_data, to_json
 from planner.siting.entries import classify_roads, find_entries, road_network
 
 SIMPLIFY_TOLERANCE = 2.0  # metres, in RD New
@@ -294,7 +289,8 @@ def overview_map(data: MapData, *, public: bool = False) -> folium.Map:
         if tot["residents"] is pd.NA:
             info += "; inwonertal onbekend."
         else:
-            info += f"; gedekte inwoners: {format_share(tot['covered_share'])} van {known}."
+            info += (f"; gedekte inwoners: {format_share(tot['covered_share'])} van {known}; "
+                     f"{format_number(tot['signs_per_1000'], 2)} borden per 1.000 inwoners.")
     return _map_from(d, title, info, _bounds(data.wards))
 
 
