@@ -413,12 +413,12 @@ def test_map_reuses_saved_decisions_instead_of_deciding_again(planner_main, tmp_
     saved = json.loads(out)
     saved[0]["reason"] = "Zoals vastgelegd."  # a recorded decision differs from a new one
     (tmp_path / "besluiten.json").write_text(json.dumps(saved), encoding="utf-8")
-    from planner.cli import core
+    from planner.app import decide
 
     def no_deciding(*args, **kwargs):
         raise AssertionError("map decided again")
 
-    monkeypatch.setattr(core, "decide_all", no_deciding)
+    monkeypatch.setattr(decide, "decide_all", no_deciding)
     code, out, err = planner_main("map", "--decisions", "besluiten.json", "--json")
     assert code == 0, err
     assert json.loads(out)["decisions"] == len(saved)

@@ -233,9 +233,9 @@ def test_stats_reuses_saved_decisions(planner_main, tmp_path, monkeypatch):
     code, out, err = planner_main("decide", "--json")
     assert code == 0, err
     (tmp_path / "b.json").write_text(out, encoding="utf-8")
-    from planner.cli import core
+    from planner.app import decide
 
-    monkeypatch.setattr(core, "decide_all", lambda *a, **k: (_ for _ in ()).throw(AssertionError("decided")))
+    monkeypatch.setattr(decide, "decide_all", lambda *a, **k: (_ for _ in ()).throw(AssertionError("decided")))
     code, out, err = planner_main("stats", "--decisions", "b.json", "--json")
     assert code == 0, err
     assert json.loads(out)["municipality"]["open_requests"] >= 1

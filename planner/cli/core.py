@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from planner import placement
+from planner.app import decide
 from planner.cli.common import (
     add_input_options,
     add_json_option,
@@ -19,6 +20,7 @@ from planner.cli.common import (
     load_inputs,
     location_from_args,
     print_json,
+    store_for,
 )
 from planner.cli.parser import example
 from planner.core.vocabulary import OUTCOME_NL, UNNAMED_ROAD  # noqa: E402  (one word per outcome, everywhere)
@@ -132,38 +134,38 @@ def progress_bar(total: int, what: str, *, enabled: bool = True):
         yield lambda done: bar.update(task, completed=done)
 
 
-def decide_all(inp, *, jobs: int | None = 1, progress=None):
-    """Decide the loaded requests (with proposals when the planner can make them).
-
-    ``jobs`` processes (None: all cores) share the wards; the answer is the same for any number.
-    """
-    from functools import partial
-
-    from planner.core.parallel import decide_parallel
-    from planner.siting.proposals import make_proposer
-    factory = partial(make_proposer, inp.wards, inp.roads, inp.policy) if inp.roads is not None else None
-    if factory is not None:
-        from planner.siting.entries import road_network
-        road_network(inp.roads, inp.policy)._tree("parts")  # built once, shared with the workers
-    return decide_parallel(inp.requests, inp.wards, inp.signs, inp.groups, inp.policy, roads=inp.roads,
-                           make_proposer=factory, open_approvals=inp.open_approvals, jobs=jobs,
-                           progress=progress)
-
-
 def decide_cli(inp, args):
     """:func:`decide_all` with ``--jobs`` and a progress bar on a terminal."""
     if args.jobs is not None and args.jobs < 1:
         raise InputError(f"--jobs: verwacht een aantal processen van minstens 1, kreeg {args.jobs}")
     with progress_bar(len(inp.requests), "Aanvragen beslissen", enabled=not args.json) as update:
-        return decide_all(inp, jobs=args.jobs, progress=update)
+        return decide.decide_all(inp, jobs=args.jobs, progress=update)
+
+
+def _decide_in_register(args):
+    """Decide the register's pending requests and record them: ``(inputs, decisions)``, or None
+    without a register or with ``--requests`` (then the files are decided, nothing recorded)."""
+    if getattr(args, "requests", None):
+        return None
+    store = store_for(args)
+    if store is None:
+        return None
+    base = load_inputs(args, "roads", optional=("roads",))  # roads are not kept in the register
+    decisions = decide.decide_and_record(store, policy=base.policy, roads=base.roads,
+                                         decide=lambda inp: decide_cli(inp, args))
+    if not args.json:
+        text = (f"{len(decisions)} openstaande aanvra{'ag' if len(decisions) == 1 else 'gen'} beslist "
+                f"en vastgelegd in {store.path}; brieven aan de beheerders: 'planner brief --all'." if decisions else
+                f"Geen openstaande aanvragen in {store.path}; niets beslist (nieuwe aanvraag: 'planner request add').")
+        _console().print(text, markup=False)
+    return base, decisions
 
 
 def cmd_decide(args) -> int:
-    from planner.cli.store import decide_with_store
     if args.out is not None and (not str(args.out).strip() or not str(args.out).lower().endswith(".json")):
         raise InputError(f"--out {str(args.out)[:60]!r}: geef een .json-bestand voor de besluiten")
     with geocode.using_addresses(args.addresses):  # requests files may give addresses
-        recorded = decide_with_store(args, lambda inp: decide_cli(inp, args))
+        recorded = _decide_in_register(args)
         if recorded is not None:
             inp, decisions = recorded
         else:
@@ -212,7 +214,7 @@ def cmd_status(args) -> int:
 
 def cmd_demo(args) -> int:
     inp = load_inputs(args, "wards", "signs", "roads", "groups", "requests")
-    decisions = decide_all(inp)
+    decisions = decide.decide_all(inp)
     if not str(args.out).strip():
         raise InputError("--out is leeg; geef een map voor de kaarten en het rapport (standaard: maps)")
     out = Path(args.out)

@@ -82,7 +82,7 @@ def read_decisions(path) -> list[Decision]:
 
 
 def cmd_map(args) -> int:
-    from planner.cli.core import decide_all
+    from planner.app import decide
 
     if args.public and args.request:
         raise InputError("--public en --request gaan niet samen; een besluitkaart bevat nooit "
@@ -99,10 +99,10 @@ def cmd_map(args) -> int:
         inp = load_inputs(args, "wards", "signs", "roads", "groups", "requests", optional=("roads",))
         store = None if args.requests else store_for(args)
         if store is None:
-            decisions = decide_all(inp)
+            decisions = decide.decide_all(inp)
         else:  # the register's recorded decisions, plus a preview of what is still pending
             pending = inp.requests[inp.requests["status"] == "pending"]
-            preview = decide_all(dataclasses.replace(inp, requests=pending)) if len(pending) else []
+            preview = decide.decide_preview(inp, pending)
             for d in preview:
                 d.notes.append("Voorlopig: nog niet beslist met 'planner decide'.")
             decisions = history.recorded_decisions(store) + preview

@@ -82,7 +82,7 @@ def register(sub) -> None:
 
 def _decisions_and_requests(args):
     """The layers, the decisions so far and (in a register) the undecided requests."""
-    from planner.cli.core import decide_all
+    from planner.app import decide
     from planner.cli.maps import read_decisions
 
     if args.decisions:
@@ -94,7 +94,7 @@ def _decisions_and_requests(args):
         requests = stats.assign_request_wards(inp.requests, inp.wards)
         return inp, history.recorded_decisions(store), requests
     inp = load_inputs(args, "wards", "signs", "roads", "groups", "requests", optional=("roads", "groups"))
-    return inp, decide_all(inp), None
+    return inp, decide.decide_all(inp), None
 
 
 def cmd_stats(args) -> int:

@@ -12,9 +12,8 @@ from pathlib import Path
 from rich.table import Table
 from rich.text import Text
 
+from planner.app.inputs import INPUT_FILES, LOADERS
 from planner.cli.common import (
-    INPUT_FILES,
-    LOADERS,
     add_json_option,
     add_location_options,
     add_store_option,
@@ -341,7 +340,7 @@ def cmd_store_grant(args) -> int:
 
 
 def cmd_init(args) -> int:
-    from planner.cli.common import data_dir
+    from planner.app.inputs import data_dir
     folder = Path(args.source) if args.source else data_dir()
     if not folder.is_dir():
         raise InputError(f"{folder}: " + ("is een bestand, geen map" if folder.exists() else "map bestaat niet")
@@ -610,37 +609,3 @@ def cmd_export(args) -> int:
         text += "\nLet op: deze export bevat persoonsgegevens (AVG); niet publiceren of delen buiten de gemeente."
     return _say(args, {"written": [str(f) for f in files], "internal": args.internal}, text)
 
-
-# ----------------------------------------------------------------- decide (called by core's decide)
-
-
-def decide_with_store(args, decide_all):
-    """Decide the register's pending requests and record them, or None without a register.
-
-    Used by ``planner decide``: when a register exists and no ``--requests``
-    file is given, the pending requests are decided against the register's
-    wards, signs and groups (roads come from the files) and every decision,
-    its proposals and the planned signs are recorded in one transaction.
-    Returns ``(inputs, decisions)``.
-    """
-    from planner.cli.common import Inputs, load_inputs, store_for
-    if getattr(args, "requests", None):
-        return None
-    store = store_for(args)
-    if store is None:
-        return None
-    base = load_inputs(args, "roads", optional=("roads",))  # roads are not kept in the register
-
-    def decide(layers):
-        inp = Inputs(policy=base.policy, roads=base.roads, wards=layers["wards"], signs=layers["signs"],
-                     groups=layers["groups"], requests=layers["requests"],
-                     open_approvals=layers["open_approvals"])
-        return decide_all(inp)
-
-    decisions = history.decide_pending(store, decide, base.policy.name)
-    if not args.json:
-        text = (f"{len(decisions)} openstaande aanvra{'ag' if len(decisions) == 1 else 'gen'} beslist "
-                f"en vastgelegd in {store.path}; brieven aan de beheerders: 'planner brief --all'." if decisions else
-                f"Geen openstaande aanvragen in {store.path}; niets beslist (nieuwe aanvraag: 'planner request add').")
-        _con().print(text, markup=False)
-    return base, decisions
