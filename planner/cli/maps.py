@@ -9,8 +9,6 @@ without either does it decide the requests file, as ``planner decide`` would.
 
 from __future__ import annotations
 
-import dataclasses
-import json
 from pathlib import Path
 
 from planner.cli.common import (
@@ -23,10 +21,7 @@ from planner.cli.common import (
 from planner.cli.parser import example
 from planner.errors import InputError
 from planner.io.files import write_text_atomic
-from planner.placement import OUTCOMES, Decision
 from planner.register import requests as history
-
-_REQUIRED = ("request_id", "date", "group_id", "outcome", "reason_code", "reason", "ward", "x", "y", "lon", "lat")
 
 
 def register(sub) -> None:
@@ -53,34 +48,6 @@ def register(sub) -> None:
     p.set_defaults(func=cmd_map)
 
 
-def read_decisions(path) -> list[Decision]:
-    """Decisions from a JSON file as ``planner decide --json`` prints them (a list of objects)."""
-    path = Path(path)
-    try:
-        items = json.loads(path.read_text(encoding="utf-8-sig"))
-    except FileNotFoundError:
-        raise InputError(f"{path}: bestand met besluiten bestaat niet") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: geen geldige JSON ({exc})") from None
-    if not isinstance(items, list):
-        raise InputError(f"{path}: verwacht een lijst met besluiten (zoals 'planner decide --json' schrijft)")
-    fields = {f.name for f in dataclasses.fields(Decision)}
-    out = []
-    for k, item in enumerate(items, start=1):
-        if not isinstance(item, dict):
-            raise InputError(f"{path}: besluit {k} is geen object")
-        missing = [f for f in _REQUIRED if f not in item]
-        if missing:
-            raise InputError(f"{path}: besluit {k} mist {', '.join(missing)}")
-        if item["outcome"] not in OUTCOMES:
-            raise InputError(f"{path}: besluit {k} heeft onbekende uitkomst {item['outcome']!r}")
-        try:
-            out.append(Decision(**{key: value for key, value in item.items() if key in fields}))
-        except TypeError as exc:
-            raise InputError(f"{path}: besluit {k}: {exc}") from None
-    return out
-
-
 def cmd_map(args) -> int:
     from planner.app import decide
 
@@ -93,7 +60,7 @@ def cmd_map(args) -> int:
     if out is not None and (out.is_dir() or out.suffix.lower() not in {".html", ".htm"}):
         raise InputError(f"{out}: --out moet een .html-bestand zijn")
     if args.decisions:  # recorded in a file: reuse, never decide again
-        decisions = read_decisions(args.decisions)
+        decisions = decide.read_decisions(args.decisions)
         inp = load_inputs(args, "wards", "signs", "roads", "groups", optional=("roads",))
     else:
         inp = load_inputs(args, "wards", "signs", "roads", "groups", "requests", optional=("roads",))

@@ -316,9 +316,9 @@ def cmd_admin_set(args) -> int:
 
 
 def cmd_admin_remove(args) -> int:
-    from planner.cli.store import internal_outputs
+    from planner.app import outputs
     g = reg.remove_admin(_store(args), args.group_id, args.who, reason=args.reason, date=args.date)
-    stale = [str(p) for p in internal_outputs(Path.cwd())]
+    stale = [str(p) for p in outputs.internal_outputs(Path.cwd())]
     g = {**g, "may_still_hold": stale}
     text = (f"Beheerder {g['admin_removed']} van groep {g['group_id']} verwijderd; de gegevens zijn gewist. "
             f"De groep heeft nu {len(g['admins'])} beheerder(s).")

@@ -83,11 +83,10 @@ def register(sub) -> None:
 def _decisions_and_requests(args):
     """The layers, the decisions so far and (in a register) the undecided requests."""
     from planner.app import decide
-    from planner.cli.maps import read_decisions
 
     if args.decisions:
         inp = load_inputs(args, "wards", "signs", "groups", optional=("groups",))
-        return inp, read_decisions(args.decisions), None
+        return inp, decide.read_decisions(args.decisions), None
     store = None if args.requests else store_for(args)
     if store is not None:  # recorded decisions; pending requests count as open, undecided
         inp = load_inputs(args, "wards", "signs", "groups", "requests")

@@ -12,6 +12,7 @@ from pathlib import Path
 from rich.table import Table
 from rich.text import Text
 
+from planner.app import outputs
 from planner.app.inputs import INPUT_FILES, LOADERS
 from planner.cli.common import (
     add_json_option,
@@ -413,7 +414,7 @@ def cmd_group_show(args) -> int:
 
 def cmd_group_remove(args) -> int:
     r = reg.remove_group(_store(args), args.group_id, reason=args.reason, date=args.date)
-    stale = [str(p) for p in internal_outputs(Path.cwd())]
+    stale = [str(p) for p in outputs.internal_outputs(Path.cwd())]
     r = {**r, "may_still_hold": stale}
     text = (f"Groep {r['group_id']} verwijderd; persoonsgegevens van {r['admins_removed']} "
             "beheerder(s) gewist. Aanvragen, besluiten en geschiedenis blijven (anoniem) bewaard.")
@@ -428,39 +429,6 @@ def cmd_group_remove(args) -> int:
 
 
 # Internal outputs that hold admins' contact data: the internal overview map, internal exports, letters.
-INTERNAL_MAP_NAMES = ("overzicht.html",)
-INTERNAL_EXPORT_NAMES = ("admins.csv", "admins.geojson")
-LETTER_FOLDER = "brieven"  # planner brief: letters to the admins (names, e-mail addresses)
-
-
-def internal_outputs(folder: Path) -> list[Path]:
-    """Internal maps and exports in the default folders under ``folder`` that may hold admins' data.
-
-    The default folders are ``maps/`` (``planner map``, ``planner demo``) and
-    ``export/`` (``planner export``); internal exports in other folders
-    directly under ``folder`` are found by their ``admins`` file too.
-    """
-    found = [folder / "maps" / n for n in INTERNAL_MAP_NAMES]
-    try:
-        subfolders = sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith("."))
-    except OSError:
-        subfolders = []
-    for sub in [folder / "export"] + [p for p in subfolders if p.name != "export"]:
-        found += [sub / n for n in INTERNAL_EXPORT_NAMES]
-    try:  # letters (planner brief) in brieven/ and its subfolders
-        found += sorted(p for p in (folder / LETTER_FOLDER).rglob("brief-*") if p.suffix in (".pdf", ".docx"))
-    except OSError:
-        pass
-    out = []
-    for p in found:
-        try:
-            if p.is_file():
-                out.append(p.relative_to(folder) if p.is_relative_to(folder) else p)
-        except OSError:
-            continue
-    return out
-
-
 def cmd_officer_set(args) -> int:
     officer = reg.contact(args.name, args.phone, args.email, who="wijkagent")
     r = reg.set_officer(_store(args), args.ward_code, officer)
