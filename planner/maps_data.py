@@ -225,7 +225,7 @@ def _proposal_columns(decisions: list[Decision], grid, strings: _Strings, entry_
             cols["road"].append(strings.add(p.get("road")))
             cols["cls"].append(strings.add(road_class_nl(p.get("road_class"))))
             clear = p.get("clearance")
-            cols["clear"].append(None if clear is None or pd.isna(clear) else int(round(float(clear))))
+            cols["clear"].append(None if clear is None or pd.isna(clear) else round(float(clear)))
             covered = [str(e) for e in (p.get("entries") or [])]
             cols["n"].append(len(covered))
             total = entries_per_ward.get(d.ward["code"]) if d.ward else None
