@@ -10,11 +10,11 @@ For the same synthetic Netherlands (``benchmarks/national_data.py``) it writes
   markers, popups built in the page), and
 * a **naive Folium dump** of the same wards and signs: ``folium.GeoJson`` of
   the wards (full coordinates, tooltip and popup fields) and of the signs
-  (one Leaflet marker each, with a popup), loading Leaflet only (as the
+  (one Leaflet marker each, with a popup), carrying Leaflet inlined (as the
   planner's page does, so that both pay for the same library),
 
 then opens both in the same headless Chromium (1200x800, tiles answered
-locally with a blank image, Leaflet and plugins from ``tests/browser``) and
+locally with a blank image; both pages carry Leaflet themselves) and
 measures the time from navigation to the first full render: the ``load``
 event (every inline script, so every layer, has run) plus two animation
 frames (the canvas or SVG has painted). The planner's page is loaded
@@ -48,10 +48,14 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(ROOT / "tests" / "browser"))
 
-from planner.core.coords import WGS84, to_lonlat
+from planner.core.coords import (
+    WGS84,
+    to_lonlat,  # noqa: E402
+)
 from planner.core.policy import Policy  # noqa: E402
 from planner.core.wards import assign_wards, ward_status  # noqa: E402
 from planner.placement import Decision
+from planner.render.maps import bundle as maps_assets
 from planner.render.maps import layers as maps_layers
 from planner.render.maps import page as maps  # noqa: E402
 
@@ -100,8 +104,8 @@ def synthetic_decisions(data, policy=None, seed=0) -> list[Decision]:
 def naive_dump(wards, signs, status) -> str:
     """What a first Folium map of the same data looks like: GeoJSON as it comes, one marker per sign."""
     m = folium.Map(location=[52.2, 5.3], zoom_start=8, tiles=None)
-    m.default_js = [("leaflet", maps_layers.LEAFLET_JS)]
-    m.default_css = [("leaflet_css", maps_layers.LEAFLET_CSS)]
+    m.default_js, m.default_css = [], []
+    m.get_root().header.add_child(maps_layers.RawHtml(maps_assets.head_html()), name="leaflet")
     name, url, attr, native = maps_layers.BASEMAPS[0]
     folium.TileLayer(url, attr=attr, name=name).add_to(m)
     w = wards[["code", "name", "geometry"]].to_crs(WGS84)

@@ -549,7 +549,7 @@ def test_leaflet_speaks_dutch(browser, pages):
 def test_popups_speak_in_words_with_dutch_dates_and_lat_lon(browser, pages):
     p = Page(browser, pages["A008-voorstellen.html"])
     try:
-        m = [m for m in p.markers("voorstel") if m["inside"] and m["self"]][0]
+        m = next(m for m in p.markers("voorstel") if m["inside"] and m["self"])
         p.page.mouse.click(m["x"], m["y"])
         p.page.wait_for_timeout(250)
         text = p.popup_text()
@@ -613,7 +613,6 @@ def test_each_request_map_shows_its_subject_next_to_the_panels(browser, pages, s
     for name in request_pages(pages):
         p = Page(browser, pages[name], size)
         try:
-            rid = p.js("window.plannerMap.data.decisions.id[0]")
             box = p.js("(() => { const r = window.plannerMap.map.getContainer().getBoundingClientRect();"
                        " return [r.left, r.top, r.right, r.bottom]; })()")
             requests = p.js(RECTS, ".leaflet-map-pane .pl-aanvraag, .leaflet-map-pane .pl-afgehandeld")

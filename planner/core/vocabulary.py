@@ -14,6 +14,8 @@ for the same thing; code and JSON keep the English keys (``approved``,
 
 from __future__ import annotations
 
+import re
+
 # Decision outcomes (``Decision.outcome``).
 OUTCOME_NL = {"approved": "toegekend", "rejected": "afgewezen", "needs_review": "ter beoordeling"}
 
@@ -59,6 +61,7 @@ UNNAMED_ROAD = "naamloze weg"
 UNKNOWN = "onbekend"  # a number nobody knows (e.g. CBS population sentinels); never 0
 OUTSIDE_WARDS = "buiten de gemeente"
 YES_NO = {True: "ja", False: "nee"}
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
 MONTHS_NL = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
              "oktober", "november", "december")
 
@@ -71,10 +74,18 @@ def road_class_nl(road_class) -> str:
     return ROAD_CLASS_NL.get(cls, cls or "zonder klasse")
 
 
-def date_nl(iso: str) -> str:
-    """A date in a Dutch sentence: ``2026-10-01`` (or a timestamp) -> ``1 oktober 2026``."""
-    y, m, d = str(iso)[:10].split("-")
-    return f"{int(d)} {MONTHS_NL[int(m) - 1]} {y}"
+def date_nl(value) -> str:
+    """An ISO date (``2026-09-03``, with or without a time) as people read it: ``3 september 2026``.
+
+    Empty values give ``""``; text that is not an ISO date is returned as it is.
+    """
+    if value is None or str(value) in ('<NA>', 'NaT', 'nan'):  # None, NaN, pd.NA, NaT
+        return ""
+    text = str(value).strip()
+    m = _ISO_DATE.match(text)
+    if not m or not 1 <= int(m.group(2)) <= 12:
+        return text
+    return f"{int(m.group(3))} {MONTHS_NL[int(m.group(2)) - 1]} {m.group(1)}"
 
 
 def outcome_nl(outcome: str) -> str:

@@ -363,18 +363,22 @@ def covered_weight(result: WardProposal) -> float:
 
 def wish_notes(without: WardProposal, with_wish: WardProposal) -> list[str]:
     """Dutch notes that weigh an admin's wishes against the municipality's own choice."""
-    total = float(sum(e["weight"] for e in without.entries))
     notes = []
     for k, w in enumerate(with_wish.wishes, start=1):
         label = f"Voorkeursplek {k} ({w['lat']:.5f}, {w['lon']:.5f})"
         notes.append(f"{label} is geldig." if w["valid"] else f"{label} is niet geldig: {w['reason']}.")
     if any(w["valid"] for w in with_wish.wishes) and with_wish.proposals:
+        # in words a beheerder reads in a letter or on a map: entry roads counted, the busiest first
+        # (the choice itself weighs them by road class, ``covered_weight``)
+        n = len(without.entries)
+        own = sum(bool(e["covered"]) for e in without.entries)
+        wished = sum(bool(e["covered"]) for e in with_wish.entries)
         notes.append(
-            f"Voorstel van de gemeente (hierboven) dekt invalswegen met gewicht {covered_weight(without):g} van "
-            f"{total:g}; met de geldige voorkeursplek(ken) erin: {covered_weight(with_wish):g} van {total:g} ("
+            f"Het voorstel van de gemeente dekt {own} van de {n} invalswegen van de wijk, de drukste eerst; "
+            f"met de geldige voorkeursplek(ken) erin zouden de borden {wished} van de {n} dekken ("
             + "; ".join(f"{p['road'] or UNNAMED_ROAD} ({p['lat']:.5f}, {p['lon']:.5f})"
                         for p in with_wish.proposals)
-            + "). De plekken worden met de beheerder afgesproken ('planner request agree').")
+            + "). De gemeente spreekt de plekken met de beheerder af.")
     return notes
 
 

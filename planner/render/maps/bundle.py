@@ -30,7 +30,7 @@ _CLUSTER_JS = [("leaflet.markercluster", "leaflet.markercluster.js")]
 _CSS = [("leaflet", "leaflet.css")]
 _CLUSTER_CSS = [("leaflet.markercluster", "MarkerCluster.css")]
 
-_SOURCE_MAP = re.compile(r"^\s*//# sourceMappingURL=.*$", re.M)
+_SOURCE_MAP = re.compile(r"^\s*//# sourceMappingURL=.*$", re.MULTILINE)
 _CSS_URL = re.compile(r"url\((['\"]?)(images/[^)'\"]+)\1\)")
 
 
@@ -49,7 +49,7 @@ def _data_url(path: Path) -> str:
     return "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode("ascii")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def asset_text(package: str | None, name: str) -> str:
     """One asset as it goes into a page: source maps dropped, CSS images as ``data:`` URLs.
 

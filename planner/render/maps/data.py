@@ -38,6 +38,7 @@ from planner.core.vocabulary import (
     UNNAMED_ROAD,
     WARD_STATE_NL,
     YES_NO,
+    date_nl,
     road_class_nl,
 )
 from planner.core.wards import text_column
@@ -99,26 +100,6 @@ SEARCH_NL = {
                    "of probeer het later opnieuw.",
     "source": "Adressen: PDOK Locatieserver (Kadaster)",
 }
-MONTHS_NL = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
-             "oktober", "november", "december")
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
-
-
-def date_nl(value) -> str:
-    """An ISO date (``2026-09-03``, with or without a time) as people read it: ``3 september 2026``.
-
-    Empty values give ``""``; text that is not an ISO date is returned as it is.
-    """
-    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
-        return ""
-    text = str(value).strip()
-    m = _ISO_DATE.match(text)
-    if not m or not 1 <= int(m.group(2)) <= 12:
-        return text
-    return f"{int(m.group(3))} {MONTHS_NL[int(m.group(2)) - 1]} {m.group(1)}"
-
-
-
 def empty_roads() -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame({"name": [], "road_class": [], "ward_code": []}, geometry=[], crs=RD_NEW)
 
@@ -234,7 +215,7 @@ def _proposal_columns(decisions: list[Decision], grid, strings: _Strings, entry_
             cols["road"].append(strings.add(p.get("road")))
             cols["cls"].append(strings.add(road_class_nl(p.get("road_class"))))
             clear = p.get("clearance")
-            cols["clear"].append(None if clear is None or pd.isna(clear) else int(round(float(clear))))
+            cols["clear"].append(None if clear is None or pd.isna(clear) else round(float(clear)))
             covered = [str(e) for e in (p.get("entries") or [])]
             cols["n"].append(len(covered))
             total = entries_per_ward.get(d.ward["code"]) if d.ward else None

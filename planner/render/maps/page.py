@@ -54,7 +54,7 @@ from planner.core.coverage import (
     format_share,
 )
 from planner.core.policy import Policy
-from planner.core.vocabulary import OUTCOME_NL, OUTSIDE_WARDS
+from planner.core.vocabulary import OUTCOME_NL, OUTSIDE_WARDS, date_nl
 from planner.core.wards import assign_wards, counted_signs, text_column
 from planner.placement import Decision
 from planner.render.maps import data as md
@@ -325,7 +325,7 @@ def decision_map(data: MapData, decision: Decision) -> folium.Map:
     group = (f"{esc(name)} (groepsnummer {esc(decision.group_id)})" if name
              else f"{esc(decision.group_id)} (onbekende groep)")
     ward = f"wijk {esc(decision.ward['name'])}" if decision.ward else OUTSIDE_WARDS
-    info = f"Groep {group}, {ward}, {esc(md.date_nl(decision.date))}.<br>{esc(decision.reason)}"
+    info = f"Groep {group}, {ward}, {esc(date_nl(decision.date))}.<br>{esc(decision.reason)}"
     return _map_from(d, title, info, bounds, keep_info_open=True)
 
 

@@ -684,10 +684,8 @@ if (D.public && D.kind === 'overview') (function () {
       fillColor: '#0d47a1', fillOpacity: 1, interactive: false}));
     if (i < 0) { say(fill(T.outside, {address: address}), 'warn'); map.setView([lat, lon], Math.max(map.getZoom(), 14)); return; }
     say(fill(T[STATE_KEYS[WD.state[i]]], {address: address, ward: WD.name[i]}), STATE_KEYS[WD.state[i]]);
-    // the ward below the search box (its answer included), the found address marked
-    var top = box.getBoundingClientRect().bottom - map.getContainer().getBoundingClientRect().top;
-    map.fitBounds(wardPolys[i].getBounds().extend([lat, lon]), {paddingTopLeft: [30, Math.max(30, top + 20)],
-                                                                paddingBottomRight: [30, 40], maxZoom: 17});
+    // the ward and the found address, next to the panels (the search box and its answer included)
+    fitView(L.latLngBounds(wardPolys[i].getBounds()).extend([lat, lon]), {maxZoom: 17, animate: true});
   }
   function find(text) {
     var query = (text || '').trim();
@@ -709,9 +707,8 @@ if (D.public && D.kind === 'overview') (function () {
 // the subject (the data's bounds) fits next to the panels: each corner's panels are kept clear either
 // beside or above/below the subject, whichever leaves it larger
 var MARKER_PAD = [30, 14];  // half a labelled marker: markers at the edge of the subject stay whole
-function fitSubject() {
-  if (!D.bounds) return;
-  var bounds = L.latLngBounds(D.bounds), size = map.getSize(), box = map.getContainer().getBoundingClientRect();
+function fitView(bounds, opts) {
+  var size = map.getSize(), box = map.getContainer().getBoundingClientRect();
   var corners = ['topleft', 'topright', 'bottomleft', 'bottomright'].map(function (name) {
     var el = map._controlCorners[name], w = 0, h = 0;
     Array.prototype.forEach.call(el.children, function (c) {
@@ -734,12 +731,14 @@ function fitSubject() {
     var z = map.getBoundsZoom(bounds, false, L.point(l + r + 16 + 2 * MARKER_PAD[0], t + b + 16 + 2 * MARKER_PAD[1]));
     if (!best || z > best.z || (z === best.z && l + r + t + b < best.sum)) best = {z: z, t: t, b: b, l: l, r: r, sum: l + r + t + b};
   }
-  if (!best) return;
-  map.fitBounds(bounds, {paddingTopLeft: [best.l + 8 + MARKER_PAD[0], best.t + 8 + MARKER_PAD[1]],
-                        paddingBottomRight: [best.r + 8 + MARKER_PAD[0], best.b + 8 + MARKER_PAD[1]], animate: false});
-  API.subjectPadding = best;
+  if (!best) best = {t: 0, b: 0, l: 0, r: 0};
+  map.fitBounds(bounds, L.extend({paddingTopLeft: [best.l + 8 + MARKER_PAD[0], best.t + 8 + MARKER_PAD[1]],
+                                  paddingBottomRight: [best.r + 8 + MARKER_PAD[0], best.b + 8 + MARKER_PAD[1]],
+                                  animate: false}, opts || {}));
+  return best;
 }
-fitSubject();
+API.fitView = fitView;
+if (D.bounds) API.subjectPadding = fitView(L.latLngBounds(D.bounds));
 map.whenReady(schedule);
 schedule();
 mark('done');
