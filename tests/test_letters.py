@@ -211,6 +211,7 @@ def test_each_position_says_street_crossing_and_side(store, capsys, env):  # noq
 
 def test_a_position_in_words_from_the_road_network_and_the_address_table(tmp_path):
     import geopandas as gpd
+    import pandas as pd
     from shapely import affinity
     from shapely.geometry import LineString, box
 
@@ -238,6 +239,10 @@ def test_a_position_in_words_from_the_road_network_and_the_address_table(tmp_pat
     assert describe_position(x0 + 1000, y0 + 250, "Zuideinde", roads=roads)["where"] == \
         "250 m ten noorden van de kruising met de Dorpsstraat"
     assert describe_position(x0 + 1000, y0 + 250, "", roads=None)["where"] == ""  # without roads: only the street
+    unnamed = gpd.GeoDataFrame({"name": [None]}, geometry=[at(LineString([(0, -100), (400, -100)]))],
+                               crs="EPSG:28992")
+    d = describe_position(x0 + 350, y0 - 100, "", roads=pd.concat([roads, unnamed], ignore_index=True))
+    assert position_sentence(d) == "naamloze weg, 50 m ten oosten van de kruising met de Kerkstraat"
     (tmp_path / "adressen.csv").write_text("postcode,huisnummer,straat,woonplaats,x,y\n"
                                            f"1121AB,12,Dorpsstraat,Landsmeer,{x0 + 255},{y0 + 8}\n"
                                            f"1121AB,14,Kerkstraat,Landsmeer,{x0 + 262},{y0 + 5}\n", encoding="utf-8")
