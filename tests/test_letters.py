@@ -328,3 +328,16 @@ def test_one_date_style_and_the_signature_from_gemeente_toml(store, capsys, env)
     (env / "gemeente.toml").write_text('[gemeente]\nnaam = "Gemeente Proefdorp"\n', encoding="utf-8")
     code, _, err = run(capsys, "brief", "A001", "--json")
     assert code == 0 and "geen ondertekenaar" in err  # said, not silently unsigned
+
+
+def test_brief_addresses_names_the_nearest_house_number(store, capsys, env):  # noqa: F811
+    sign = ok(capsys, "request", "show", "A002", "--json")["signs"][0]
+    (env / "adressen.csv").write_text(
+        "postcode,huisnummer,toevoeging,straat,woonplaats,x,y\n"
+        f"1121AB,7,a,Dorpsstraat,Landsmeer,{sign['x'] + 12},{sign['y'] + 6}\n"
+        f"1121AB,9,,Dorpsstraat,Landsmeer,{sign['x'] + 90},{sign['y'] + 6}\n"
+        f"1121AC,3,,Oostmeerweg,Landsmeer,{sign['x'] + 2},{sign['y'] + 2}\n", encoding="utf-8")
+    ok(capsys, "brief", "A002", "--format", "pdf", "--addresses", "adressen.csv", "--json")
+    text = pdf_text(env / "brieven" / "brief-A002.pdf")
+    assert "aan de zuidkant van de weg (rechts voor wie de wijk in rijdt), ter hoogte van Dorpsstraat 7A." in text
+    assert "Oostmeerweg 3" not in text  # another street, however close
