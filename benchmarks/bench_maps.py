@@ -48,10 +48,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(ROOT / "tests" / "browser"))
 
-from planner.core.coords import (
-    WGS84,
-    to_lonlat,  # noqa: E402
-)
+from planner.core.coords import WGS84, to_lonlat
 from planner.core.policy import Policy  # noqa: E402
 from planner.core.wards import assign_wards, ward_status  # noqa: E402
 from planner.placement import Decision

@@ -416,3 +416,41 @@ def test_road_classes_are_dutch_in_every_table(run_cli):
     text = run_cli("propose", "LM04").stdout
     assert "woonstraat" in text or "tertiaire weg" in text
     assert not re.search(r"\b(residential|tertiary|unclassified|secondary|primary|service)\b", text)
+
+
+def _on_terminal(args, cwd, columns=72) -> str:
+    """``python -m planner ARGS`` on a pseudo-terminal of ``columns`` columns (no COLUMNS); its text, no ANSI."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, columns, 0, 0))
+    env = {**os.environ, "PLANNER_DATA": str(Path(__file__).resolve().parent.parent / "data"), "TERM": "xterm"}
+    for name in ("COLUMNS", "LINES", "PLANNER_STORE", "NO_COLOR"):
+        env.pop(name, None)
+    proc = subprocess.Popen([sys.executable, "-m", "planner", *args], cwd=cwd, env=env, stdin=slave,
+                            stdout=slave, stderr=slave, close_fds=True)
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 65536)
+        except OSError:  # the terminal closed: the command is done
+            break
+        if not data:
+            break
+        chunks.append(data)
+    assert proc.wait(timeout=120) == 0
+    os.close(master)
+    return re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", b"".join(chunks).decode("utf-8")).replace("\r", "")
+
+
+def test_on_a_terminal_tables_have_boxes_and_follow_its_width(tmp_path):
+    """A real terminal (a pseudo-terminal of 72 columns, no COLUMNS): rich measures it and draws boxes."""
+    text = _on_terminal(["status"], tmp_path)
+    assert any("\u2500" <= ch <= "\u257f" for ch in text) and "Landsmeer-Dorp" in text  # box drawing
+    text = _on_terminal(["decide", "--policy", "landsmeer"], tmp_path)
+    assert "In wijk Landsmeer-Zuid hangen al borden" in " ".join(text.split())
+    assert max(map(len, text.splitlines())) <= 72  # not the 160 columns of before

@@ -210,6 +210,7 @@ def test_each_position_says_street_crossing_and_side(store, capsys, env):  # noq
 
 def test_a_position_in_words_from_the_road_network_and_the_address_table(tmp_path):
     import geopandas as gpd
+    import pandas as pd
     from shapely import affinity
     from shapely.geometry import LineString, box
 
@@ -237,6 +238,10 @@ def test_a_position_in_words_from_the_road_network_and_the_address_table(tmp_pat
     assert describe_position(x0 + 1000, y0 + 250, "Zuideinde", roads=roads)["where"] == \
         "250 m ten noorden van de kruising met de Dorpsstraat"
     assert describe_position(x0 + 1000, y0 + 250, "", roads=None)["where"] == ""  # without roads: only the street
+    unnamed = gpd.GeoDataFrame({"name": [None]}, geometry=[at(LineString([(0, -100), (400, -100)]))],
+                               crs="EPSG:28992")
+    d = describe_position(x0 + 350, y0 - 100, "", roads=pd.concat([roads, unnamed], ignore_index=True))
+    assert position_sentence(d) == "naamloze weg, 50 m ten oosten van de kruising met de Kerkstraat"
     (tmp_path / "adressen.csv").write_text("postcode,huisnummer,straat,woonplaats,x,y\n"
                                            f"1121AB,12,Dorpsstraat,Landsmeer,{x0 + 255},{y0 + 8}\n"
                                            f"1121AB,14,Kerkstraat,Landsmeer,{x0 + 262},{y0 + 5}\n", encoding="utf-8")
@@ -322,3 +327,16 @@ def test_one_date_style_and_the_signature_from_gemeente_toml(store, capsys, env)
     (env / "gemeente.toml").write_text('[gemeente]\nnaam = "Gemeente Proefdorp"\n', encoding="utf-8")
     code, _, err = run(capsys, "brief", "A001", "--json")
     assert code == 0 and "geen ondertekenaar" in err  # said, not silently unsigned
+
+
+def test_brief_addresses_names_the_nearest_house_number(store, capsys, env):  # noqa: F811
+    sign = ok(capsys, "request", "show", "A002", "--json")["signs"][0]
+    (env / "adressen.csv").write_text(
+        "postcode,huisnummer,toevoeging,straat,woonplaats,x,y\n"
+        f"1121AB,7,a,Dorpsstraat,Landsmeer,{sign['x'] + 12},{sign['y'] + 6}\n"
+        f"1121AB,9,,Dorpsstraat,Landsmeer,{sign['x'] + 90},{sign['y'] + 6}\n"
+        f"1121AC,3,,Oostmeerweg,Landsmeer,{sign['x'] + 2},{sign['y'] + 2}\n", encoding="utf-8")
+    ok(capsys, "brief", "A002", "--format", "pdf", "--addresses", "adressen.csv", "--json")
+    text = pdf_text(env / "brieven" / "brief-A002.pdf")
+    assert "aan de zuidkant van de weg (rechts voor wie de wijk in rijdt), ter hoogte van Dorpsstraat 7A." in text
+    assert "Oostmeerweg 3" not in text  # another street, however close

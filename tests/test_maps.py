@@ -120,7 +120,7 @@ def test_pages_are_in_dutch(hostile_pages):
 
 
 def test_dates_read_as_people_write_them():
-    from planner.render.maps.data import date_nl
+    from planner.core.vocabulary import date_nl
 
     assert date_nl("2026-09-03") == "3 september 2026"
     assert date_nl("2026-12-07T10:00:00") == "7 december 2026"

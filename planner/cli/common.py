@@ -6,6 +6,9 @@ import json
 import logging
 import sys
 
+from rich.console import Console
+from rich.table import Table
+
 from planner.app import inputs
 from planner.app.inputs import INPUT_FILES, INPUT_NL, STORE_LAYERS, Inputs
 from planner.core import policy as policy_mod
@@ -152,26 +155,25 @@ def console(stderr: bool = False):
     """
     import os
 
-    from rich.console import Console
-    from rich.table import Table
-
     columns = os.environ.get("COLUMNS", "")
     width = None if (columns.isdigit() and int(columns) > 0) or _any_terminal() else PIPED_WIDTH
+    return _PlainWhenPiped(soft_wrap=False, width=width, highlight=False, emoji=False, markup=False,
+                           stderr=stderr)
 
-    class PlainWhenPiped(Console):
-        def print(self, *objects, **kwargs):
-            out = []
-            for obj in objects:
-                if isinstance(obj, Table):
-                    if not self.is_terminal and obj.box is not None:
-                        obj.box, obj.safe_box = _plain_box(), True
-                    if _too_narrow(self, obj):
-                        obj = _table_as_records(obj)
-                out.append(obj)
-            return super().print(*out, **kwargs)
 
-    return PlainWhenPiped(soft_wrap=False, width=width, highlight=False, emoji=False, markup=False,
-                          stderr=stderr)
+class _PlainWhenPiped(Console):
+    """Tables without box drawing when not on a terminal; too wide tables as blocks (see :func:`console`)."""
+
+    def print(self, *objects, **kwargs):
+        out = []
+        for obj in objects:
+            if isinstance(obj, Table):
+                if not self.is_terminal and obj.box is not None:
+                    obj.box, obj.safe_box = _plain_box(), True
+                if _too_narrow(self, obj):
+                    obj = _table_as_records(obj)
+            out.append(obj)
+        return super().print(*out, **kwargs)
 
 
 def add_json_option(parser) -> None:

@@ -25,7 +25,7 @@ from planner.io.geojson import to_geojson
 
 FORMATS = ("csv", "geojson")
 PUBLIC_LAYERS = {
-    "wards": ["code", "name"],
+    "wards": ["code", "name", "population", "wijk_code", "wijk_name", "gemeente_code"],  # CBS figures are public
     "signs": ["sign_id", "status", "ward_code", "street", "placed_on", "request_id"],
     "sign_events": ["sign_id", "event", "event_date", "ward_code", "request_id", "reason", "from_x", "from_y"],
     "decisions": ["request_id", "decided_at", "policy", "group_id", "ward_code", "outcome", "reason_code",

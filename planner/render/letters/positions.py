@@ -21,7 +21,6 @@ import re
 
 import numpy as np
 import shapely
-from shapely.ops import linemerge
 
 MAX_CROSSING_DISTANCE = 400.0  # metres along the street
 ON_STREET = 40.0  # metres: a sign belongs to a street whose line lies this close
@@ -57,31 +56,33 @@ def _named(roads) -> tuple[np.ndarray, np.ndarray]:
     return roads.geometry.values, names
 
 
+def _lines(geoms) -> np.ndarray:
+    """The line parts of some geometries (an intersection may leave points)."""
+    parts = shapely.get_parts(np.asarray(geoms, dtype=object))
+    return parts[np.isin(shapely.get_type_id(parts), (1, 2))]
+
+
 def _street_line(point, street: str, geoms, names):
-    """The merged line of ``street`` nearest to ``point`` (and the street's name), or (None, street)."""
+    """The merged line of the street the sign stands on (nearest to ``point``) and its name.
+
+    The sign's own street when it lies within :data:`ON_STREET`; else the
+    nearest road there (its name may be empty); (None, street) when no road is near.
+    """
     near = shapely.dwithin(geoms, point, ON_STREET)
-    if street:
-        same = near & (np.char.lower(names.astype(str)) == street.lower())
-        if not same.any():
-            same = near & (names != "")
-            if not same.any():
-                return None, street
-            # the sign's street is not in the network here: take the nearest named road
-            k = np.flatnonzero(same)[np.argmin(shapely.distance(geoms[same], point))]
-            street = names[k]
-            same = near & (names == street)
-    else:
-        named = near & (names != "")
-        if not named.any():
-            return None, street
-        k = np.flatnonzero(named)[np.argmin(shapely.distance(geoms[named], point))]
+    if not near.any():
+        return None, street
+    lower = np.char.lower(names.astype(str))
+    same = near & (lower == street.lower()) if street else np.zeros(len(geoms), bool)
+    if not same.any():
+        k = np.flatnonzero(near)[np.argmin(shapely.distance(geoms[near], point))]
         street = names[k]
-        same = names == street
+        same = (lower == street.lower()) if street else (np.arange(len(geoms)) == k)
     # all parts of that street nearby, merged; the piece the sign stands on
     box = shapely.buffer(point, MAX_CROSSING_DISTANCE * 2)
-    parts = shapely.intersection(geoms[(names == street) & shapely.intersects(geoms, box)], box)
-    merged = linemerge(shapely.get_parts(shapely.line_merge(shapely.union_all(parts))).tolist())
-    pieces = shapely.get_parts(merged)
+    parts = _lines(shapely.intersection(geoms[same & shapely.intersects(geoms, box)], box))
+    if not len(parts):
+        return None, street
+    pieces = _lines([shapely.line_merge(shapely.multilinestrings(parts))])
     return pieces[np.argmin(shapely.distance(pieces, point))], street
 
 
@@ -224,6 +225,12 @@ def describe_positions(positions, *, roads=None, ward_geom=None, wards=None, add
         (...)`` or ''), ``crossing`` (names) or None, ``distance_m`` and
         ``address`` (e.g. ``Dorpsstraat 12`` or '').
     """
+    if roads is not None and len(roads) and len(positions):
+        # only the roads near the positions (the spatial index of a national network is built once)
+        xy = np.array([[float(p["x"]), float(p["y"])] for p in positions])
+        reach = 2 * MAX_CROSSING_DISTANCE + ON_STREET
+        box = shapely.box(*(xy.min(axis=0) - reach), *(xy.max(axis=0) + reach))
+        roads = roads.iloc[np.sort(roads.sindex.query(box))]
     return [describe_position(float(p["x"]), float(p["y"]), p.get("street") or "", roads=roads,
                               ward_geom=ward_geom, wards=wards, addresses=addresses) for p in positions]
 
