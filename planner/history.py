@@ -22,7 +22,9 @@ from . import register
 from .coords import parse_date, parse_wishes
 from .errors import InputError
 from .placement import in_ward, nearest_street
+from .request_state import request_state
 from .text import check_text
+from .vocabulary import REQUEST_STATE_NL
 from .store import EFFECTIVE_DECISIONS, Store, _event, _frame, _grow_extent, lonlat_of, now, today
 from .store_schema import to_blob
 
@@ -96,21 +98,12 @@ def request_event(con, request_id: str, event: str, *, event_date: str | None = 
                  json.dumps(detail, ensure_ascii=False) if detail else ""))
 
 
-# The life of a request: its state now, as a key (JSON) and in Dutch.
-REQUEST_STATES = {
-    "received": "ontvangen, nog niet beslist",
-    "needs_review": "ter beoordeling",
-    "rejected": "afgewezen",
-    "approved_open": "toegekend, plekken nog af te spreken",
-    "proposed": "toegekend, plekken voorgesteld",
-    "agreed": "plekken afgesproken met de beheerder",
-    "placed": "borden geplaatst",
-    "signs_removed": "borden verwijderd",
-}
+# The life of a request: its state now, as a key (JSON) and in Dutch (the one table, planner.vocabulary).
+REQUEST_STATES = REQUEST_STATE_NL
 
 
 def request_states(con, request_id: str | None = None) -> dict[str, str]:
-    """Request id -> its state (a key of :data:`REQUEST_STATES`), read inside ``con``.
+    """Request id -> its state (:func:`planner.request_state.request_state`), read inside ``con``.
 
     ``received`` until decided; then the effective decision (a review resolved
     by staff counts as its resolution): ``needs_review``, ``rejected``, or for
@@ -126,22 +119,9 @@ def request_states(con, request_id: str | None = None) -> dict[str, str]:
         "(SELECT count(*) FROM signs s WHERE s.request_id = r.request_id), "
         "EXISTS (SELECT 1 FROM request_events a WHERE a.request_id = r.request_id AND a.event = 'agreed') "
         f"FROM requests r LEFT JOIN ({EFFECTIVE_DECISIONS}) e USING (request_id) {where}", params).fetchall()
-    out = {}
-    for rid, status, outcome, active, placed, total, agreed in rows:
-        if status == "pending" or outcome is None:
-            state = "received"
-        elif outcome != "approved":
-            state = outcome
-        elif total and not active:
-            state = "signs_removed"
-        elif not active:
-            state = "approved_open"
-        elif placed == active:
-            state = "placed"
-        else:
-            state = "agreed" if agreed else "proposed"
-        out[rid] = state
-    return out
+    return {rid: request_state(None if status == "pending" else outcome, signs=active, placed=placed,
+                               recorded=total, agreed=bool(agreed))
+            for rid, status, outcome, active, placed, total, agreed in rows}
 
 
 def list_requests(store: Store, status: str | None = None) -> list[dict]:

@@ -276,7 +276,7 @@ def resolve_request(store: Store, request_id: str, *, approve: bool, reason: str
 
     Returns :func:`request_info` of the request.
     """
-    from .placement import WardState, in_ward, is_covered, sign_phrase, ward_states
+    from .placement import approval_sentence, in_ward, ward_states
     from .proposals import make_proposer
 
     reason = _required(reason, "een beoordeling afhandelen")
@@ -314,18 +314,15 @@ def resolve_request(store: Store, request_id: str, *, approve: bool, reason: str
                              "'planner group add' (het besluit gaat naar haar beheerders)") from None
         policy = policy_of(d["policy"], policy)
         layers = store.layers(con)
-        st = ward_states(layers["wards"], layers["signs"], policy, roads=roads,
-                         open_approvals=layers["open_approvals"]).get(code, WardState())
+        states = ward_states(layers["wards"], layers["signs"], policy, roads=roads,
+                             open_approvals=layers["open_approvals"])
         name = _ward_name(con, code)
-        counted = st.counted(policy)
-        if is_covered(len(counted), policy):
-            raise InputError(f"aanvraag {request_id} kan niet worden toegekend: in wijk {name} hangen inmiddels "
-                             f"borden ({'; '.join(sign_phrase(s) for s in counted)}); wijs af met --reject")
-        uncounted = [s for s in st.signs if s["status"] == "planned" and s not in counted]
-        if uncounted or st.approvals:
-            what = [f"aanvraag {r}" for r in st.approvals] + [sign_phrase(s) for s in uncounted]
-            raise InputError(f"aanvraag {request_id} kan niet worden toegekend: voor wijk {name} loopt al een "
-                             f"toekenning ({'; '.join(what)}); wijs af met --reject")
+        verdict = states.verdict(code)
+        if verdict.state != "free":
+            staff = "".join(f" ({note})" for note in verdict.notes())
+            raise InputError(f"aanvraag {request_id} kan niet worden toegekend: {verdict.sentence(name)}{staff} "
+                             "Wijs af met --reject.")
+        st = states[code]
         budget = policy.max_signs - len(st.signs)
         proposals, notes = [], []
         if roads is not None:
@@ -333,11 +330,7 @@ def resolve_request(store: Store, request_id: str, *, approve: bool, reason: str
             result = make_proposer(layers["wards"], roads, policy)(code, req["preferred"], xy, budget)
             proposals, notes = result.proposals, result.notes
         n = len(proposals) or budget
-        signs_word = f"{n} bord{'en' if n != 1 else ''}"
-        where = (f"{signs_word} bij de invalswegen in overleg met de beheerder" if proposals else
-                 f"{signs_word}; de plekken worden in overleg met de beheerder bepaald")
-        sentence = (f"Na beoordeling door de gemeente toegekend: {reason}. De gemeente plaatst in wijk {name} "
-                    f"{where}; de gemeente mag de borden later verplaatsen.")
+        sentence = f"Na beoordeling door de gemeente toegekend: {reason}. " + approval_sentence(name, n, bool(proposals))
         request_event(con, request_id, "resolved", event_date=date, outcome="approved", ward_code=code,
                       reason=reason, detail={"reason_code": "review_approved", "decision_reason": sentence,
                                              "review_reason_code": d["reason_code"], "signs_to_place": n,

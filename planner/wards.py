@@ -165,7 +165,9 @@ def sign_streets(signs: gpd.GeoDataFrame, roads: gpd.GeoDataFrame | None) -> np.
 
 
 def is_counted(status, policy: Policy) -> np.ndarray:
-    """THE meaning of "counted sign": its status is one the policy counts as coverage."""
+    """THE meaning of "counted sign": its status is one the policy counts as coverage (elementwise)."""
+    if isinstance(status, list) and len(status) < 16:  # a ward's few signs: no array set operation
+        return np.array([s in policy.coverage_statuses for s in status], dtype=bool)
     return np.isin(np.asarray(status, dtype=object), list(policy.coverage_statuses))
 
 
@@ -178,7 +180,9 @@ def counted_signs(signs: gpd.GeoDataFrame, wards: gpd.GeoDataFrame, policy: Poli
 
 
 def is_covered(n_counted, policy: Policy):
-    """THE meaning of "covered": at least ``min_signs_for_coverage`` counted signs."""
+    """THE meaning of "covered": at least ``min_signs_for_coverage`` counted signs (elementwise)."""
+    if isinstance(n_counted, int):  # one ward
+        return n_counted >= policy.min_signs_for_coverage
     return np.asarray(n_counted) >= policy.min_signs_for_coverage
 
 
