@@ -52,7 +52,8 @@ from planner import placement  # noqa: E402
 from planner.choice import solve_mclp  # noqa: E402
 from planner.entries import ALONG_TOLERANCE, RoadNetwork  # noqa: E402
 from planner.parallel import decide_parallel  # noqa: E402
-from planner.proposals import ProposalResult, make_proposer, parse_wishes, plan_ward  # noqa: E402
+from planner.coords import parse_wishes  # noqa: E402
+from planner.proposals import ProposalResult, make_proposer, plan_ward  # noqa: E402
 
 PLANNER = [sys.executable, "-m", "planner"]
 ROWS: list[tuple] = []

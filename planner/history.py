@@ -22,7 +22,7 @@ from . import register
 from .coords import parse_date, parse_wishes
 from .errors import InputError
 from .placement import in_ward, nearest_street
-from .request_state import request_state
+from .request_state import DRAWN_AS_SIGNS, request_state
 from .text import check_text
 from .vocabulary import REQUEST_STATE_NL
 from .store import EFFECTIVE_DECISIONS, Store, _event, _frame, _grow_extent, lonlat_of, now, today
@@ -359,7 +359,9 @@ def recorded_decisions(store: Store) -> list:
     blocked a rejection are named in the reason only. A review that staff
     resolved (``planner request resolve``) appears as its resolution
     (outcome, reason, ward), the review's reason kept in its notes; so maps
-    and reports show the request's real state.
+    and reports show the request's real state. A request whose positions are
+    agreed or whose signs are placed (:data:`planner.request_state.DRAWN_AS_SIGNS`)
+    has no proposals here: the maps draw its signs.
     """
     from .geo import to_lonlat
     from .placement import Decision
@@ -375,6 +377,7 @@ def recorded_decisions(store: Store) -> list:
                            "ORDER BY r.date, d.fid")
         props = _frame(con, "SELECT geom, request_id, rank, road, road_class, score, entries, explanation "
                             "FROM proposals ORDER BY request_id, rank")
+        states = request_states(con)
     if reqs.empty:
         return []
     rlon, rlat = to_lonlat(reqs.geometry)
@@ -403,7 +406,9 @@ def recorded_decisions(store: Store) -> list:
             reason_code=r["reason_code"], reason=r["reason"], ward=ward,
             x=round(r["geometry"].x, 1), y=round(r["geometry"].y, 1),
             lon=round(float(rlon[i]), 7), lat=round(float(rlat[i]), 7),
-            proposals=by_request.get(r["request_id"], []), notes=json.loads(r["notes"] or "[]")))
+            # agreed or placed: shown as its signs, never as its earlier proposals
+            proposals=[] if states.get(r["request_id"]) in DRAWN_AS_SIGNS else by_request.get(r["request_id"], []),
+            notes=json.loads(r["notes"] or "[]")))
     return out
 
 

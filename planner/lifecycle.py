@@ -41,6 +41,11 @@ REQUEST_EVENT_NL = {"received": "ontvangen", "decided": "beslist", "resolved": "
 SIGN_EVENT_NL = {"proposed": "voorgesteld", "approved": "goedgekeurd", "agreed": "plek afgesproken",
                  "placed": "geplaatst", "relocated": "verplaatst", "removed": "verwijderd"}
 CHOICES = ("proposals", "with_wish", "without_wish")
+# What staff took in 'request agree' (``options["chosen"]``, only after agreeing), in Dutch.
+CHOICE_NL = {"proposals": "de voorgestelde plekken",
+             "without_wish": "de beste keuze van de gemeente zonder de wens van de beheerder",
+             "with_wish": "de beste keuze met de wens van de beheerder",
+             "positions": "plekken gekozen in het gesprek met de beheerder"}
 SAME_SPOT = 0.05  # metres: an agreed position this close to the proposal is the proposal
 
 
@@ -174,12 +179,14 @@ def show_request(store: Store, request_id: str, *, roads: gpd.GeoDataFrame | Non
 
     ``options`` (see :func:`wish_options`) is computed live for an approval
     whose positions are not agreed yet (``roads`` needed); after ``request
-    agree`` it is the record made then. None otherwise.
+    agree`` it is the record made then, with ``chosen`` (a key of
+    :data:`CHOICE_NL`: what staff took). Before the agreement ``chosen`` is
+    None: nothing is taken yet. None otherwise.
     """
     with store.reading() as con:
         info = request_info(store, request_id, con)
         if info["agreed"] and "options" in info["agreed"]:
-            info["options"] = info["agreed"]["options"]
+            info["options"] = dict(info["agreed"]["options"], chosen=info["agreed"].get("chosen"))
         elif roads is not None and info["state"] in ("approved_open", "proposed") and info["ward"]:
             policy = policy_of(info["decision"]["policy"], policy)
             layers = store.layers(con)
@@ -214,7 +221,8 @@ def wish_options(wards: gpd.GeoDataFrame, signs: gpd.GeoDataFrame, roads: gpd.Ge
     the valid ones. ``wishes`` says per wish whether it is valid and why
     not. Staff choose in :func:`agree_positions`.
     """
-    from .proposals import parse_wishes, propose_positions
+    from .coords import parse_wishes
+    from .proposals import WISH_SOURCE, propose_positions
 
     others = signs[signs["request_id"].fillna("").astype(str) != request_id] if len(signs) else signs
     from .placement import in_ward, ward_index
@@ -222,9 +230,9 @@ def wish_options(wards: gpd.GeoDataFrame, signs: gpd.GeoDataFrame, roads: gpd.Ge
     poly = index.geoms[index.locate(ward_code)]
     n_other = int(in_ward(others.geometry.values, poly).sum()) if len(others) else 0
     budget = max(policy.max_signs - n_other, 0)
-    wishes = parse_wishes(preferred) if str(preferred or "").strip() else []
+    wishes = parse_wishes(preferred, WISH_SOURCE) if str(preferred or "").strip() else []
     without = propose_positions(ward_code, wards, roads, policy, max_signs=budget, signs=others, wishes=())
-    out = {"budget": budget, "wishes": [], "without_wish": _summary(without), "with_wish": None}
+    out = {"budget": budget, "wishes": [], "without_wish": _summary(without), "with_wish": None, "chosen": None}
     if wishes:
         with_ = propose_positions(ward_code, wards, roads, policy, max_signs=budget, signs=others, wishes=wishes)
         out["wishes"] = [{k: w[k] for k in ("lon", "lat", "valid", "reason", "explanation")} for w in with_.wishes]
@@ -437,6 +445,10 @@ def agree_positions(store: Store, request_id: str, *, positions=None, choice: st
             if alt is None:
                 raise InputError(f"aanvraag {request_id} heeft geen voorkeursplek van de beheerder; kies "
                                  "--without-wish of de voorgestelde plekken")
+            if choice == "with_wish" and not any(w["valid"] for w in options["wishes"]):
+                why = "; ".join(f"wens {k}: {w['reason']}" for k, w in enumerate(options["wishes"], start=1))
+                raise InputError(f"de voorkeursplek van de beheerder van aanvraag {request_id} is niet geldig ({why}); "
+                                 "kies --without-wish of de voorgestelde plekken")
             if not alt["proposals"]:
                 raise InputError(f"geen geldige plekken {'met' if choice == 'with_wish' else 'zonder'} de wens: "
                                  f"{alt['reason']}")
@@ -470,9 +482,11 @@ def agree_positions(store: Store, request_id: str, *, positions=None, choice: st
             _event(con, s["id"], "removed", s["geometry"], ward_code=code, request_id=request_id, event_date=date,
                    reason="niet nodig volgens de afspraak met de beheerder")
         agreed = [{"sign_id": sid, **_point_record(pt)} for sid, pt in zip(kept, targets)]
-        detail = {"source": source, "forced": bool(force and positions is not None), "positions": agreed,
-                  "preferred": req["preferred"]}
+        chosen = "positions" if positions is not None else choice
+        detail = {"source": source, "chosen": chosen, "forced": bool(force and positions is not None),
+                  "positions": agreed, "preferred": req["preferred"]}
         if options is not None:
+            options = dict(options, chosen=chosen)
             detail["options"] = options
         request_event(con, request_id, "agreed", event_date=date, outcome="approved", ward_code=code, reason=note,
                       detail=detail)
@@ -484,4 +498,4 @@ def agree_positions(store: Store, request_id: str, *, positions=None, choice: st
 
 
 __all__ = ["request_info", "show_request", "wish_options", "resolve_request", "agree_positions", "policy_of",
-           "REQUEST_EVENT_NL", "SIGN_EVENT_NL"]
+           "REQUEST_EVENT_NL", "SIGN_EVENT_NL", "CHOICE_NL"]

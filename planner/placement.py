@@ -352,10 +352,10 @@ def ward_states(wards: gpd.GeoDataFrame, signs: gpd.GeoDataFrame, policy: Policy
 def open_approvals(decisions: list["Decision"], signs: pd.DataFrame | None = None) -> dict[str, list[str]]:
     """Ward code -> approvals whose positions are still to be agreed, from decisions in memory.
 
-    An approval is open while no sign is recorded for it
-    (:data:`planner.request_state.OPEN_APPROVAL`): in ``signs`` (a
-    register's, with ``request_id``) or, without such signs, in its own
-    proposals (each proposal plans a sign).
+    An approval is open while none of ``signs`` (with ``request_id``: the
+    register's, or a signs file) is recorded for it
+    (:data:`planner.request_state.OPEN_APPROVAL`), as the register's own
+    open approvals (:meth:`planner.store.Store.layers`).
     """
     from .request_state import OPEN_APPROVAL, request_state
 
@@ -365,16 +365,16 @@ def open_approvals(decisions: list["Decision"], signs: pd.DataFrame | None = Non
     out: dict[str, list[str]] = {}
     for d in decisions:
         if d.outcome == "approved" and d.ward:
-            n = recorded.get(d.request_id, len(d.proposals))
-            if request_state("approved", signs=n) == OPEN_APPROVAL:
+            if request_state("approved", signs=recorded.get(d.request_id, 0)) == OPEN_APPROVAL:
                 out.setdefault(d.ward["code"], []).append(d.request_id)
     return out
 
 
 def ward_verdicts(wards: gpd.GeoDataFrame, signs: gpd.GeoDataFrame, policy: Policy, *,
                   decisions: list["Decision"] | None = None) -> np.ndarray:
-    """Every ward's :func:`ward_verdict` (in the wards' order) after ``decisions``: the maps' and
-    ``stats``' ward state. Approvals count through their signs and :func:`open_approvals`."""
+    """Every ward's :func:`ward_verdict` (in the wards' order) from ``signs`` and ``decisions``:
+    the ward state of the maps and ``stats``. An approval counts through its signs among
+    ``signs``, or else as an open approval (:func:`open_approvals`); reviews count for nothing."""
     return WardStates(wards, signs, policy, open_approvals=open_approvals(decisions or [], signs)).verdicts()
 
 

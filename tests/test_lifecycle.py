@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sqlite3
 
+import docx
 import pytest
 import shapely
 
 from planner import cli, geo, history, lifecycle
+from planner.maps_data import read_page_data
 from planner.store import Store
 from planner.store_schema import SCHEMA_VERSION
 
@@ -196,34 +199,108 @@ def test_agreeing_positions_for_an_open_approval_records_planned_signs(store, ca
     assert Store(store).layers()["open_approvals"] == {}
 
 
-def test_the_wish_is_considered_not_obeyed(store, capsys):
+VALID_WISH = "4.91713 52.43591"  # on Noordeinde in LM01, 60 m inside: covers entry LM01-E3
+
+
+@pytest.fixture
+def wish_store(env, register_at, capsys, tmp_path, monkeypatch, data_dir):
+    """The demo register, decided once, with A008's admin wishing a valid spot (Noordeinde, near its entry)."""
+    data = tmp_path / "data"
+    shutil.copytree(data_dir, data)
+    csv = data / "aanvragen.csv"
+    csv.write_text(csv.read_text(encoding="utf-8").replace("4.9166 52.4336", VALID_WISH), encoding="utf-8")
+    monkeypatch.setenv("PLANNER_DATA", str(data))
+    ok(capsys, "init", "--json")
+    ok(capsys, "decide", "--json")
+    return register_at
+
+
+def test_the_wish_is_considered_not_obeyed(wish_store, capsys):
     """A008's admin wishes a spot on Noordeinde: valid, but the municipality's best choice differs."""
     info = ok(capsys, "request", "show", "A008", "--json")
     options = info["options"]
-    assert options["wishes"][0]["valid"] is True
+    assert options["wishes"][0]["valid"] is True and options["chosen"] is None
     with_wish = [(p["x"], p["y"]) for p in options["with_wish"]["proposals"]]
     without = [(p["x"], p["y"]) for p in options["without_wish"]["proposals"]]
     assert with_wish != without
-    assert options["without_wish"]["weight_covered"] > options["with_wish"]["weight_covered"]
+    assert options["without_wish"]["weight_covered"] >= options["with_wish"]["weight_covered"]
     text = ok(capsys, "request", "show", "A008")
     assert "beste keuze zonder wens" in text and "beste keuze met wens" in text and "wens 1: geldig" in text
-    agreed = ok(capsys, "request", "agree", "A008", "--without-wish", "--note", "wens dekt geen invalsweg", "--json")
+    agreed = ok(capsys, "request", "agree", "A008", "--without-wish", "--note", "telefonisch", "--json")
     placed = [(s["x"], s["y"]) for s in agreed["signs"] if s["status"] != "removed"]
     assert placed == without
     record = agreed["agreed"]
-    assert record["source"] == "zonder wens" and record["preferred"] == "4.9166 52.4336"
+    assert record["source"] == "zonder wens" and record["preferred"] == VALID_WISH
     assert record["options"]["with_wish"]["proposals"] and record["options"]["without_wish"]["proposals"]
     assert ok(capsys, "request", "show", "A008", "--json")["options"] == record["options"]  # the record, later
 
 
-def test_lifecycle_in_the_python_api(store):
-    s = Store(store)
+def test_request_show_says_which_choice_was_taken_only_after_agree(wish_store, capsys):
+    before = ok(capsys, "request", "show", "A008")
+    assert "gekozen" not in before and "overgenomen" not in before
+    assert ok(capsys, "request", "show", "A008", "--json")["options"]["chosen"] is None
+    ok(capsys, "request", "agree", "A008", "--with-wish", "--json")
+    after = ok(capsys, "request", "show", "A008")
+    assert "beste keuze met wens (gekozen)" in after and "beste keuze zonder wens (gekozen)" not in after
+    assert "gekozen bij de afspraak met de beheerder: de beste keuze met de wens van de beheerder" in after
+    assert ok(capsys, "request", "show", "A008", "--json")["options"]["chosen"] == "with_wish"
+
+
+def test_wish_that_covers_no_entry_is_invalid_everywhere(store, capsys):
+    """The demo's A008 wish lies on Noordeinde 320 m from its entry: decide, show and agree all say invalid."""
+    decision = ok(capsys, "request", "show", "A008", "--json")["decision"]
+    assert any("is niet geldig: dekt geen invalsweg binnen 150 m" in n for n in decision["notes"])
+    info = ok(capsys, "request", "show", "A008", "--json")
+    wish = info["options"]["wishes"][0]
+    assert wish["valid"] is False and "dekt geen invalsweg" in wish["reason"]
+    assert all(p["source"] == "planner" for p in info["options"]["with_wish"]["proposals"])
+    text = ok(capsys, "request", "show", "A008")
+    assert "wens 1: niet geldig" in text and "overgenomen:" not in text.replace("niet overgenomen:", "")
+    refused(capsys, store, "request", "agree", "A008", "--with-wish", contains="niet geldig")
+
+
+def test_lifecycle_in_the_python_api(wish_store):
+    s = Store(wish_store)
     roads = geo.load_roads(os.environ["PLANNER_DATA"] + "/wegen.geojson")
     info = lifecycle.resolve_request(s, "A007", approve=False, reason="alleen water")
     assert info["state"] == "rejected"
     info = lifecycle.agree_positions(s, "A008", choice="with_wish", roads=roads)
-    assert info["agreed"]["source"] == "met wens"
+    assert info["agreed"]["source"] == "met wens" and info["options"]["chosen"] == "with_wish"
     assert lifecycle.show_request(s, "A008")["state"] == "agreed"
+
+
+# ----------------------------------------------------------------- what is shown follows the state
+
+
+def test_agreed_request_is_drawn_as_its_signs(store, capsys, tmp_path):
+    ok(capsys, "request", "agree", "A008", "--without-wish", "--json")
+    signs = [s["id"] for s in ok(capsys, "request", "show", "A008", "--json")["signs"] if s["status"] != "removed"]
+    ok(capsys, "map", "--request", "A008", "--out", tmp_path / "a8.html", "--json")
+    page = read_page_data((tmp_path / "a8.html").read_text(encoding="utf-8"))
+    assert "proposals" not in page and page["signs"]["id"] == signs  # one marker per sign
+    ok(capsys, "map", "--out", tmp_path / "all.html", "--json")
+    page = read_page_data((tmp_path / "all.html").read_text(encoding="utf-8"))
+    assert "A008" not in page.get("proposals", {}).get("req", [])
+    assert [i for i in page["signs"]["id"] if i.startswith("A008")] == signs
+    for sid in signs:  # placed: still its signs
+        ok(capsys, "sign", "place", sid, "--json")
+    assert states(capsys)["A008"] == "placed"
+    ok(capsys, "map", "--request", "A008", "--out", tmp_path / "a8.html", "--json")
+    page = read_page_data((tmp_path / "a8.html").read_text(encoding="utf-8"))
+    assert "proposals" not in page and page["signs"]["id"] == signs and page["signs"]["st"] == [0] * len(signs)
+
+
+def test_letter_says_hangen_only_for_placed_signs(store, capsys, tmp_path):
+    # A003's ward has only A002's planned signs: they "zijn al gepland", nothing "hangt".
+    a003 = ok(capsys, "request", "show", "A003", "--json")["reason"]
+    assert "zijn al borden gepland: bord A002-1 (Dorpsstraat) en bord A002-2 (Dorpsstraat)" in a003
+    assert "hangen al" not in a003 and "hangt al" not in a003 and "aanvraag A002" not in a003
+    ok(capsys, "brief", "A003", "--format", "docx", "--json")
+    letter = " ".join(p.text for p in docx.Document("brieven/brief-A003.docx").paragraphs)
+    assert "zijn al borden gepland" in letter and "hangen al" not in letter and "aanvraag A002" not in letter
+    assert "Anna Fictief" not in letter  # A002's admin
+    a001 = ok(capsys, "request", "show", "A001", "--json")["reason"]
+    assert "hangen al borden: bord B" in a001 and "gepland" not in a001
 
 
 # ----------------------------------------------------------------- the schema: migration of a version-1 register
