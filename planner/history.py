@@ -19,27 +19,14 @@ import geopandas as gpd
 import shapely
 
 from . import register
-from .coords import parse_date, parse_wishes
+from .coords import event_date, parse_wishes
 from .errors import InputError
-from .placement import in_ward, nearest_street
+from .placement import STREET_SEARCH_RADIUS, in_ward, nearest_street
 from .request_state import DRAWN_AS_SIGNS, request_state
 from .text import check_text
 from .vocabulary import REQUEST_STATE_NL
 from .store import EFFECTIVE_DECISIONS, Store, _event, _frame, _grow_extent, lonlat_of, now, today
 from .store_schema import to_blob
-
-
-def _check_date(value: str | None) -> str:
-    """A date as ``YYYY-MM-DD`` (Dutch day-first forms too); today when empty; never in the future."""
-    if value is None:
-        return today()
-    if not str(value).strip():
-        raise InputError("--date: lege datum; geef JJJJ-MM-DD of laat --date weg (dan vandaag)")
-    date = parse_date(value, "--date")
-    if date > today():
-        raise InputError(f"datum {date} ligt in de toekomst (vandaag is {today()}); "
-                         "leg gebeurtenissen vast als ze gebeurd zijn")
-    return date
 
 
 # ----------------------------------------------------------------- requests
@@ -51,7 +38,7 @@ def add_request(store: Store, point, group_id: str, *, request_id: str | None = 
 
     ``preferred`` holds the admin's preferred positions as ``lon lat; lon lat``.
     """
-    date = _check_date(date)
+    date = event_date(date)
     group_id = register.check_id(group_id, "groep-id")
     preferred = _check_preferred(preferred)
     with store.transaction() as con:
@@ -238,7 +225,7 @@ def _changing_sign(store: Store, sign_id: str, date: str | None, refuse: dict):
     empty) may not lie in the future nor, when given, before the sign's last
     event.
     """
-    given, date = bool(date), _check_date(date)
+    given, date = bool(date), event_date(date)
     with store.transaction() as con:
         s = store._sign(con, sign_id)
         if s["status"] in refuse:
@@ -276,10 +263,10 @@ def relocate_sign(store: Store, sign_id: str, to=None, *, reason: str, date: str
         ``to`` is None (e.g. the best free candidate); the string is added
         to the reason.
     roads : GeoDataFrame, optional
-        Roads (RD New, ``name``): the sign's street becomes the nearest named
-        road within ``STREET_DISTANCE`` of the new position (empty when there
+        Roads (RD New, ``name``): the sign's street becomes the street of the
+        new position (:func:`planner.wards.nearest_street`, empty when there
         is none). Without roads the street is kept for a move of at most
-        ``STREET_DISTANCE`` and cleared otherwise.
+        ``STREET_SEARCH_RADIUS`` and cleared otherwise.
     """
     reason = _required_reason(reason, "verplaatsen")
     refuse = {"removed": f"bord {sign_id} is verwijderd en kan niet verplaatst worden"}
@@ -296,7 +283,7 @@ def relocate_sign(store: Store, sign_id: str, to=None, *, reason: str, date: str
                              f"{ward_name or s['ward_code'] or '(geen)'}")
         old = s["geometry"]
         street = street_at(to, roads) if roads is not None else (
-            s["street"] if shapely.distance(old, to) <= STREET_DISTANCE else "")
+            s["street"] if shapely.distance(old, to) <= STREET_SEARCH_RADIUS else "")
         con.execute("UPDATE signs SET geom=?, street=?, updated_at=? WHERE sign_id=?",
                     (to_blob(to), street, now(), sign_id))
         _event(con, sign_id, "relocated", to, ward_code=s["ward_code"], request_id=s["request_id"],
@@ -306,12 +293,9 @@ def relocate_sign(store: Store, sign_id: str, to=None, *, reason: str, date: str
     return sign_info(store, sign_id)
 
 
-STREET_DISTANCE = 25.0  # metres: a sign belongs to a street this close
-
-
-def street_at(point, roads: gpd.GeoDataFrame | None, max_distance: float = STREET_DISTANCE) -> str:
-    """Name of the nearest named road within ``max_distance`` of ``point`` (RD New), else ``""``."""
-    return str(nearest_street([point], roads, max_distance)[0])
+def street_at(point, roads: gpd.GeoDataFrame | None) -> str:
+    """The street of one point (RD New): :func:`planner.wards.nearest_street`, else ``""``."""
+    return str(nearest_street([point], roads)[0])
 
 
 def remove_sign(store: Store, sign_id: str, *, reason: str, date: str | None = None) -> dict:

@@ -28,7 +28,8 @@ import shapely
 
 from . import policy as policy_mod
 from .errors import InputError, shorten
-from .history import (REQUEST_STATES, _check_date, free_sign_id, record_proposals, request_event, request_states,
+from .coords import event_date
+from .history import (REQUEST_STATES, free_sign_id, record_proposals, request_event, request_states,
                       street_at)
 from .register import active_group
 from .store import EFFECTIVE_DECISIONS, Store, _event, _frame, _grow_extent, lonlat_of, now
@@ -288,7 +289,7 @@ def resolve_request(store: Store, request_id: str, *, approve: bool, reason: str
     from .proposals import make_proposer
 
     reason = _required(reason, "een beoordeling afhandelen")
-    date = _check_date(date)
+    date = event_date(date)
     with store.transaction() as con:
         req = _request_row(con, request_id)
         state = request_states(con, request_id)[request_id]
@@ -387,7 +388,7 @@ def agree_positions(store: Store, request_id: str, *, positions=None, choice: st
     if positions is not None and choice != "proposals":
         raise InputError("geef de afgesproken plekken (--at/--at-rd) of --with-wish/--without-wish, niet allebei")
     note = check_text(note or "", "--note")
-    date = _check_date(date)
+    date = event_date(date)
     with store.transaction() as con:
         req = _request_row(con, request_id)
         state = request_states(con, request_id)[request_id]

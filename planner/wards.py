@@ -19,7 +19,7 @@ from .cache import FrameCache
 from .geo import to_lonlat
 from .policy import Policy
 
-STREET_SEARCH_RADIUS = 60.0
+STREET_SEARCH_RADIUS = 25.0  # metres: THE radius of "the street of a point" (street_of)
 BOUNDARY_TOLERANCE = 0.5  # metres: a point this close to a ward lies in it (see in_ward)
 
 
@@ -138,9 +138,10 @@ def sign_wards(signs: gpd.GeoDataFrame, wards: gpd.GeoDataFrame) -> gpd.GeoDataF
     return out
 
 
-def nearest_street(points, roads: gpd.GeoDataFrame | None,
-                   max_distance: float = STREET_SEARCH_RADIUS) -> np.ndarray:
-    """Name of the nearest named road within ``max_distance`` of each point ("" if none)."""
+def nearest_street(points, roads: gpd.GeoDataFrame | None) -> np.ndarray:
+    """THE street of a point, elementwise: the name of the nearest named road within
+    :data:`STREET_SEARCH_RADIUS` (25 m) of each point ("" if none). A sign without a
+    ``street`` (:func:`sign_streets`), a relocated sign and an agreed position all get it here."""
     geoms = np.asarray(getattr(points, "values", points), dtype=object)
     out = np.full(len(geoms), "", dtype=object)
     if roads is None or roads.empty or "name" not in roads or len(geoms) == 0:
@@ -150,7 +151,7 @@ def nearest_street(points, roads: gpd.GeoDataFrame | None,
     if not named.any():
         return out
     tree = shapely.STRtree(roads.geometry.values[named])
-    point_idx, road_idx = tree.query_nearest(geoms, max_distance=max_distance, all_matches=False)
+    point_idx, road_idx = tree.query_nearest(geoms, max_distance=STREET_SEARCH_RADIUS, all_matches=False)
     out[point_idx] = names[named][road_idx]
     return out
 

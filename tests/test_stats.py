@@ -15,7 +15,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent / "browser"))
 import mapdata  # noqa: E402
 
-from planner import maps, stats, vocabulary  # noqa: E402
+from planner import maps, placement, stats, vocabulary  # noqa: E402
 from planner.policy import Policy  # noqa: E402
 
 # CBS-like codes for the demo wards: LM01-LM05 in wijk WK041500, LM06-LM09 in WK041501
@@ -223,3 +223,30 @@ def test_vocabulary_words(demo):
     assert set(vocabulary.OUTCOME_NL) == {"approved", "rejected", "needs_review"}
     assert vocabulary.WARD_STATE_NL["in_behandeling"] == "aanvraag in behandeling"
     assert np.all([vocabulary.MARKER_NL[k] for k in ("bord", "gepland", "aanvraag", "afgehandeld", "voorstel")])
+
+
+def test_review_request_ward_state_is_the_same_in_map_stats_and_decisions(demo):
+    """A request under review does not make its ward "in behandeling" (map legend, stats) nor block the
+    next approval (decisions): all three say it with the one ward verdict."""
+    from planner.maps_data import page_data
+
+    wards, signs, roads, groups, decisions = demo
+    review = next(d for d in decisions if d.reason_code == "unknown_group")  # A004, group G99
+    code = review.ward["code"]
+    # decisions: A009, later in the same ward, is approved (the review does not block it)
+    later = [d for d in decisions if d.ward and d.ward["code"] == code and d.date > review.date]
+    assert [(d.request_id, d.outcome) for d in later] == [("A009", "approved")]
+    # stats and the map: with only the review, the ward is "niet gedekt"; its request is open
+    table = stats.coverage_stats(wards, signs, Policy(), decisions=[review]).wards.set_index("code")
+    assert table.loc[code, "state"] == "niet_gedekt" and table.loc[code, "open_requests"] == 1
+    page = page_data(maps.prepare(wards, signs, [review], policy=Policy()), public=False)
+    k = page["wards"]["code"].index(code)
+    assert page["words"]["stateKeys"][page["wards"]["state"][k]] == "niet_gedekt"
+    assert page["decisions"]["open"] == [1]  # the request's own marker: in behandeling
+    assert "ter beoordeling verandert dat niet" in vocabulary.WARD_STATE_LEGEND["niet_gedekt"]
+    # the approval (no positions: no roads) is what makes it "in behandeling", for all three
+    table = stats.coverage_stats(wards, signs, Policy(), decisions=[review] + later).wards.set_index("code")
+    assert table.loc[code, "state"] == "in_behandeling"
+    page = page_data(maps.prepare(wards, signs, [review] + later, policy=Policy()), public=False)
+    assert page["words"]["stateKeys"][page["wards"]["state"][k]] == "in_behandeling"
+    assert later[0].proposals == [] and placement.open_approvals(later) == {code: ["A009"]}
