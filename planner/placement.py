@@ -9,7 +9,10 @@ never depend on each other (see :mod:`planner.parallel`).
 
 from __future__ import annotations
 
+import gc
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
+from itertools import compress
 from typing import Callable
 
 import geopandas as gpd
@@ -120,7 +123,7 @@ def _phrases(signs: list[dict]) -> str:
     return _join_nl([sign_phrase(s, with_status=False) for s in signs])
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class WardVerdict:
     """One ward's verdict (:func:`ward_verdict`) with what it rests on.
 
@@ -134,7 +137,7 @@ class WardVerdict:
     counted: tuple = ()
     pending: tuple = ()
     approvals: tuple = ()
-    _said: dict = field(default_factory=dict, compare=False, repr=False)
+    _said: dict | None = field(default=None, compare=False, repr=False)
 
     def sentence(self, ward_name: str) -> str:
         """Why a new request in this ward gets no signs, in Dutch (empty for a free ward).
@@ -143,6 +146,8 @@ class WardVerdict:
         planned (*zijn al gepland*); the sentence names signs and streets,
         never another group's request or admins (it goes into letters and reports).
         """
+        if self._said is None:
+            self._said = {}
         said = self._said.get(ward_name)
         if said is None:
             said = self._said[ward_name] = self._sentence(ward_name)
@@ -243,14 +248,24 @@ class WardStates:
     """
 
     def __init__(self, wards: gpd.GeoDataFrame, signs: gpd.GeoDataFrame | None, policy: Policy,
-                 roads: gpd.GeoDataFrame | None = None, open_approvals: dict[str, list[str]] | None = None):
+                 roads: gpd.GeoDataFrame | None = None, open_approvals: dict[str, list[str]] | None = None,
+                 only=None):
         self.index = ward_index(wards)
         self.policy = policy
         self._signs, self._roads = signs, roads
         n = self.index.n
+        self._only = None
+        if only is not None:  # only these wards (positions): the signs of the others are never looked at
+            only = np.unique(np.asarray(only, dtype=np.int64))
+            self._only = set(self.index.codes[only].tolist())
         if signs is not None and len(signs):
-            pi, wi = self.index.pairs(signs.geometry.values)
-            order = np.argsort(wi, kind="stable")  # by ward; within a ward in sign order
+            if only is None:
+                pi, wi = self.index.pairs(signs.geometry.values)
+            else:  # the same predicate (in_ward), asked from the wards' side
+                tree = shapely.STRtree(signs.geometry.values)
+                q, pi = tree.query(self.index.geoms[only], predicate="dwithin", distance=BOUNDARY_TOLERANCE)
+                wi = only[q]
+            order = np.lexsort((pi, wi))  # by ward; within a ward in sign order
             self._pi, self._wi = pi[order], wi[order]
             status = signs["status"].to_numpy(dtype=object)[self._pi]
         else:
@@ -259,6 +274,7 @@ class WardStates:
         self._counted = is_counted(status, policy)
         self._pending = (status == "planned") & ~self._counted
         self._start = np.searchsorted(self._wi, np.arange(n + 1)).tolist()
+        self._counted_list, self._pending_list = self._counted.tolist(), self._pending.tolist()
         self._approvals = {code: list(ids) for code, ids in (open_approvals or {}).items()}
         n_open = np.zeros(n, np.int64)
         for code, ids in self._approvals.items():
@@ -266,19 +282,25 @@ class WardStates:
                 n_open[self.index.position[code]] = len(ids)
         self._initial = ward_verdict(np.bincount(self._wi[self._counted], minlength=n),
                                      np.bincount(self._wi[self._pending], minlength=n), n_open, policy)
+        self._initial_list = self._initial.tolist()
         self._built: dict[str, WardState] = {}
         self._said: dict[str, WardVerdict] = {}
         self._records: list | None = None
 
     def verdicts(self) -> np.ndarray:
-        """Every ward's :func:`ward_verdict` now (in the wards' order)."""
+        """Every ward's :func:`ward_verdict` now (in the wards' order; built with ``only``: those wards')."""
         out = self._initial.copy()
         for code, st in self._built.items():  # wards changed by approvals of this run
             out[self.index.position[code]] = st.verdict(self.policy).state
         return out
 
+    def _check(self, code: str) -> None:
+        if self._only is not None and code not in self._only:
+            raise KeyError(f"ward {code} is not among the wards these states were built for")
+
     def verdict(self, code: str) -> WardVerdict:
         """Ward ``code``'s :class:`WardVerdict` now."""
+        self._check(code)
         built = self._built.get(code)
         if built is not None:
             return built.verdict(self.policy)
@@ -287,9 +309,9 @@ class WardStates:
             k = self.index.position[code]
             a, b = self._start[k], self._start[k + 1]
             records = self.records(k)
-            counted = tuple(r for r, c in zip(records, self._counted[a:b].tolist()) if c)
-            pending = tuple(r for r, p in zip(records, self._pending[a:b].tolist()) if p)
-            found = self._said[code] = WardVerdict(str(self._initial[k]), counted, pending,
+            counted = tuple(compress(records, self._counted_list[a:b]))
+            pending = tuple(compress(records, self._pending_list[a:b]))
+            found = self._said[code] = WardVerdict(self._initial_list[k], counted, pending,
                                                    tuple(self._approvals.get(code, ())))
         return found
 
@@ -305,7 +327,7 @@ class WardStates:
         a, b = self._start[k], self._start[k + 1]
         if b == a:
             return []
-        if self._records is None or any(r is None for r in self._records[a:b]):
+        if self._records is None or None in self._records[a:b]:
             self.need([k])
         return self._records[a:b]
 
@@ -332,6 +354,7 @@ class WardStates:
 
     def __getitem__(self, code: str) -> WardState:
         """Ward ``code``'s :class:`WardState` (its signs and open approvals), to change it."""
+        self._check(code)
         state = self._built.get(code)
         if state is None:
             signs = list(self.records(self.index.position[code]))
@@ -344,9 +367,12 @@ class WardStates:
 
 def ward_states(wards: gpd.GeoDataFrame, signs: gpd.GeoDataFrame, policy: Policy, *,
                 roads: gpd.GeoDataFrame | None = None,
-                open_approvals: dict[str, list[str]] | None = None) -> WardStates:
-    """The :class:`WardStates` of ``wards`` (their signs and open approvals), for :func:`decide_requests`."""
-    return WardStates(wards, signs, policy, roads=roads, open_approvals=open_approvals)
+                open_approvals: dict[str, list[str]] | None = None, only=None) -> WardStates:
+    """The :class:`WardStates` of ``wards`` (their signs and open approvals), for :func:`decide_requests`.
+
+    ``only`` (ward positions) limits them to those wards (the wards of the requests).
+    """
+    return WardStates(wards, signs, policy, roads=roads, open_approvals=open_approvals, only=only)
 
 
 def open_approvals(decisions: list["Decision"], signs: pd.DataFrame | None = None) -> dict[str, list[str]]:
@@ -451,40 +477,54 @@ def decide_requests(requests: gpd.GeoDataFrame, wards: gpd.GeoDataFrame,
     lon, lat = to_lonlat(geoms)
     xs, ys = np.round(shapely.get_x(geoms), 1).tolist(), np.round(shapely.get_y(geoms), 1).tolist()
     lon, lat = np.round(lon, 7).tolist(), np.round(lat, 7).tolist()
-    if states is None:
-        states = ward_states(wards, signs, policy, roads=roads, open_approvals=open_approvals)
+    alone = wi[first[n_hits == 1]]  # the ward of each request in exactly one ward
+    if states is None:  # only the wards of the requests matter (wards never depend on each other)
+        states = ward_states(wards, signs, policy, roads=roads, open_approvals=open_approvals, only=alone)
     known = {}
     if groups is not None:
         g = groups.groupby("group_id").agg(name=("group_name", "first"), registered=("wabp_registered", "max"))
         known = {gid: {"name": name, "registered": reg}
                  for gid, name, reg in zip(g.index.tolist(), g["name"].tolist(), g["registered"].tolist())}
     preferred = text_column(reqs, "preferred")
-    alone = wi[first[n_hits == 1]]  # the ward of each request in exactly one ward
     states.need(np.unique(alone))
     if proposer is not None and hasattr(proposer, "prepare"):
         # The wards that may need positions: a request there, not covered when the run starts.
         free = states.verdicts()[alone] != "covered"
         proposer.prepare(list(dict.fromkeys(index.codes[alone[free]])))
-    columns = zip(reqs["request_id"].astype(str).tolist(), reqs["date"].astype(str).tolist(),
-                  reqs["group_id"].astype(str).tolist())
-    codes, names = index.codes, index.names
+    columns = zip(*(list(map(str, reqs[c].tolist())) for c in ("request_id", "date", "group_id")))
+    codes, names = index.codes.tolist(), index.names.tolist()
+    n_hits, first, wi = n_hits.tolist(), first.tolist(), wi.tolist()
     decisions = []
-    for i, (request_id, date, group_id) in enumerate(columns):
-        k = int(n_hits[i])
-        ward_hits = [{"code": codes[w], "name": names[w]} for w in wi[first[i]:first[i] + k].tolist()]
-        base = dict(request_id=request_id, date=date, group_id=group_id,
-                    ward=ward_hits[0] if k == 1 else None, x=xs[i], y=ys[i], lon=lon[i], lat=lat[i])
-        decision = _decide_one(base, ward_hits, states if k == 1 else None, preferred[i], known, policy, proposer)
-        if decision.outcome == "approved":
-            state = states[base["ward"]["code"]]
-            if decision.proposals:
-                state.add_signs(_planned_from(decision))
-            else:
-                state.add_approval(decision.request_id)
-        decisions.append(decision)
-        if progress is not None:
-            progress(i + 1)
+    with _allocating() if proposer is None else nullcontext():  # a proposer's objects may hold cycles
+        for i, (request_id, date, group_id) in enumerate(columns):
+            k = n_hits[i]
+            ward_hits = [{"code": codes[w], "name": names[w]} for w in wi[first[i]:first[i] + k]]
+            base = dict(request_id=request_id, date=date, group_id=group_id,
+                        ward=ward_hits[0] if k == 1 else None, x=xs[i], y=ys[i], lon=lon[i], lat=lat[i])
+            decision = _decide_one(base, ward_hits, states if k == 1 else None, preferred[i], known, policy,
+                                   proposer)
+            if decision.outcome == "approved":
+                state = states[base["ward"]["code"]]
+                if decision.proposals:
+                    state.add_signs(_planned_from(decision))
+                else:
+                    state.add_approval(decision.request_id)
+            decisions.append(decision)
+            if progress is not None:
+                progress(i + 1)
     return decisions
+
+
+@contextmanager
+def _allocating():
+    """Python's cycle collector paused while many small, acyclic objects are made (the decisions)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def approval_sentence(ward_name: str, n_signs: int, with_positions: bool) -> str:
