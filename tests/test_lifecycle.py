@@ -363,3 +363,25 @@ def test_a_read_only_version_1_register_is_refused_unchanged(store, capsys):
         assert store.read_bytes() == data
     finally:
         store.chmod(0o644)
+
+
+def test_request_state_is_the_same_in_list_register_and_map(store, capsys, tmp_path):
+    """One owner (planner.request_state): request list, the register's open approvals and the map's
+    open/settled markers all follow the same state of each request."""
+    from planner.request_state import OPEN_APPROVAL, OPEN_STATES
+
+    ok(capsys, "request", "resolve", "A007", "--approve", "--reason", "bij de ingang", "--json")  # no positions
+    ok(capsys, "request", "agree", "A002", "--json")
+    for sid in ("A002-1", "A002-2"):
+        ok(capsys, "sign", "place", sid, "--json")
+    ok(capsys, "request", "agree", "A009", "--json")
+    state = states(capsys)
+    assert {state[r] for r in ("A002", "A007", "A009", "A004", "A001")} == \
+        {"placed", OPEN_APPROVAL, "agreed", "needs_review", "rejected"}
+    layers = Store(store).layers()
+    opened = sorted(r for ids in layers["open_approvals"].values() for r in ids)
+    assert opened == sorted(r for r, s in state.items() if s == OPEN_APPROVAL) == ["A007"]
+    ok(capsys, "map", "--out", tmp_path / "all.html", "--json")
+    page = read_page_data((tmp_path / "all.html").read_text(encoding="utf-8"))
+    flags = dict(zip(page["decisions"]["id"], page["decisions"]["open"]))
+    assert flags == {r: int(s in OPEN_STATES) for r, s in state.items()}
