@@ -467,6 +467,15 @@ def decide_requests(requests: gpd.GeoDataFrame, wards: gpd.GeoDataFrame,
     -------
     list of Decision, in the order the requests were decided.
     """
+    # Many small, acyclic objects are made (records, decisions): the cycle collector waits, unless a
+    # proposer runs (its objects may hold cycles).
+    with _allocating() if proposer is None else nullcontext():
+        return _decide_in_order(requests, wards, signs, groups, policy, roads, proposer, open_approvals,
+                                progress, states)
+
+
+def _decide_in_order(requests, wards, signs, groups, policy, roads, proposer, open_approvals, progress,
+                     states) -> list[Decision]:
     order = np.lexsort((np.arange(len(requests)), requests["date"].astype(str).to_numpy()))
     reqs = requests.iloc[order]
     index = ward_index(wards)
@@ -480,11 +489,15 @@ def decide_requests(requests: gpd.GeoDataFrame, wards: gpd.GeoDataFrame,
     alone = wi[first[n_hits == 1]]  # the ward of each request in exactly one ward
     if states is None:  # only the wards of the requests matter (wards never depend on each other)
         states = ward_states(wards, signs, policy, roads=roads, open_approvals=open_approvals, only=alone)
-    known = {}
+    known: dict = {}  # group id -> its first name and whether any of its rows says registered
     if groups is not None:
-        g = groups.groupby("group_id").agg(name=("group_name", "first"), registered=("wabp_registered", "max"))
-        known = {gid: {"name": name, "registered": reg}
-                 for gid, name, reg in zip(g.index.tolist(), g["name"].tolist(), g["registered"].tolist())}
+        for gid, name, reg in zip(groups["group_id"].tolist(), groups["group_name"].tolist(),
+                                  groups["wabp_registered"].tolist()):
+            found = known.get(gid)
+            if found is None:
+                known[gid] = {"name": name, "registered": reg}
+            elif reg > found["registered"]:
+                found["registered"] = reg
     preferred = text_column(reqs, "preferred")
     states.need(np.unique(alone))
     if proposer is not None and hasattr(proposer, "prepare"):
@@ -495,23 +508,22 @@ def decide_requests(requests: gpd.GeoDataFrame, wards: gpd.GeoDataFrame,
     codes, names = index.codes.tolist(), index.names.tolist()
     n_hits, first, wi = n_hits.tolist(), first.tolist(), wi.tolist()
     decisions = []
-    with _allocating() if proposer is None else nullcontext():  # a proposer's objects may hold cycles
-        for i, (request_id, date, group_id) in enumerate(columns):
-            k = n_hits[i]
-            ward_hits = [{"code": codes[w], "name": names[w]} for w in wi[first[i]:first[i] + k]]
-            base = dict(request_id=request_id, date=date, group_id=group_id,
-                        ward=ward_hits[0] if k == 1 else None, x=xs[i], y=ys[i], lon=lon[i], lat=lat[i])
-            decision = _decide_one(base, ward_hits, states if k == 1 else None, preferred[i], known, policy,
-                                   proposer)
-            if decision.outcome == "approved":
-                state = states[base["ward"]["code"]]
-                if decision.proposals:
-                    state.add_signs(_planned_from(decision))
-                else:
-                    state.add_approval(decision.request_id)
-            decisions.append(decision)
-            if progress is not None:
-                progress(i + 1)
+    for i, (request_id, date, group_id) in enumerate(columns):
+        k = n_hits[i]
+        ward_hits = [{"code": codes[w], "name": names[w]} for w in wi[first[i]:first[i] + k]]
+        base = dict(request_id=request_id, date=date, group_id=group_id,
+                    ward=ward_hits[0] if k == 1 else None, x=xs[i], y=ys[i], lon=lon[i], lat=lat[i])
+        decision = _decide_one(base, ward_hits, states if k == 1 else None, preferred[i], known, policy,
+                               proposer)
+        if decision.outcome == "approved":
+            state = states[base["ward"]["code"]]
+            if decision.proposals:
+                state.add_signs(_planned_from(decision))
+            else:
+                state.add_approval(decision.request_id)
+        decisions.append(decision)
+        if progress is not None:
+            progress(i + 1)
     return decisions
 
 
