@@ -1,7 +1,11 @@
-"""The decision on each request: approved, rejected or needs review, with the reason.
+"""The ward verdict and the decision on each request: approved, rejected or needs review, with the reason.
 
 The ward notions ("in the ward", counted sign, covered) live in
-:mod:`planner.wards` and are re-exported here. The decision loop walks the
+:mod:`planner.wards` and are re-exported here. :func:`ward_verdict` is THE
+ward verdict (covered / in progress / free) that decisions, reviews
+(:func:`planner.lifecycle.resolve_request`), the maps and ``stats`` use;
+:class:`WardVerdict` says it in Dutch (*hangen al* only for placed signs,
+*zijn al gepland* for planned ones, never another group's request). The decision loop walks the
 requests in date order because an approval changes what later requests in
 its ward see (so two admins of one ward cannot get two sets of signs); wards
 never depend on each other (see :mod:`planner.parallel`).

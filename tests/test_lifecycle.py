@@ -203,7 +203,7 @@ VALID_WISH = "4.91713 52.43591"  # on Noordeinde in LM01, 60 m inside: covers en
 
 
 @pytest.fixture
-def wish_store(env, register_at, capsys, tmp_path, monkeypatch, data_dir):
+def wish_store(env, register_at, capsys, tmp_path, monkeypatch, data_dir):  # noqa: F811
     """The demo register, decided once, with A008's admin wishing a valid spot (Noordeinde, near its entry)."""
     data = tmp_path / "data"
     shutil.copytree(data_dir, data)

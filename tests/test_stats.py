@@ -230,7 +230,7 @@ def test_review_request_ward_state_is_the_same_in_map_stats_and_decisions(demo):
     next approval (decisions): all three say it with the one ward verdict."""
     from planner.maps_data import page_data
 
-    wards, signs, roads, groups, decisions = demo
+    wards, signs, _roads, _groups, decisions = demo
     review = next(d for d in decisions if d.reason_code == "unknown_group")  # A004, group G99
     code = review.ward["code"]
     # decisions: A009, later in the same ward, is approved (the review does not block it)
