@@ -116,8 +116,9 @@ def decision_is_open(decisions: list[Decision], signs: pd.DataFrame | None = Non
     placed: dict[str, int] = {}
     if signs is not None and "request_id" in signs and len(signs):
         rid = signs["request_id"].fillna("").astype(str)
-        active = rid.value_counts().to_dict()
-        placed = rid[signs["status"].to_numpy() == "placed"].value_counts().to_dict()
+        status = signs["status"].to_numpy()
+        active = rid[status != "removed"].value_counts().to_dict()
+        placed = rid[status == "placed"].value_counts().to_dict()
     return np.array([request_state(d.outcome, signs=active.get(d.request_id, 0),
                                    placed=placed.get(d.request_id, 0)) in OPEN_STATES for d in decisions],
                     dtype=bool)
