@@ -7,7 +7,7 @@ This script generates a national-size file (GeoPackage like
 the same run, each in a fresh Python process:
 
 * ``imports``   - only the imports (the floor every process pays);
-* ``planner``   - :func:`planner.cbs.read_cbs_wards` (attribute read, then a
+* ``planner``   - :func:`planner.io.sources.cbs.read_cbs_wards` (attribute read, then a
   filtered geometry read);
 * ``baseline``  - the naive way: ``geopandas.read_file`` of the whole layer,
   then keep the municipality.

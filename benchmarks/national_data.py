@@ -28,7 +28,7 @@ from scipy.spatial import cKDTree
 RD_NEW = "EPSG:28992"
 EXTENT = shapely.Polygon([(13000, 378000), (60000, 350000), (175000, 306000), (205000, 306000),
                           (278000, 455000), (278000, 590000), (250000, 620000), (130000, 620000)])
-OUTSIDE_BOX = (-6000.0, 290000.0, 299000.0, 628000.0)  # inside planner.coords.NL_RD_BOUNDS
+OUTSIDE_BOX = (-6000.0, 290000.0, 299000.0, 628000.0)  # inside planner.core.coords.NL_RD_BOUNDS
 VERTEX_SPACING = 0.0175  # x sqrt(ward area): ~240 vertices per ward
 WIGGLE, MODES = 0.08, 8  # boundary wiggle amplitude (x edge length) and number of sine modes
 PATHS = ("footway", "cycleway")

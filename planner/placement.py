@@ -1,7 +1,11 @@
-"""The decision on each request: approved, rejected or needs review, with the reason.
+"""The ward verdict and the decision on each request: approved, rejected or needs review, with the reason.
 
 The ward notions ("in the ward", counted sign, covered) live in
-:mod:`planner.core.wards` and are re-exported here. The decision loop walks the
+:mod:`planner.core.wards` and are re-exported here. :func:`ward_verdict` is THE
+ward verdict (covered / in progress / free) that decisions, reviews
+(:func:`planner.lifecycle.resolve_request`), the maps and ``stats`` use;
+:class:`WardVerdict` says it in Dutch (*hangen al* only for placed signs,
+*zijn al gepland* for planned ones, never another group's request). The decision loop walks the
 requests in date order because an approval changes what later requests in
 its ward see (so two admins of one ward cannot get two sets of signs); wards
 never depend on each other (see :mod:`planner.core.parallel`).
@@ -9,7 +13,10 @@ never depend on each other (see :mod:`planner.core.parallel`).
 
 from __future__ import annotations
 
+import gc
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
+from itertools import compress
 from typing import Callable
 
 import geopandas as gpd
@@ -17,14 +24,14 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from planner.core.coords import to_lonlat
+from planner.core.coords import to_lonlat, xy_to_lonlat
 from planner.core.policy import Policy
 from planner.core.vocabulary import SIGN_STATUS_NL
 from planner.core.wards import (
+    BOUNDARY_TOLERANCE,
+    is_counted,
     is_covered,
-    sign_records,
-    sign_streets,
-    sign_wards,
+    nearest_street,
     text_column,
     ward_index,
 )
@@ -77,25 +84,156 @@ class ProposalResult:
 Proposer = Callable[[str, str, np.ndarray, int], ProposalResult]
 
 
+# ----------------------------------------------------------------- the ward verdict
+
+# The ward verdict: what a new request in the ward would meet. Covered: rejected
+# (ward_covered); in progress: rejected (ward_in_progress); free: it may be approved.
+WARD_VERDICTS = ("covered", "in_progress", "free")
+# The same verdict as a ward state on the maps and in `planner stats` (planner.vocabulary.WARD_STATE_NL).
+WARD_STATE_OF_VERDICT = {"covered": "gedekt", "in_progress": "in_behandeling", "free": "niet_gedekt"}
+
+
+def ward_verdict(n_counted, n_pending, n_open_approvals, policy: Policy):
+    """THE ward verdict, elementwise over wards: ``covered``, ``in_progress`` or ``free``.
+
+    Arrays of counts give an array of verdicts; three ints (one ward) give a str.
+
+    * ``covered``: at least ``min_signs_for_coverage`` counted signs
+      (:func:`planner.wards.is_covered`; statuses in ``coverage_statuses``,
+      also signs planned by an earlier approval);
+    * ``in_progress``: not covered, but an approval is under way: signs
+      planned that the policy does not count (``n_pending``), or approvals
+      whose positions are still to be agreed (``n_open_approvals``, see
+      :data:`planner.request_state.OPEN_APPROVAL`);
+    * ``free`` otherwise.
+
+    A request under review (``needs_review``) or not yet decided does not
+    change its ward's verdict: it neither makes the ward *in behandeling*
+    on the maps and in ``stats`` nor blocks the next approval (an approval
+    after review is checked against the verdict then, see
+    :func:`planner.lifecycle.resolve_request`). Decisions
+    (:func:`decide_requests`), reviews, the maps and ``stats``
+    (:func:`planner.stats.coverage_stats`) all use this function.
+    """
+    if all(isinstance(v, int) for v in (n_counted, n_pending, n_open_approvals)):  # one ward: a str
+        if is_covered(n_counted, policy):
+            return "covered"
+        return "in_progress" if n_pending + n_open_approvals > 0 else "free"
+    covered = is_covered(n_counted, policy)
+    busy = (np.asarray(n_pending) + np.asarray(n_open_approvals)) > 0
+    return np.where(covered, "covered", np.where(busy, "in_progress", "free"))
+
+
+def _phrases(signs: list[dict]) -> str:
+    return _join_nl([sign_phrase(s, with_status=False) for s in signs])
+
+
+@dataclass(slots=True)
+class WardVerdict:
+    """One ward's verdict (:func:`ward_verdict`) with what it rests on.
+
+    ``counted``: the counted signs (a covered ward); ``pending``: planned
+    signs the policy does not count; ``approvals``: ids of approvals whose
+    positions are still to be agreed (internal: never in a sentence that
+    reaches another group, see :meth:`sentence`).
+    """
+
+    state: str
+    counted: tuple = ()
+    pending: tuple = ()
+    approvals: tuple = ()
+    _said: dict | None = field(default=None, compare=False, repr=False)
+
+    def sentence(self, ward_name: str) -> str:
+        """Why a new request in this ward gets no signs, in Dutch (empty for a free ward).
+
+        Signs that hang are said to hang (*hangen al*), planned ones to be
+        planned (*zijn al gepland*); the sentence names signs and streets,
+        never another group's request or admins (it goes into letters and reports).
+        """
+        if self._said is None:
+            self._said = {}
+        said = self._said.get(ward_name)
+        if said is None:
+            said = self._said[ward_name] = self._sentence(ward_name)
+        return said
+
+    def _sentence(self, ward_name: str) -> str:
+        if self.state == "covered":
+            placed = [s for s in self.counted if s["status"] == "placed"]
+            planned = [s for s in self.counted if s["status"] != "placed"]
+            hang = (f"{'hangt al een bord' if len(placed) == 1 else 'hangen al borden'}: {_phrases(placed)}"
+                    if placed else "")
+            plan = (f"{'is al een bord' if len(planned) == 1 else 'zijn al borden'} gepland: {_phrases(planned)}"
+                    if planned else "")
+            what = f"{hang}; er {plan}" if hang and plan else (hang or plan)
+            return f"In wijk {ward_name} {what}. Volgens het beleid komen er dan geen borden bij."
+        if self.state == "in_progress":
+            what = []
+            if self.approvals:
+                n = len(self.approvals)
+                what.append(("er is al een aanvraag" if n == 1 else f"er zijn al {n} aanvragen")
+                            + " toegekend; de plekken van de borden worden met de beheerder afgesproken")
+            if self.pending:
+                what.append(f"er {'is' if len(self.pending) == 1 else 'zijn'} al {_phrases(list(self.pending))} "
+                            "gepland")
+            return f"Voor wijk {ward_name} loopt al een toekenning: {'; '.join(what)}. Er komen geen extra borden bij."
+        return ""
+
+    def notes(self) -> list[str]:
+        """Internal notes (staff): the approvals in progress, by request id."""
+        return [f"Lopende toekenning: aanvraag {r} (plekken nog af te spreken met de beheerder)."
+                for r in self.approvals]
+
+
 @dataclass
 class WardState:
     """What a ward holds while requests are decided: its signs (any status, with
     those planned by approvals in this run or earlier) and the approvals whose
-    positions are still to be agreed with the admin."""
+    positions are still to be agreed with the admin. Change them with
+    :meth:`add_signs` and :meth:`add_approval` (the verdict is kept until then)."""
 
     signs: list[dict] = field(default_factory=list)
     approvals: list[str] = field(default_factory=list)
 
     def counted(self, policy: Policy) -> list[dict]:
-        return [s for s in self.signs if s["status"] in policy.coverage_statuses]
+        """The counted signs (:func:`planner.wards.is_counted`)."""
+        if not self.signs:
+            return []
+        flags = is_counted([s["status"] for s in self.signs], policy)
+        return [s for s, c in zip(self.signs, flags) if c]
+
+    def verdict(self, policy: Policy) -> WardVerdict:
+        """The ward's :class:`WardVerdict` under ``policy`` (:func:`ward_verdict`)."""
+        key = (id(policy), len(self.signs), len(self.approvals))
+        cached = self.__dict__.get("_verdict")
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        counted = self.counted(policy)
+        ids = {id(s) for s in counted}
+        pending = [s for s in self.signs if s["status"] == "planned" and id(s) not in ids]
+        state = ward_verdict(len(counted), len(pending), len(self.approvals), policy)
+        verdict = WardVerdict(state, tuple(counted), tuple(pending), tuple(self.approvals))
+        self.__dict__["_verdict"] = (key, verdict)
+        return verdict
+
+    def add_signs(self, signs: list[dict]) -> None:
+        self.signs.extend(signs)
+
+    def add_approval(self, request_id: str) -> None:
+        self.approvals.append(request_id)
 
 
-def sign_phrase(sign: dict) -> str:
-    """A sign in a Dutch sentence: ``bord B001 (Zuideinde, geplaatst)``."""
+def sign_phrase(sign: dict, *, with_status: bool = True) -> str:
+    """A sign in a Dutch sentence: ``bord B001 (Zuideinde, geplaatst)``; ``with_status=False``:
+    ``bord B001 (Zuideinde)`` (the sentence says whether it hangs or is planned)."""
+    street = sign.get("street") or ""
+    if not with_status:
+        return f"bord {sign['id']} ({street})" if street else f"bord {sign['id']}"
     status = SIGN_STATUS_NL.get(sign["status"], sign["status"])
     if sign.get("request_id"):
         status += f" na aanvraag {sign['request_id']}"
-    street = f"{sign['street']}, " if sign.get("street") else ""
+    street = f"{street}, " if street else ""
     return f"bord {sign['id']} ({street}{status})"
 
 
@@ -105,19 +243,170 @@ def _join_nl(items: list[str]) -> str:
     return ", ".join(items[:-1]) + " en " + items[-1]
 
 
+class WardStates:
+    """The :class:`WardState` and :class:`WardVerdict` of every ward, from one vectorised pass.
+
+    The signs are assigned to wards with one spatial query; the counts and
+    every ward's :func:`ward_verdict` are computed at once (:meth:`verdicts`).
+    A ward's sign records and its state are built on first use only, so a
+    run pays for the wards its requests lie in.
+    """
+
+    def __init__(self, wards: gpd.GeoDataFrame, signs: gpd.GeoDataFrame | None, policy: Policy,
+                 roads: gpd.GeoDataFrame | None = None, open_approvals: dict[str, list[str]] | None = None,
+                 only=None):
+        self.index = ward_index(wards)
+        self.policy = policy
+        self._signs, self._roads = signs, roads
+        n = self.index.n
+        self._only = None
+        if only is not None:  # only these wards (positions): the signs of the others are never looked at
+            only = np.unique(np.asarray(only, dtype=np.int64))
+            self._only = set(self.index.codes[only].tolist())
+        if signs is not None and len(signs):
+            if only is None:
+                pi, wi = self.index.pairs(signs.geometry.values)
+            else:  # the same predicate (in_ward), asked from the wards' side
+                tree = shapely.STRtree(signs.geometry.values)
+                q, pi = tree.query(self.index.geoms[only], predicate="dwithin", distance=BOUNDARY_TOLERANCE)
+                wi = only[q]
+            order = np.lexsort((pi, wi))  # by ward; within a ward in sign order
+            self._pi, self._wi = pi[order], wi[order]
+            status = signs["status"].to_numpy(dtype=object)[self._pi]
+        else:
+            self._pi = self._wi = np.zeros(0, np.int64)
+            status = np.zeros(0, dtype=object)
+        self._counted = is_counted(status, policy)
+        self._pending = (status == "planned") & ~self._counted
+        self._start = np.searchsorted(self._wi, np.arange(n + 1)).tolist()
+        self._counted_list, self._pending_list = self._counted.tolist(), self._pending.tolist()
+        self._approvals = {code: list(ids) for code, ids in (open_approvals or {}).items()}
+        n_open = np.zeros(n, np.int64)
+        for code, ids in self._approvals.items():
+            if code in self.index.position:
+                n_open[self.index.position[code]] = len(ids)
+        self._initial = ward_verdict(np.bincount(self._wi[self._counted], minlength=n),
+                                     np.bincount(self._wi[self._pending], minlength=n), n_open, policy)
+        self._initial_list = self._initial.tolist()
+        self._built: dict[str, WardState] = {}
+        self._said: dict[str, WardVerdict] = {}
+        self._records: list | None = None
+
+    def verdicts(self) -> np.ndarray:
+        """Every ward's :func:`ward_verdict` now (in the wards' order; built with ``only``: those wards')."""
+        out = self._initial.copy()
+        for code, st in self._built.items():  # wards changed by approvals of this run
+            out[self.index.position[code]] = st.verdict(self.policy).state
+        return out
+
+    def _check(self, code: str) -> None:
+        if self._only is not None and code not in self._only:
+            raise KeyError(f"ward {code} is not among the wards these states were built for")
+
+    def verdict(self, code: str) -> WardVerdict:
+        """Ward ``code``'s :class:`WardVerdict` now."""
+        self._check(code)
+        built = self._built.get(code)
+        if built is not None:
+            return built.verdict(self.policy)
+        found = self._said.get(code)
+        if found is None:
+            k = self.index.position[code]
+            a, b = self._start[k], self._start[k + 1]
+            records = self.records(k)
+            counted = tuple(compress(records, self._counted_list[a:b]))
+            pending = tuple(compress(records, self._pending_list[a:b]))
+            found = self._said[code] = WardVerdict(self._initial_list[k], counted, pending,
+                                                   tuple(self._approvals.get(code, ())))
+        return found
+
+    def need(self, ward_positions) -> None:
+        """Build the sign records of these wards (positions) in one vectorised pass (see :meth:`records`)."""
+        if self._records is None:
+            self._records = [None] * len(self._pi)
+        wanted = np.flatnonzero(np.isin(self._wi, np.asarray(ward_positions, dtype=np.int64)))
+        self._build(wanted[[self._records[j] is None for j in wanted.tolist()]])
+
+    def records(self, k: int) -> list[dict]:
+        """Ward ``k``'s signs (position in the wards) as :func:`planner.wards.sign_records` gives them."""
+        a, b = self._start[k], self._start[k + 1]
+        if b == a:
+            return []
+        if self._records is None or None in self._records[a:b]:
+            self.need([k])
+        return self._records[a:b]
+
+    def _build(self, rows: np.ndarray) -> None:
+        if not len(rows):
+            return
+        placed = self._signs.iloc[self._pi[rows]]
+        geoms = placed.geometry.values
+        x, y = shapely.get_x(geoms), shapely.get_y(geoms)
+        lon, lat = xy_to_lonlat(x, y)
+        street = text_column(placed, "street").copy()
+        missing = street == ""
+        if missing.any() and self._roads is not None:
+            street[missing] = nearest_street(geoms[missing], self._roads)
+        columns = {
+            "id": placed["id"].astype(str).tolist(), "status": placed["status"].tolist(),
+            "street": street.tolist(), "placed_on": text_column(placed, "placed_on").tolist(),
+            "x": np.round(x, 1).tolist(), "y": np.round(y, 1).tolist(),
+            "lon": np.round(lon, 7).tolist(), "lat": np.round(lat, 7).tolist(),
+            "request_id": text_column(placed, "request_id").tolist()}
+        keys = tuple(columns)
+        for j, row in zip(rows.tolist(), zip(*columns.values())):
+            self._records[j] = dict(zip(keys, row))
+
+    def __getitem__(self, code: str) -> WardState:
+        """Ward ``code``'s :class:`WardState` (its signs and open approvals), to change it."""
+        self._check(code)
+        state = self._built.get(code)
+        if state is None:
+            signs = list(self.records(self.index.position[code]))
+            state = self._built[code] = WardState(signs, list(self._approvals.get(code, [])))
+        return state
+
+    def get(self, code: str, default=None) -> WardState:
+        return self[code] if code in self.index.position else default
+
+
 def ward_states(wards: gpd.GeoDataFrame, signs: gpd.GeoDataFrame, policy: Policy, *,
                 roads: gpd.GeoDataFrame | None = None,
-                open_approvals: dict[str, list[str]] | None = None) -> dict[str, WardState]:
-    """The :class:`WardState` of every ward that holds signs or open approvals."""
-    states: dict[str, WardState] = {}
-    if signs is not None and len(signs):
-        placed = sign_wards(signs, wards)
-        placed["street"] = sign_streets(placed, roads)
-        for code, rec in zip(placed["ward_code"].to_numpy(), sign_records(placed)):
-            states.setdefault(code, WardState()).signs.append(rec)
-    for code, ids in (open_approvals or {}).items():
-        states.setdefault(code, WardState()).approvals.extend(ids)
-    return states
+                open_approvals: dict[str, list[str]] | None = None, only=None) -> WardStates:
+    """The :class:`WardStates` of ``wards`` (their signs and open approvals), for :func:`decide_requests`.
+
+    ``only`` (ward positions) limits them to those wards (the wards of the requests).
+    """
+    return WardStates(wards, signs, policy, roads=roads, open_approvals=open_approvals, only=only)
+
+
+def open_approvals(decisions: list["Decision"], signs: pd.DataFrame | None = None) -> dict[str, list[str]]:
+    """Ward code -> approvals whose positions are still to be agreed, from decisions in memory.
+
+    An approval is open while none of ``signs`` (with ``request_id``: the
+    register's, or a signs file) is recorded for it
+    (:data:`planner.request_state.OPEN_APPROVAL`), as the register's own
+    open approvals (:meth:`planner.store.Store.layers`).
+    """
+    from planner.core.request_state import OPEN_APPROVAL, request_state
+
+    recorded: dict[str, int] = {}
+    if signs is not None and len(signs) and "request_id" in signs:
+        recorded = signs["request_id"].fillna("").astype(str).value_counts().to_dict()
+    out: dict[str, list[str]] = {}
+    for d in decisions:
+        if d.outcome == "approved" and d.ward:
+            if request_state("approved", signs=recorded.get(d.request_id, 0)) == OPEN_APPROVAL:
+                out.setdefault(d.ward["code"], []).append(d.request_id)
+    return out
+
+
+def ward_verdicts(wards: gpd.GeoDataFrame, signs: gpd.GeoDataFrame, policy: Policy, *,
+                  decisions: list["Decision"] | None = None) -> np.ndarray:
+    """Every ward's :func:`ward_verdict` (in the wards' order) from ``signs`` and ``decisions``:
+    the ward state of the maps and ``stats``. An approval counts through its signs among
+    ``signs``, or else as an open approval (:func:`open_approvals`); reviews count for nothing."""
+    return WardStates(wards, signs, policy, open_approvals=open_approvals(decisions or [], signs)).verdicts()
 
 
 def decide_requests(requests: gpd.GeoDataFrame, wards: gpd.GeoDataFrame,
@@ -183,77 +472,106 @@ def decide_requests(requests: gpd.GeoDataFrame, wards: gpd.GeoDataFrame,
     -------
     list of Decision, in the order the requests were decided.
     """
+    # Many small, acyclic objects are made (records, decisions): the cycle collector waits, unless a
+    # proposer runs (its objects may hold cycles).
+    with _allocating() if proposer is None else nullcontext():
+        return _decide_in_order(requests, wards, signs, groups, policy, roads, proposer, open_approvals,
+                                progress, states)
+
+
+def _decide_in_order(requests, wards, signs, groups, policy, roads, proposer, open_approvals, progress,
+                     states) -> list[Decision]:
     order = np.lexsort((np.arange(len(requests)), requests["date"].astype(str).to_numpy()))
     reqs = requests.iloc[order]
     index = ward_index(wards)
-    pi, wi = index.pairs(reqs.geometry.values)
-    hits: list[list[int]] = [[] for _ in range(len(reqs))]
-    for p, w in zip(pi.tolist(), wi.tolist()):
-        hits[p].append(w)
-    lon, lat = to_lonlat(reqs.geometry)
-    xs, ys = shapely.get_x(reqs.geometry.values), shapely.get_y(reqs.geometry.values)
-    if states is None:
-        states = ward_states(wards, signs, policy, roads=roads, open_approvals=open_approvals)
-    known = {} if groups is None else (
-        groups.groupby("group_id").agg(name=("group_name", "first"),
-                                       registered=("wabp_registered", "max")).to_dict("index")
-    )
+    geoms = reqs.geometry.values
+    pi, wi = index.pairs(geoms)
+    n_hits = np.bincount(pi, minlength=len(reqs))
+    first = np.searchsorted(pi, np.arange(len(reqs)))  # pairs are sorted by request
+    lon, lat = to_lonlat(geoms)
+    xs, ys = np.round(shapely.get_x(geoms), 1).tolist(), np.round(shapely.get_y(geoms), 1).tolist()
+    lon, lat = np.round(lon, 7).tolist(), np.round(lat, 7).tolist()
+    alone = wi[first[n_hits == 1]]  # the ward of each request in exactly one ward
+    if states is None:  # only the wards of the requests matter (wards never depend on each other)
+        states = ward_states(wards, signs, policy, roads=roads, open_approvals=open_approvals, only=alone)
+    known: dict = {}  # group id -> its first name and whether any of its rows says registered
+    if groups is not None:
+        for gid, name, reg in zip(groups["group_id"].tolist(), groups["group_name"].tolist(),
+                                  groups["wabp_registered"].tolist()):
+            found = known.get(gid)
+            if found is None:
+                known[gid] = {"name": name, "registered": reg}
+            elif reg > found["registered"]:
+                found["registered"] = reg
     preferred = text_column(reqs, "preferred")
+    states.need(np.unique(alone))
     if proposer is not None and hasattr(proposer, "prepare"):
         # The wards that may need positions: a request there, not covered when the run starts.
-        ward_of_request = [hits[i][0] for i in range(len(reqs)) if len(hits[i]) == 1]
-        codes = dict.fromkeys(index.codes[w] for w in ward_of_request)
-        proposer.prepare([c for c in codes
-                          if c not in states or not is_covered(len(states[c].counted(policy)), policy)])
-    columns = zip(reqs["request_id"].astype(str), reqs["date"].astype(str), reqs["group_id"].astype(str))
+        free = states.verdicts()[alone] != "covered"
+        proposer.prepare(list(dict.fromkeys(index.codes[alone[free]])))
+    columns = zip(*(list(map(str, reqs[c].tolist())) for c in ("request_id", "date", "group_id")))
+    codes, names = index.codes.tolist(), index.names.tolist()
+    n_hits, first, wi = n_hits.tolist(), first.tolist(), wi.tolist()
     decisions = []
     for i, (request_id, date, group_id) in enumerate(columns):
-        ward_hits = [{"code": index.codes[w], "name": index.names[w]} for w in hits[i]]
+        k = n_hits[i]
+        ward_hits = [{"code": codes[w], "name": names[w]} for w in wi[first[i]:first[i] + k]]
         base = dict(request_id=request_id, date=date, group_id=group_id,
-                    ward=ward_hits[0] if len(ward_hits) == 1 else None,
-                    x=round(float(xs[i]), 1), y=round(float(ys[i]), 1),
-                    lon=round(float(lon[i]), 7), lat=round(float(lat[i]), 7))
-        state = states.setdefault(base["ward"]["code"], WardState()) if base["ward"] else None
-        decision = _decide_one(base, ward_hits, state, preferred[i], known, policy, proposer)
+                    ward=ward_hits[0] if k == 1 else None, x=xs[i], y=ys[i], lon=lon[i], lat=lat[i])
+        decision = _decide_one(base, ward_hits, states if k == 1 else None, preferred[i], known, policy,
+                               proposer)
         if decision.outcome == "approved":
+            state = states[base["ward"]["code"]]
             if decision.proposals:
-                state.signs.extend(_planned_from(decision))
+                state.add_signs(_planned_from(decision))
             else:
-                state.approvals.append(decision.request_id)
+                state.add_approval(decision.request_id)
         decisions.append(decision)
         if progress is not None:
             progress(i + 1)
     return decisions
 
 
-def _decide_one(base, ward_hits, state: WardState | None, preferred: str, known, policy: Policy,
+@contextmanager
+def _allocating():
+    """Python's cycle collector paused while many small, acyclic objects are made (the decisions)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def approval_sentence(ward_name: str, n_signs: int, with_positions: bool) -> str:
+    """What an approval says, in Dutch: how many signs, where, and that the municipality may move them."""
+    signs_word = f"{n_signs} bord{'en' if n_signs != 1 else ''}"
+    where = (f"{signs_word} bij de invalswegen in overleg met de beheerder" if with_positions else
+             f"{signs_word}; de plekken worden in overleg met de beheerder bepaald")
+    return (f"In wijk {ward_name} hangen nog geen borden. De gemeente plaatst {where}; "
+            "de gemeente mag de borden later verplaatsen.")
+
+
+def _decide_one(base, ward_hits, states: WardStates | None, preferred: str, known, policy: Policy,
                 proposer) -> Decision:
     if not ward_hits:
         return Decision(**base, outcome="rejected", reason_code="outside_wards",
                         reason="De opgegeven locatie ligt niet in een wijk van de gemeente; "
                                "de aanvraag kan daarom niet worden toegekend.")
-    if state is None:
+    if states is None:
         names = _join_nl([f"{w['name']} ({w['code']})" for w in ward_hits])
         return Decision(**base, outcome="needs_review", reason_code="on_boundary", boundary_wards=ward_hits,
                         reason=f"De opgegeven locatie ligt op de grens van de wijken {names}. Een "
                                "medewerker stelt met de beheerder vast voor welke wijk de aanvraag is.")
     ward = base["ward"]
-    counted = state.counted(policy)
-    if is_covered(len(counted), policy):
-        phrases = _join_nl([sign_phrase(s) for s in counted])
-        return Decision(**base, outcome="rejected", reason_code="ward_covered", signs=list(counted),
-                        reason=f"In wijk {ward['name']} hangen al borden: {phrases}. "
-                               "Volgens het beleid komen er dan geen borden bij.")
-    uncounted = [s for s in state.signs if s["status"] == "planned" and s not in counted]
-    if uncounted or state.approvals:
-        what = [f"aanvraag {r} is al toegekend; de plekken van de borden worden met de beheerder afgesproken"
-                for r in state.approvals]
-        if uncounted:
-            what.append(f"er {'is' if len(uncounted) == 1 else 'zijn'} al "
-                        f"{_join_nl([sign_phrase(s) for s in uncounted])} gepland")
-        return Decision(**base, outcome="rejected", reason_code="ward_in_progress", signs=list(uncounted),
-                        reason=f"Voor wijk {ward['name']} loopt al een toekenning: {'; '.join(what)}. "
-                               "Er komen geen extra borden bij.")
+    verdict = states.verdict(ward["code"])
+    if verdict.state == "covered":
+        return Decision(**base, outcome="rejected", reason_code="ward_covered", signs=list(verdict.counted),
+                        reason=verdict.sentence(ward["name"]))
+    if verdict.state == "in_progress":
+        return Decision(**base, outcome="rejected", reason_code="ward_in_progress", signs=list(verdict.pending),
+                        notes=verdict.notes(), reason=verdict.sentence(ward["name"]))
     group = known.get(base["group_id"])
     if group is None:
         return Decision(**base, outcome="needs_review", reason_code="unknown_group",
@@ -264,6 +582,7 @@ def _decide_one(base, ward_hits, state: WardState | None, preferred: str, known,
                         reason=f"Groep {group['name']} is niet aangemeld bij Stichting "
                                "WhatsApp Buurtpreventie; volgens het beleid is dat vereist. "
                                "Een medewerker beoordeelt de aanvraag.")
+    state = states[ward["code"]]
     budget = policy.max_signs - len(state.signs)
     proposals, notes = [], []
     if proposer is not None:
@@ -276,13 +595,9 @@ def _decide_one(base, ward_hits, state: WardState | None, preferred: str, known,
                                 f"In wijk {ward['name']} zijn geen invalswegen gevonden; een "
                                 "medewerker bepaalt met de beheerder waar de borden komen."))
     n = len(proposals) or budget
-    signs_word = f"{n} bord{'en' if n != 1 else ''}"
-    where = (f"{signs_word} bij de invalswegen in overleg met de beheerder" if proposals else
-             f"{signs_word}; de plekken worden in overleg met de beheerder bepaald")
     return Decision(**base, outcome="approved", reason_code="ward_not_covered",
                     proposals=proposals, notes=notes, signs_to_place=n,
-                    reason=f"In wijk {ward['name']} hangen nog geen borden. De gemeente plaatst "
-                           f"{where}; de gemeente mag de borden later verplaatsen.")
+                    reason=approval_sentence(ward["name"], n, bool(proposals)))
 
 
 def _planned_from(decision: Decision) -> list[dict]:

@@ -301,9 +301,10 @@ def test_requests_are_decided_in_date_order_and_an_earlier_approval_covers_the_w
     early, late = ds
     assert early.outcome == "approved" and early.proposals == [] and early.signs_to_place == 2
     # Without roads no position is known yet (never the request location): the
-    # ward is "in behandeling" and later requests are rejected naming the approval.
+    # ward is "in behandeling" and later requests are rejected; the approval is named in the
+    # staff notes, never in the reason (it reaches another group's letter).
     assert (late.outcome, late.reason_code) == ("rejected", "ward_in_progress")
-    assert late.signs == [] and "R-early" in late.reason
+    assert late.signs == [] and "R-early" not in late.reason and any("R-early" in n for n in late.notes)
 
 
 
@@ -314,7 +315,7 @@ def test_requests_on_the_same_date_are_decided_in_file_order():
     ds = planner.decide_requests(reqs, make_wards(WEST, EAST), make_signs(),
                                  make_groups(("G1", True), ("G2", True)), Policy())
     assert [(d.request_id, d.outcome) for d in ds] == [("R-b", "approved"), ("R-a", "rejected")]
-    assert ds[1].reason_code == "ward_in_progress" and "R-b" in ds[1].reason
+    assert ds[1].reason_code == "ward_in_progress" and any("R-b" in n for n in ds[1].notes)
 
 def test_demo_requests_exercise_every_outcome(data_dir):
     wards = planner.load_wards(data_dir / "wijken.geojson")
@@ -405,3 +406,37 @@ def test_a_bad_policy_on_the_command_line_is_one_error_line(tmp_path, run_cli):
     res = run_cli("status", "--policy", path)
     assert res.returncode == 2 and res.stdout == ""
     assert res.stderr.count("error:") == 1 and "max_signs" in res.stderr and "Traceback" not in res.stderr
+
+
+def test_the_street_of_a_point_has_one_radius():
+    """A sign's street, in a decision's reason and after a move, is the nearest named road within
+    the one STREET_SEARCH_RADIUS (25 m): 20 m from Kerkweg it is Kerkweg, 40 m away it has none."""
+    from planner.register.requests import street_at
+
+    roads = gpd.GeoDataFrame({"name": ["Kerkweg"], "highway": ["residential"]},
+                             geometry=[shapely.LineString([(120000, 490500), (121000, 490500)])], crs=RD)
+    assert planner.core.wards.STREET_SEARCH_RADIUS == 25.0
+    near, far = (120500, 490520), (120500, 490540)
+    for spot, street in ((near, "Kerkweg"), (far, "")):
+        signs = make_signs(("S1", "placed", "", spot), ("S2", "placed", "", spot))
+        reqs = make_requests(("R1", "2026-03-01", "G1", (120300, 490300)))
+        d = planner.decide_requests(reqs, make_wards(WEST, EAST), signs, make_groups(("G1", True)), Policy(),
+                                    roads=roads)[0]
+        assert d.reason_code == "ward_covered" and [s["street"] for s in d.signs] == [street, street]
+        assert street_at(Point(spot), roads) == street
+        assert list(placement.nearest_street([Point(spot)], roads)) == [street]
+
+
+def test_the_date_of_an_event_has_one_rule(monkeypatch):
+    """Register changes, request and sign events all take their date from coords.event_date."""
+    from planner.app import lifecycle
+    from planner.core import coords
+    from planner.register import groups as register
+    from planner.register import requests as history
+
+    monkeypatch.setenv("PLANNER_NOW", "2026-10-01T12:00:00Z")
+    assert coords.event_date(None) == "2026-10-01" and coords.event_date("1-9-2026") == "2026-09-01"
+    for bad, says in (("", "lege datum"), ("2026-10-02", "in de toekomst"), ("31-02-2026", "ongeldige datum")):
+        with pytest.raises(InputError, match=says):
+            coords.event_date(bad)
+    assert history.event_date is lifecycle.event_date is register.event_date is coords.event_date

@@ -134,7 +134,8 @@ def test_ward_status_is_covered_pending_or_not_covered(demo):
     status = dict(zip(data.wards["code"], data.wards["status"]))
     assert status["LM03"] == "gedekt"          # B001, B002 hang there
     assert status["LM04"] == "in_behandeling"  # A002 approved, signs not placed yet
-    pending = {d.ward["code"] for d in decisions if d.ward and d.outcome in ("approved", "needs_review")}
+    # the ward verdict: an approval makes a ward "in behandeling", a request under review does not
+    pending = {d.ward["code"] for d in decisions if d.ward and d.outcome == "approved"}
     assert {c for c, s in status.items() if s == "in_behandeling"} == pending - {
         c for c, s in status.items() if s == "gedekt"}
     assert "niet_gedekt" in status.values()

@@ -13,10 +13,11 @@ from test_entries import SQUARE, X0, Y0, roads, square, wards
 
 import planner
 from planner.cli import main
+from planner.core.coords import parse_wishes
 from planner.core.policy import Policy
 from planner.errors import InputError
 from planner.siting.covering import CoverProblem, enumerate_mclp, solve_lscp, solve_mclp
-from planner.siting.proposals import make_proposer, parse_wishes, propose_positions
+from planner.siting.proposals import make_proposer, propose_positions
 
 POLICY = Policy()
 CROSSROADS = roads(("Hoofdweg", "tertiary", [(-500, 500), (1500, 500)]),
@@ -171,12 +172,12 @@ def test_lscp_covers_every_entry_or_says_it_cannot():
 
 
 def test_valid_wish_is_kept():
-    wish = lonlat(500, 700)  # on the Dwarsweg, far from the west/east entries
+    wish = lonlat(500, 880)  # on the Dwarsweg, 120 m from its north entry, far from the west/east entries
     res = propose_positions("A", wards(("A", SQUARE)), CROSSROADS, POLICY, wishes=[wish])
     assert res.wishes[0]["valid"]
     kept = [p for p in res.proposals if p["source"] == "wens"]
     assert len(kept) == 1 and kept[0]["road"] == "Dwarsweg" and kept[0]["rank"] == 1
-    assert (round(kept[0]["x"] - X0), round(kept[0]["y"] - Y0)) == (500, 700)
+    assert (round(kept[0]["x"] - X0), round(kept[0]["y"] - Y0)) == (500, 880)
     assert len(res.proposals) == 2
 
 
@@ -240,14 +241,19 @@ def test_demo_het_twiske_needs_review_without_entries(demo):
     assert "A7 (autosnelweg)" in d.reason
 
 
+VALID_WISH = "4.91713 52.43591"  # on Noordeinde in LM01, 60 m inside: covers entry LM01-E3
+
+
 def test_demo_wish_of_a008_is_considered_not_obeyed(demo):
     # The municipality's own choice is the proposal; the admin's valid wish is weighed in
     # the notes (with what it would cover) and agreed with the admin in 'request agree'.
-    d = decide_demo(demo)["A008"]
+    requests = demo["requests"].copy()
+    requests.loc[requests["request_id"] == "A008", "preferred"] = VALID_WISH
+    d = decide_demo(demo | {"requests": requests})["A008"]
     assert d.outcome == "approved"
     assert all(p["source"] == "planner" for p in d.proposals)
     notes = " ".join(d.notes)
-    assert "Voorkeursplek 1 (52.43360, 4.91660) is geldig." in notes
+    assert "Voorkeursplek 1 (52.43591, 4.91713) is geldig." in notes
     m = re.search(r"Het voorstel van de gemeente dekt (\d+) van de (\d+) invalswegen van de wijk, de drukste "
                   r"eerst; met de geldige voorkeursplek\(ken\) erin zouden de borden (\d+) van de \2 dekken", notes)
     assert m, notes
@@ -255,6 +261,20 @@ def test_demo_wish_of_a008_is_considered_not_obeyed(demo):
     assert own >= wished and own <= total  # the municipality's choice is the optimum; the wish may cost coverage
     # words a beheerder can read: no weights, no pointers to nothing, no commands
     assert not re.search(r"gewicht|hierboven|planner request", notes)
+
+
+def test_wish_that_covers_no_entry_is_invalid_in_decide_and_propose(demo, cli):
+    # A008's wish (the demo data) lies on Noordeinde 320 m from its entry: it serves nobody entering.
+    d = decide_demo(demo)["A008"]
+    assert "Voorkeursplek 1 (52.43360, 4.91660) is niet geldig: dekt geen invalsweg binnen 150 m" in " ".join(d.notes)
+    result = propose_positions("LM01", demo["wards"], demo["roads"], demo["policy"], wishes="4.9166 52.4336",
+                               signs=demo["signs"])
+    assert not result.wishes[0]["valid"] and "dekt geen invalsweg" in result.wishes[0]["reason"]
+    assert all(p["source"] == "planner" for p in result.proposals)
+    code, out, err = cli("propose", "LM01", "--prefer", "4.9166 52.4336")
+    assert code == 0, err
+    assert "is niet overgenomen: dekt geen invalsweg binnen 150 m" in " ".join(out.split())
+    assert "Gewenste plek" not in out
 
 
 # ----------------------------------------------------------------- command line

@@ -15,6 +15,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent / "browser"))
 import mapdata  # noqa: E402
 
+from planner import placement
 from planner.core import coverage as stats  # noqa: E402
 from planner.core import vocabulary
 from planner.core.policy import Policy  # noqa: E402
@@ -250,28 +251,28 @@ def test_vocabulary_words(demo):
     assert np.all([vocabulary.MARKER_NL[k] for k in ("bord", "gepland", "aanvraag", "afgehandeld", "voorstel")])
 
 
-def test_demo_wards_carry_illustrative_population_that_stats_and_maps_show(planner_main, data_dir, tmp_path):
-    from planner import geo
+def test_review_request_ward_state_is_the_same_in_map_stats_and_decisions(demo):
+    """A request under review does not make its ward "in behandeling" (map legend, stats) nor block the
+    next approval (decisions): all three say it with the one ward verdict."""
+    from planner.render.maps.data import page_data
 
-    wards = geo.load_wards(data_dir / "wijken.geojson")
-    assert (wards["population"] > 0).all() and wards["note"].str.contains("inwonertal illustratief").all()
-    total = int(wards["population"].sum())
-    code, out, err = planner_main("stats", "--json")
-    assert code == 0, err
-    files = json.loads(out)["municipality"]
-    assert files["residents"] == total and files["wards_population_unknown"] == 0
-    assert 0 < files["covered_share"] <= 1 and files["signs_per_1000"] > 0
-    code, out, err = planner_main("stats", "--per", "gemeente")
-    assert f"inwoners: {stats.format_number(total)}" in out and "onbekend" not in out
-    assert f"borden per 1.000 inwoners: {stats.format_number(files['signs_per_1000'], 2)}" in out
-    # the register keeps the figures: the same numbers from it
-    assert planner_main("init", "--json")[0] == 0
-    code, out, err = planner_main("stats", "--json")
-    kept = json.loads(out)["municipality"]
-    assert kept["residents"] == total and kept["wards_population_unknown"] == 0
-    assert kept["covered_share"] is not None and kept["signs_per_1000"] is not None
-    code, out, err = planner_main("map", "--out", "kaart.html")
-    assert code == 0, err
-    page = (tmp_path / "kaart.html").read_text(encoding="utf-8")
-    assert f"van {stats.format_number(total)} inwoners" in page
-    assert f"{stats.format_number(kept['signs_per_1000'], 2)} borden per 1.000 inwoners" in page
+    wards, signs, _roads, _groups, decisions = demo
+    review = next(d for d in decisions if d.reason_code == "unknown_group")  # A004, group G99
+    code = review.ward["code"]
+    # decisions: A009, later in the same ward, is approved (the review does not block it)
+    later = [d for d in decisions if d.ward and d.ward["code"] == code and d.date > review.date]
+    assert [(d.request_id, d.outcome) for d in later] == [("A009", "approved")]
+    # stats and the map: with only the review, the ward is "niet gedekt"; its request is open
+    table = stats.coverage_stats(wards, signs, Policy(), decisions=[review]).wards.set_index("code")
+    assert table.loc[code, "state"] == "niet_gedekt" and table.loc[code, "open_requests"] == 1
+    page = page_data(maps.prepare(wards, signs, [review], policy=Policy()), public=False)
+    k = page["wards"]["code"].index(code)
+    assert page["words"]["stateKeys"][page["wards"]["state"][k]] == "niet_gedekt"
+    assert page["decisions"]["open"] == [1]  # the request's own marker: in behandeling
+    assert "ter beoordeling verandert dat niet" in vocabulary.WARD_STATE_LEGEND["niet_gedekt"]
+    # the approval (no positions: no roads) is what makes it "in behandeling", for all three
+    table = stats.coverage_stats(wards, signs, Policy(), decisions=[review] + later).wards.set_index("code")
+    assert table.loc[code, "state"] == "in_behandeling"
+    page = page_data(maps.prepare(wards, signs, [review] + later, policy=Policy()), public=False)
+    assert page["words"]["stateKeys"][page["wards"]["state"][k]] == "in_behandeling"
+    assert later[0].proposals == [] and placement.open_approvals(later) == {code: ["A009"]}

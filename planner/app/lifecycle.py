@@ -27,13 +27,13 @@ import numpy as np
 import shapely
 
 from planner.core import policy as policy_mod
+from planner.core.coords import event_date
 from planner.core.text import check_text
 from planner.core.vocabulary import OUTCOME_NL, SIGN_STATUS_NL
 from planner.errors import InputError, shorten
 from planner.register.groups import active_group
 from planner.register.requests import (
     REQUEST_STATES,
-    _check_date,
     free_sign_id,
     record_proposals,
     request_event,
@@ -56,6 +56,11 @@ REQUEST_EVENT_NL = {"received": "ontvangen", "decided": "beslist", "resolved": "
 SIGN_EVENT_NL = {"proposed": "voorgesteld", "approved": "goedgekeurd", "agreed": "plek afgesproken",
                  "placed": "geplaatst", "relocated": "verplaatst", "removed": "verwijderd"}
 CHOICES = ("proposals", "with_wish", "without_wish")
+# What staff took in 'request agree' (``options["chosen"]``, only after agreeing), in Dutch.
+CHOICE_NL = {"proposals": "de voorgestelde plekken",
+             "without_wish": "de beste keuze van de gemeente zonder de wens van de beheerder",
+             "with_wish": "de beste keuze met de wens van de beheerder",
+             "positions": "plekken gekozen in het gesprek met de beheerder"}
 SAME_SPOT = 0.05  # metres: an agreed position this close to the proposal is the proposal
 
 
@@ -189,12 +194,14 @@ def show_request(store: Store, request_id: str, *, roads: gpd.GeoDataFrame | Non
 
     ``options`` (see :func:`wish_options`) is computed live for an approval
     whose positions are not agreed yet (``roads`` needed); after ``request
-    agree`` it is the record made then. None otherwise.
+    agree`` it is the record made then, with ``chosen`` (a key of
+    :data:`CHOICE_NL`: what staff took). Before the agreement ``chosen`` is
+    None: nothing is taken yet. None otherwise.
     """
     with store.reading() as con:
         info = request_info(store, request_id, con)
         if info["agreed"] and "options" in info["agreed"]:
-            info["options"] = info["agreed"]["options"]
+            info["options"] = dict(info["agreed"]["options"], chosen=info["agreed"].get("chosen"))
         elif roads is not None and info["state"] in ("approved_open", "proposed") and info["ward"]:
             policy = policy_of(info["decision"]["policy"], policy)
             layers = store.layers(con)
@@ -229,7 +236,8 @@ def wish_options(wards: gpd.GeoDataFrame, signs: gpd.GeoDataFrame, roads: gpd.Ge
     the valid ones. ``wishes`` says per wish whether it is valid and why
     not. Staff choose in :func:`agree_positions`.
     """
-    from planner.siting.proposals import parse_wishes, propose_positions
+    from planner.core.coords import parse_wishes
+    from planner.siting.proposals import WISH_SOURCE, propose_positions
 
     others = signs[signs["request_id"].fillna("").astype(str) != request_id] if len(signs) else signs
     from planner.core.wards import in_ward, ward_index
@@ -237,9 +245,9 @@ def wish_options(wards: gpd.GeoDataFrame, signs: gpd.GeoDataFrame, roads: gpd.Ge
     poly = index.geoms[index.locate(ward_code)]
     n_other = int(in_ward(others.geometry.values, poly).sum()) if len(others) else 0
     budget = max(policy.max_signs - n_other, 0)
-    wishes = parse_wishes(preferred) if str(preferred or "").strip() else []
+    wishes = parse_wishes(preferred, WISH_SOURCE) if str(preferred or "").strip() else []
     without = propose_positions(ward_code, wards, roads, policy, max_signs=budget, signs=others, wishes=())
-    out = {"budget": budget, "wishes": [], "without_wish": _summary(without), "with_wish": None}
+    out = {"budget": budget, "wishes": [], "without_wish": _summary(without), "with_wish": None, "chosen": None}
     if wishes:
         with_ = propose_positions(ward_code, wards, roads, policy, max_signs=budget, signs=others, wishes=wishes)
         out["wishes"] = [{k: w[k] for k in ("lon", "lat", "valid", "reason", "explanation")} for w in with_.wishes]
@@ -291,12 +299,12 @@ def resolve_request(store: Store, request_id: str, *, approve: bool, reason: str
 
     Returns :func:`request_info` of the request.
     """
-    from planner.core.wards import in_ward, is_covered
-    from planner.placement import WardState, sign_phrase, ward_states
+    from planner.core.wards import in_ward
+    from planner.placement import approval_sentence, ward_states
     from planner.siting.proposals import make_proposer
 
     reason = _required(reason, "een beoordeling afhandelen")
-    date = _check_date(date)
+    date = event_date(date)
     with store.transaction() as con:
         req = _request_row(con, request_id)
         state = request_states(con, request_id)[request_id]
@@ -330,18 +338,15 @@ def resolve_request(store: Store, request_id: str, *, approve: bool, reason: str
                              "'planner group add' (het besluit gaat naar haar beheerders)") from None
         policy = policy_of(d["policy"], policy)
         layers = store.layers(con)
-        st = ward_states(layers["wards"], layers["signs"], policy, roads=roads,
-                         open_approvals=layers["open_approvals"]).get(code, WardState())
+        states = ward_states(layers["wards"], layers["signs"], policy, roads=roads,
+                             open_approvals=layers["open_approvals"])
         name = _ward_name(con, code)
-        counted = st.counted(policy)
-        if is_covered(len(counted), policy):
-            raise InputError(f"aanvraag {request_id} kan niet worden toegekend: in wijk {name} hangen inmiddels "
-                             f"borden ({'; '.join(sign_phrase(s) for s in counted)}); wijs af met --reject")
-        uncounted = [s for s in st.signs if s["status"] == "planned" and s not in counted]
-        if uncounted or st.approvals:
-            what = [f"aanvraag {r}" for r in st.approvals] + [sign_phrase(s) for s in uncounted]
-            raise InputError(f"aanvraag {request_id} kan niet worden toegekend: voor wijk {name} loopt al een "
-                             f"toekenning ({'; '.join(what)}); wijs af met --reject")
+        verdict = states.verdict(code)
+        if verdict.state != "free":
+            staff = "".join(f" ({note})" for note in verdict.notes())
+            raise InputError(f"aanvraag {request_id} kan niet worden toegekend: {verdict.sentence(name)}{staff} "
+                             "Wijs af met --reject.")
+        st = states[code]
         budget = policy.max_signs - len(st.signs)
         proposals, notes = [], []
         if roads is not None:
@@ -349,11 +354,7 @@ def resolve_request(store: Store, request_id: str, *, approve: bool, reason: str
             result = make_proposer(layers["wards"], roads, policy)(code, req["preferred"], xy, budget)
             proposals, notes = result.proposals, result.notes
         n = len(proposals) or budget
-        signs_word = f"{n} bord{'en' if n != 1 else ''}"
-        where = (f"{signs_word} bij de invalswegen in overleg met de beheerder" if proposals else
-                 f"{signs_word}; de plekken worden in overleg met de beheerder bepaald")
-        sentence = (f"Na beoordeling door de gemeente toegekend: {reason}. De gemeente plaatst in wijk {name} "
-                    f"{where}; de gemeente mag de borden later verplaatsen.")
+        sentence = f"Na beoordeling door de gemeente toegekend: {reason}. " + approval_sentence(name, n, bool(proposals))
         request_event(con, request_id, "resolved", event_date=date, outcome="approved", ward_code=code,
                       reason=reason, detail={"reason_code": "review_approved", "decision_reason": sentence,
                                              "review_reason_code": d["reason_code"], "signs_to_place": n,
@@ -402,7 +403,7 @@ def agree_positions(store: Store, request_id: str, *, positions=None, choice: st
     if positions is not None and choice != "proposals":
         raise InputError("geef de afgesproken plekken (--at/--at-rd) of --with-wish/--without-wish, niet allebei")
     note = check_text(note or "", "--note")
-    date = _check_date(date)
+    date = event_date(date)
     with store.transaction() as con:
         req = _request_row(con, request_id)
         state = request_states(con, request_id)[request_id]
@@ -460,6 +461,10 @@ def agree_positions(store: Store, request_id: str, *, positions=None, choice: st
             if alt is None:
                 raise InputError(f"aanvraag {request_id} heeft geen voorkeursplek van de beheerder; kies "
                                  "--without-wish of de voorgestelde plekken")
+            if choice == "with_wish" and not any(w["valid"] for w in options["wishes"]):
+                why = "; ".join(f"wens {k}: {w['reason']}" for k, w in enumerate(options["wishes"], start=1))
+                raise InputError(f"de voorkeursplek van de beheerder van aanvraag {request_id} is niet geldig ({why}); "
+                                 "kies --without-wish of de voorgestelde plekken")
             if not alt["proposals"]:
                 raise InputError(f"geen geldige plekken {'met' if choice == 'with_wish' else 'zonder'} de wens: "
                                  f"{alt['reason']}")
@@ -493,9 +498,11 @@ def agree_positions(store: Store, request_id: str, *, positions=None, choice: st
             _event(con, s["id"], "removed", s["geometry"], ward_code=code, request_id=request_id, event_date=date,
                    reason="niet nodig volgens de afspraak met de beheerder")
         agreed = [{"sign_id": sid, **_point_record(pt)} for sid, pt in zip(kept, targets)]
-        detail = {"source": source, "forced": bool(force and positions is not None), "positions": agreed,
-                  "preferred": req["preferred"]}
+        chosen = "positions" if positions is not None else choice
+        detail = {"source": source, "chosen": chosen, "forced": bool(force and positions is not None),
+                  "positions": agreed, "preferred": req["preferred"]}
         if options is not None:
+            options = dict(options, chosen=chosen)
             detail["options"] = options
         request_event(con, request_id, "agreed", event_date=date, outcome="approved", ward_code=code, reason=note,
                       detail=detail)
@@ -507,4 +514,4 @@ def agree_positions(store: Store, request_id: str, *, positions=None, choice: st
 
 
 __all__ = ["request_info", "show_request", "wish_options", "resolve_request", "agree_positions", "policy_of",
-           "REQUEST_EVENT_NL", "SIGN_EVENT_NL"]
+           "REQUEST_EVENT_NL", "SIGN_EVENT_NL", "CHOICE_NL"]

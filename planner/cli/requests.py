@@ -199,8 +199,11 @@ def _option_lines(options: dict | None) -> list[str]:
         spots = "; ".join(f"{p['rank']}. {_where(p)}" for p in summary["proposals"]) or "geen plek"
         lines.append(f"  {label}: {spots} - dekt {summary['entries_covered']} van {summary['entries']} "
                      f"invalswegen (gewicht {summary['weight_covered']:g} van {summary['weight']:g})")
-    alt("beste keuze zonder wens", options["without_wish"])
-    alt("beste keuze met wens", options["with_wish"])
+    chosen = options.get("chosen")  # only after 'request agree'
+    alt("beste keuze zonder wens" + (" (gekozen)" if chosen == "without_wish" else ""), options["without_wish"])
+    alt("beste keuze met wens" + (" (gekozen)" if chosen == "with_wish" else ""), options["with_wish"])
+    if chosen:
+        lines.append(f"  gekozen bij de afspraak met de beheerder: {lifecycle.CHOICE_NL[chosen]}")
     head = "Wens van de beheerder en de keuze van de gemeente:" if options["wishes"] else "Keuze van de gemeente:"
     return [head] + lines if lines else []
 

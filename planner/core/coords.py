@@ -21,6 +21,7 @@ import pandas as pd
 import shapely
 from pyproj import CRS
 
+from planner import settings
 from planner.errors import InputError, shorten
 
 RD_NEW = "EPSG:28992"
@@ -290,3 +291,22 @@ def parse_date(text, what="datum") -> str:
             except ValueError:
                 break
     raise InputError(f"{what}: ongeldige datum {shorten(raw)}; gebruik {DATE_FORMATS_NL}")
+
+
+def event_date(value, what: str = "--date") -> str:
+    """THE date of an event (a register change; a request's or sign's event): ``YYYY-MM-DD``.
+
+    Dutch forms too (:func:`parse_date`); today (``$PLANNER_NOW`` in tests)
+    when ``value`` is None; an empty value or a date in the future is an
+    :class:`InputError` (events are recorded when they have happened).
+    """
+    today = settings.today()
+    if value is None:
+        return today
+    if not str(value).strip():
+        raise InputError(f"{what}: lege datum; geef JJJJ-MM-DD of laat {what} weg (dan vandaag)")
+    date = parse_date(value, what)
+    if date > today:
+        raise InputError(f"datum {date} ligt in de toekomst (vandaag is {today}); "
+                         "leg gebeurtenissen vast als ze gebeurd zijn")
+    return date

@@ -12,7 +12,10 @@ whole municipality:
 * wards where a group is active (a group of the register lives there, or a
   group asked for signs there) but no sign counts (``group_without_signs``);
 * wards with open requests (``open_requests``): to be reviewed, approved
-  with signs still to place, or not decided yet.
+  with signs still to place, or not decided yet;
+* the ward's ``state``: the ward verdict (:func:`planner.placement.ward_verdict`)
+  as *gedekt*, *in_behandeling* (an approval under way) or *niet_gedekt*;
+  a request under review leaves it unchanged (it is counted in ``open_requests``).
 
 **Unknown is not zero.** A ward without a population (CBS writes
 ``-99999999`` and other sentinels for *geheim* or *onbekend*; the import
@@ -38,12 +41,12 @@ import numpy as np
 import pandas as pd
 
 from planner.core.policy import Policy
+from planner.core.request_state import OPEN_STATES, request_state
 from planner.core.vocabulary import UNKNOWN, WARD_STATE_NL
 from planner.core.wards import assign_wards, ward_status
-from planner.placement import Decision
+from planner.placement import WARD_STATE_OF_VERDICT, Decision, ward_verdicts
 
 SENTINEL_LIMIT = -99999990  # CBS: values at or below are codes for "unknown" / "secret"
-OPEN_OUTCOMES = ("approved", "needs_review")
 _BUURT_CODE = re.compile(r"^BU(\d{6})\d{2}$")
 
 WARD_COLUMNS = ["code", "name", "wijk_code", "state", "covered", "signs", "residents", "covered_residents",
@@ -105,18 +108,22 @@ def wijk_codes(wards: pd.DataFrame) -> pd.Series:
 
 
 def decision_is_open(decisions: list[Decision], signs: pd.DataFrame | None = None) -> np.ndarray:
-    """Per decision: is the request still open (to review, or approved with signs still to place)?
+    """Per decision: is the request still open? Its :func:`planner.request_state.request_state` is one of
+    :data:`planner.request_state.OPEN_STATES` (to review, or approved with signs still to place).
 
-    An approval is settled once every sign planned for it (``signs.request_id``,
-    in a register) is placed; without that column an approval stays open.
+    The request's signs are those in ``signs`` with its ``request_id`` (a
+    register's); an approval is settled once every one of them is placed.
     """
-    placed_for: dict[str, bool] = {}
+    active: dict[str, int] = {}
+    placed: dict[str, int] = {}
     if signs is not None and "request_id" in signs and len(signs):
-        with_req = signs[signs["request_id"].fillna("").astype(str) != ""]
-        placed_for = {str(k): bool((v == "placed").all())
-                      for k, v in with_req.groupby("request_id")["status"]}
-    return np.array([d.outcome in OPEN_OUTCOMES and not (d.outcome == "approved" and placed_for.get(d.request_id, False))
-                     for d in decisions], dtype=bool)
+        rid = signs["request_id"].fillna("").astype(str)
+        status = signs["status"].to_numpy()
+        active = rid[status != "removed"].value_counts().to_dict()
+        placed = rid[status == "placed"].value_counts().to_dict()
+    return np.array([request_state(d.outcome, signs=active.get(d.request_id, 0),
+                                   placed=placed.get(d.request_id, 0)) in OPEN_STATES for d in decisions],
+                    dtype=bool)
 
 
 def open_request_counts(wards: pd.DataFrame, decisions: list[Decision] | None,
@@ -191,7 +198,9 @@ def coverage_stats(wards: gpd.GeoDataFrame, signs: gpd.GeoDataFrame, policy: Pol
         "covered": covered, "signs": status["signs"].to_numpy(dtype=np.int64),
         "residents": pop,
     })
-    table["state"] = np.where(covered, "gedekt", np.where(open_req > 0, "in_behandeling", "niet_gedekt"))
+    # The ward verdict, as decisions see it (placement.ward_verdict): a review changes nothing.
+    verdicts = ward_verdicts(wards, signs, policy, decisions=decisions)
+    table["state"] = [WARD_STATE_OF_VERDICT[v] for v in verdicts]
     table["covered_residents"] = pop.where(covered, 0).astype("Int64").where(pop.notna())
     share = pd.Series(np.where(covered, 1.0, 0.0)).where(pop.notna() & (pop > 0))
     table["covered_share"] = share.astype("Float64")

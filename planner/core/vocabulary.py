@@ -19,7 +19,10 @@ import re
 # Decision outcomes (``Decision.outcome``).
 OUTCOME_NL = {"approved": "toegekend", "rejected": "afgewezen", "needs_review": "ter beoordeling"}
 
-# Ward states on the maps and in ``planner stats`` (see planner.render.maps.page).
+# Ward states on the maps and in ``planner stats``: the ward verdict of
+# planner.placement.ward_verdict (covered -> gedekt, in_progress ->
+# in_behandeling, free -> niet_gedekt). A request under review does not
+# change its ward's state: only an approval does.
 WARD_STATE_NL = {
     "gedekt": "gedekt",
     "in_behandeling": "aanvraag in behandeling",
@@ -28,24 +31,36 @@ WARD_STATE_NL = {
 # One legend line per ward state: what the colour means.
 WARD_STATE_LEGEND = {
     "gedekt": "wijk gedekt: heeft borden die volgens het beleid meetellen",
-    "in_behandeling": "wijk met een aanvraag in behandeling: toegekend (borden nog te plaatsen) "
-                      "of ter beoordeling",
-    "niet_gedekt": "wijk niet gedekt: geen borden, geen lopende aanvraag",
+    "in_behandeling": "wijk met een toekenning in behandeling: plekken nog af te spreken, "
+                      "of geplande borden die nog niet meetellen",
+    "niet_gedekt": "wijk niet gedekt: geen borden, geen lopende toekenning (een aanvraag ter "
+                   "beoordeling verandert dat niet)",
 }
 
 # Sign statuses (``signs.status``).
 SIGN_STATUS_NL = {"placed": "geplaatst", "planned": "gepland", "removed": "verwijderd"}
 
-# Requests on the maps: still open (approved, signs not placed, or to be
-# reviewed) or settled.
-REQUEST_STATE_NL = {"open": "aanvraag in behandeling", "settled": "aanvraag afgehandeld"}
+# The life of a request (planner.request_state.request_state): its state now.
+REQUEST_STATE_NL = {
+    "received": "ontvangen, nog niet beslist",
+    "needs_review": "ter beoordeling",
+    "rejected": "afgewezen",
+    "approved_open": "toegekend, plekken nog af te spreken",
+    "proposed": "toegekend, plekken voorgesteld",
+    "agreed": "plekken afgesproken met de beheerder",
+    "placed": "borden geplaatst",
+    "signs_removed": "borden verwijderd",
+}
+
+# Requests on the maps: still open (planner.request_state.OPEN_STATES) or settled.
+REQUEST_OPEN_NL = {"open": "aanvraag in behandeling", "settled": "aanvraag afgehandeld"}
 
 # Marker kinds on the maps, as the legend names them.
 MARKER_NL = {
     "bord": "bord (geplaatst)",
     "gepland": "bord (gepland)",
-    "aanvraag": REQUEST_STATE_NL["open"],
-    "afgehandeld": REQUEST_STATE_NL["settled"],
+    "aanvraag": REQUEST_OPEN_NL["open"],
+    "afgehandeld": REQUEST_OPEN_NL["settled"],
     "voorstel": "voorgestelde plek (aanvraag-volgnummer, bv. A008-1)",
 }
 
@@ -93,6 +108,6 @@ def outcome_nl(outcome: str) -> str:
     return OUTCOME_NL[outcome]
 
 
-__all__ = ["OUTCOME_NL", "WARD_STATE_NL", "WARD_STATE_LEGEND", "SIGN_STATUS_NL", "REQUEST_STATE_NL",
+__all__ = ["OUTCOME_NL", "WARD_STATE_NL", "WARD_STATE_LEGEND", "SIGN_STATUS_NL", "REQUEST_STATE_NL", "REQUEST_OPEN_NL",
            "MARKER_NL", "ROAD_CLASS_NL", "UNNAMED_ROAD", "UNKNOWN", "OUTSIDE_WARDS", "YES_NO",
            "MONTHS_NL", "road_class_nl", "outcome_nl", "date_nl"]

@@ -19,7 +19,7 @@ from planner.core.cache import FrameCache
 from planner.core.coords import to_lonlat
 from planner.core.policy import Policy
 
-STREET_SEARCH_RADIUS = 60.0
+STREET_SEARCH_RADIUS = 25.0  # metres: THE radius of "the street of a point" (street_of)
 BOUNDARY_TOLERANCE = 0.5  # metres: a point this close to a ward lies in it (see in_ward)
 
 
@@ -138,9 +138,10 @@ def sign_wards(signs: gpd.GeoDataFrame, wards: gpd.GeoDataFrame) -> gpd.GeoDataF
     return out
 
 
-def nearest_street(points, roads: gpd.GeoDataFrame | None,
-                   max_distance: float = STREET_SEARCH_RADIUS) -> np.ndarray:
-    """Name of the nearest named road within ``max_distance`` of each point ("" if none)."""
+def nearest_street(points, roads: gpd.GeoDataFrame | None) -> np.ndarray:
+    """THE street of a point, elementwise: the name of the nearest named road within
+    :data:`STREET_SEARCH_RADIUS` (25 m) of each point ("" if none). A sign without a
+    ``street`` (:func:`sign_streets`), a relocated sign and an agreed position all get it here."""
     geoms = np.asarray(getattr(points, "values", points), dtype=object)
     out = np.full(len(geoms), "", dtype=object)
     if roads is None or roads.empty or "name" not in roads or len(geoms) == 0:
@@ -150,7 +151,7 @@ def nearest_street(points, roads: gpd.GeoDataFrame | None,
     if not named.any():
         return out
     tree = shapely.STRtree(roads.geometry.values[named])
-    point_idx, road_idx = tree.query_nearest(geoms, max_distance=max_distance, all_matches=False)
+    point_idx, road_idx = tree.query_nearest(geoms, max_distance=STREET_SEARCH_RADIUS, all_matches=False)
     out[point_idx] = names[named][road_idx]
     return out
 
@@ -165,7 +166,9 @@ def sign_streets(signs: gpd.GeoDataFrame, roads: gpd.GeoDataFrame | None) -> np.
 
 
 def is_counted(status, policy: Policy) -> np.ndarray:
-    """THE meaning of "counted sign": its status is one the policy counts as coverage."""
+    """THE meaning of "counted sign": its status is one the policy counts as coverage (elementwise)."""
+    if isinstance(status, list) and len(status) < 16:  # a ward's few signs: no array set operation
+        return np.array([s in policy.coverage_statuses for s in status], dtype=bool)
     return np.isin(np.asarray(status, dtype=object), list(policy.coverage_statuses))
 
 
@@ -178,7 +181,9 @@ def counted_signs(signs: gpd.GeoDataFrame, wards: gpd.GeoDataFrame, policy: Poli
 
 
 def is_covered(n_counted, policy: Policy):
-    """THE meaning of "covered": at least ``min_signs_for_coverage`` counted signs."""
+    """THE meaning of "covered": at least ``min_signs_for_coverage`` counted signs (elementwise)."""
+    if isinstance(n_counted, int):  # one ward
+        return n_counted >= policy.min_signs_for_coverage
     return np.asarray(n_counted) >= policy.min_signs_for_coverage
 
 

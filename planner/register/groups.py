@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from planner import settings
+from planner.core.coords import event_date
 from planner.core.text import check_id, check_name  # noqa: F401  (check_id: re-exported, used by the register)
 from planner.errors import InputError, clip, shorten
 from planner.settings import MAX_NAME_LENGTH
@@ -112,21 +113,6 @@ def _now():
     return settings.now()
 
 
-def _event_date(date: str | None) -> str:
-    """The date of a register change: ``YYYY-MM-DD`` (Dutch forms too), today when None; never in the future."""
-    from planner.core.coords import parse_date
-    today = settings.today()
-    if date is None:
-        return today
-    if not str(date).strip():
-        raise InputError("--date: lege datum; geef JJJJ-MM-DD of laat --date weg (dan vandaag)")
-    date = parse_date(date, "--date")
-    if date > today:
-        raise InputError(f"datum {date} ligt in de toekomst (vandaag is {today}); leg wijzigingen vast als ze "
-                         "gebeurd zijn")
-    return date
-
-
 def _reason(reason: str | None, *, required: bool, what: str) -> str:
     from planner.core.text import check_text
     reason = check_text(reason or "", "--reason")
@@ -161,7 +147,7 @@ def add_group(store, group_id: str, name: str, admins: list[Contact], *, registe
     if not name:
         raise InputError(f"groep {group_id}: naam ontbreekt")
     check_admin_count(group_id, len(admins))
-    reason, date = _reason(reason, required=False, what="toevoegen"), _event_date(date)
+    reason, date = _reason(reason, required=False, what="toevoegen"), event_date(date)
     with store.transaction() as con:
         if ward_code:
             store._ward(con, ward_code)
@@ -186,7 +172,7 @@ def add_group(store, group_id: str, name: str, admins: list[Contact], *, registe
 
 def add_admin(store, group_id: str, admin: Contact, *, reason: str = "", date: str | None = None) -> dict:
     """Add one admin to an existing group (at most 3 in all)."""
-    reason, date = _reason(reason, required=False, what="beheerder toevoegen"), _event_date(date)
+    reason, date = _reason(reason, required=False, what="beheerder toevoegen"), event_date(date)
     with store.transaction() as con:
         active_group(con, group_id)
         n = con.execute("SELECT count(*) FROM admins WHERE group_id = ?", (group_id,)).fetchone()[0]
@@ -201,7 +187,7 @@ def set_group(store, group_id: str, *, name: str | None = None, registered: bool
               ward_code: str | None = None, reason: str, date: str | None = None) -> dict:
     """Change a group's name, WABP registration and/or ward (with a reason; recorded in its history)."""
     group_id = check_id(group_id, "groep-id")
-    reason, date = _reason(reason, required=True, what="een groep wijzigen"), _event_date(date)
+    reason, date = _reason(reason, required=True, what="een groep wijzigen"), event_date(date)
     if name is not None:
         name = check_name(name, f"naam van groep {group_id}")
         if not name:
@@ -257,7 +243,7 @@ def set_admin(store, group_id: str, who, *, name: str | None = None, phone: str 
     file); the history records which fields changed, never their values.
     """
     group_id = check_id(group_id, "groep-id")
-    reason, date = _reason(reason, required=True, what="een beheerder wijzigen"), _event_date(date)
+    reason, date = _reason(reason, required=True, what="een beheerder wijzigen"), event_date(date)
     if name is None and phone is None and email is None:
         raise InputError("niets te wijzigen; geef --name, --phone en/of --email")
     with store.transaction() as con:
@@ -283,7 +269,7 @@ def remove_admin(store, group_id: str, who, *, reason: str, date: str | None = N
     The history records that admin N was removed, and why; not who.
     """
     group_id = check_id(group_id, "groep-id")
-    reason, date = _reason(reason, required=True, what="een beheerder verwijderen"), _event_date(date)
+    reason, date = _reason(reason, required=True, what="een beheerder verwijderen"), event_date(date)
     with store.transaction() as con:
         fid, k, n = _admin_row(con, group_id, who)
         if n <= 1:
@@ -358,7 +344,7 @@ def remove_group(store, group_id: str, *, reason: str = "", date: str | None = N
     overwrites the deleted rows, so the names leave the file as well. The id
     may be used again later (:func:`add_group`).
     """
-    reason, date = _reason(reason, required=False, what="een groep verwijderen"), _event_date(date)
+    reason, date = _reason(reason, required=False, what="een groep verwijderen"), event_date(date)
     with store.transaction() as con:
         active_group(con, group_id)
         n = con.execute("DELETE FROM admins WHERE group_id = ?", (group_id,)).rowcount

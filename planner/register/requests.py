@@ -18,9 +18,11 @@ from contextlib import contextmanager
 import geopandas as gpd
 import shapely
 
-from planner.core.coords import parse_date, parse_wishes
+from planner.core.coords import event_date, parse_wishes
+from planner.core.request_state import DRAWN_AS_SIGNS, request_state
 from planner.core.text import check_text
-from planner.core.wards import in_ward, nearest_street
+from planner.core.vocabulary import REQUEST_STATE_NL
+from planner.core.wards import STREET_SEARCH_RADIUS, in_ward, nearest_street
 from planner.errors import InputError
 from planner.register import groups as register
 from planner.register.schema import to_blob
@@ -35,20 +37,6 @@ from planner.register.store import (
     today,
 )
 
-
-def _check_date(value: str | None) -> str:
-    """A date as ``YYYY-MM-DD`` (Dutch day-first forms too); today when empty; never in the future."""
-    if value is None:
-        return today()
-    if not str(value).strip():
-        raise InputError("--date: lege datum; geef JJJJ-MM-DD of laat --date weg (dan vandaag)")
-    date = parse_date(value, "--date")
-    if date > today():
-        raise InputError(f"datum {date} ligt in de toekomst (vandaag is {today()}); "
-                         "leg gebeurtenissen vast als ze gebeurd zijn")
-    return date
-
-
 # ----------------------------------------------------------------- requests
 
 
@@ -58,7 +46,7 @@ def add_request(store: Store, point, group_id: str, *, request_id: str | None = 
 
     ``preferred`` holds the admin's preferred positions as ``lon lat; lon lat``.
     """
-    date = _check_date(date)
+    date = event_date(date)
     group_id = register.check_id(group_id, "groep-id")
     preferred = _check_preferred(preferred)
     with store.transaction() as con:
@@ -105,21 +93,12 @@ def request_event(con, request_id: str, event: str, *, event_date: str | None = 
                  json.dumps(detail, ensure_ascii=False) if detail else ""))
 
 
-# The life of a request: its state now, as a key (JSON) and in Dutch.
-REQUEST_STATES = {
-    "received": "ontvangen, nog niet beslist",
-    "needs_review": "ter beoordeling",
-    "rejected": "afgewezen",
-    "approved_open": "toegekend, plekken nog af te spreken",
-    "proposed": "toegekend, plekken voorgesteld",
-    "agreed": "plekken afgesproken met de beheerder",
-    "placed": "borden geplaatst",
-    "signs_removed": "borden verwijderd",
-}
+# The life of a request: its state now, as a key (JSON) and in Dutch (the one table, planner.core.vocabulary).
+REQUEST_STATES = REQUEST_STATE_NL
 
 
 def request_states(con, request_id: str | None = None) -> dict[str, str]:
-    """Request id -> its state (a key of :data:`REQUEST_STATES`), read inside ``con``.
+    """Request id -> its state (:func:`planner.request_state.request_state`), read inside ``con``.
 
     ``received`` until decided; then the effective decision (a review resolved
     by staff counts as its resolution): ``needs_review``, ``rejected``, or for
@@ -135,22 +114,9 @@ def request_states(con, request_id: str | None = None) -> dict[str, str]:
         "(SELECT count(*) FROM signs s WHERE s.request_id = r.request_id), "
         "EXISTS (SELECT 1 FROM request_events a WHERE a.request_id = r.request_id AND a.event = 'agreed') "
         f"FROM requests r LEFT JOIN ({EFFECTIVE_DECISIONS}) e USING (request_id) {where}", params).fetchall()
-    out = {}
-    for rid, status, outcome, active, placed, total, agreed in rows:
-        if status == "pending" or outcome is None:
-            state = "received"
-        elif outcome != "approved":
-            state = outcome
-        elif total and not active:
-            state = "signs_removed"
-        elif not active:
-            state = "approved_open"
-        elif placed == active:
-            state = "placed"
-        else:
-            state = "agreed" if agreed else "proposed"
-        out[rid] = state
-    return out
+    return {rid: request_state(None if status == "pending" else outcome, signs=active, placed=placed,
+                               recorded=total, agreed=bool(agreed))
+            for rid, status, outcome, active, placed, total, agreed in rows}
 
 
 def list_requests(store: Store, status: str | None = None) -> list[dict]:
@@ -271,7 +237,7 @@ def _changing_sign(store: Store, sign_id: str, date: str | None, refuse: dict):
     empty) may not lie in the future nor, when given, before the sign's last
     event.
     """
-    given, date = bool(date), _check_date(date)
+    given, date = bool(date), event_date(date)
     with store.transaction() as con:
         s = store._sign(con, sign_id)
         if s["status"] in refuse:
@@ -309,10 +275,10 @@ def relocate_sign(store: Store, sign_id: str, to=None, *, reason: str, date: str
         ``to`` is None (e.g. the best free candidate); the string is added
         to the reason.
     roads : GeoDataFrame, optional
-        Roads (RD New, ``name``): the sign's street becomes the nearest named
-        road within ``STREET_DISTANCE`` of the new position (empty when there
+        Roads (RD New, ``name``): the sign's street becomes the street of the
+        new position (:func:`planner.wards.nearest_street`, empty when there
         is none). Without roads the street is kept for a move of at most
-        ``STREET_DISTANCE`` and cleared otherwise.
+        ``STREET_SEARCH_RADIUS`` and cleared otherwise.
     """
     reason = _required_reason(reason, "verplaatsen")
     refuse = {"removed": f"bord {sign_id} is verwijderd en kan niet verplaatst worden"}
@@ -329,7 +295,7 @@ def relocate_sign(store: Store, sign_id: str, to=None, *, reason: str, date: str
                              f"{ward_name or s['ward_code'] or '(geen)'}")
         old = s["geometry"]
         street = street_at(to, roads) if roads is not None else (
-            s["street"] if shapely.distance(old, to) <= STREET_DISTANCE else "")
+            s["street"] if shapely.distance(old, to) <= STREET_SEARCH_RADIUS else "")
         con.execute("UPDATE signs SET geom=?, street=?, updated_at=? WHERE sign_id=?",
                     (to_blob(to), street, now(), sign_id))
         _event(con, sign_id, "relocated", to, ward_code=s["ward_code"], request_id=s["request_id"],
@@ -339,12 +305,9 @@ def relocate_sign(store: Store, sign_id: str, to=None, *, reason: str, date: str
     return sign_info(store, sign_id)
 
 
-STREET_DISTANCE = 25.0  # metres: a sign belongs to a street this close
-
-
-def street_at(point, roads: gpd.GeoDataFrame | None, max_distance: float = STREET_DISTANCE) -> str:
-    """Name of the nearest named road within ``max_distance`` of ``point`` (RD New), else ``""``."""
-    return str(nearest_street([point], roads, max_distance)[0])
+def street_at(point, roads: gpd.GeoDataFrame | None) -> str:
+    """The street of one point (RD New): :func:`planner.wards.nearest_street`, else ``""``."""
+    return str(nearest_street([point], roads)[0])
 
 
 def remove_sign(store: Store, sign_id: str, *, reason: str, date: str | None = None) -> dict:
@@ -392,7 +355,9 @@ def recorded_decisions(store: Store) -> list:
     blocked a rejection are named in the reason only. A review that staff
     resolved (``planner request resolve``) appears as its resolution
     (outcome, reason, ward), the review's reason kept in its notes; so maps
-    and reports show the request's real state.
+    and reports show the request's real state. A request whose positions are
+    agreed or whose signs are placed (:data:`planner.request_state.DRAWN_AS_SIGNS`)
+    has no proposals here: the maps draw its signs.
     """
     from planner.core.coords import to_lonlat
     from planner.placement import Decision
@@ -408,6 +373,7 @@ def recorded_decisions(store: Store) -> list:
                            "ORDER BY r.date, d.fid")
         props = _frame(con, "SELECT geom, request_id, rank, road, road_class, score, entries, explanation "
                             "FROM proposals ORDER BY request_id, rank")
+        states = request_states(con)
     if reqs.empty:
         return []
     rlon, rlat = to_lonlat(reqs.geometry)
@@ -436,7 +402,9 @@ def recorded_decisions(store: Store) -> list:
             reason_code=r["reason_code"], reason=r["reason"], ward=ward,
             x=round(r["geometry"].x, 1), y=round(r["geometry"].y, 1),
             lon=round(float(rlon[i]), 7), lat=round(float(rlat[i]), 7),
-            proposals=by_request.get(r["request_id"], []), notes=json.loads(r["notes"] or "[]")))
+            # agreed or placed: shown as its signs, never as its earlier proposals
+            proposals=[] if states.get(r["request_id"]) in DRAWN_AS_SIGNS else by_request.get(r["request_id"], []),
+            notes=json.loads(r["notes"] or "[]")))
     return out
 
 

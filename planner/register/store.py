@@ -33,6 +33,7 @@ import shapely
 
 from planner import settings
 from planner.core.coords import RD_NEW, to_lonlat
+from planner.core.request_state import OPEN_APPROVAL, request_state
 from planner.core.wards import assign_wards
 from planner.errors import InputError, PlannerError, StoreBusyError, StoreError, shorten  # noqa: F401  (re-exported)
 from planner.io.files import remove_stale_temps, write_new_file
@@ -479,15 +480,19 @@ class Store:
             "a.phone AS admin_phone, a.email AS admin_email FROM groups g JOIN admins a USING (group_id) "
             "WHERE g.removed_on IS NULL ORDER BY g.group_id, a.fid")
         groups["wabp_registered"] = groups["wabp_registered"].astype(bool)
-        # Approvals whose positions are still to be agreed: approved, no sign recorded for them.
-        # A review resolved by staff counts with its resolution (outcome and ward).
-        open_rows = con.execute(
-            f"SELECT e.ward_code, e.request_id FROM ({EFFECTIVE_DECISIONS}) e JOIN requests r USING (request_id) "
-            "WHERE e.outcome = 'approved' AND e.ward_code IS NOT NULL AND NOT EXISTS "
-            "(SELECT 1 FROM signs s WHERE s.request_id = e.request_id) ORDER BY r.date, e.fid").fetchall()
+        # Open approvals (positions still to be agreed): the SQL only fetches each effective
+        # approval with its signs; request_state decides (a resolved review counts with its resolution).
+        rows = con.execute(
+            f"SELECT e.ward_code, e.request_id, "
+            "(SELECT count(*) FROM signs s WHERE s.request_id = e.request_id AND s.status != 'removed'), "
+            "(SELECT count(*) FROM signs s WHERE s.request_id = e.request_id AND s.status = 'placed'), "
+            "(SELECT count(*) FROM signs s WHERE s.request_id = e.request_id) "
+            f"FROM ({EFFECTIVE_DECISIONS}) e JOIN requests r USING (request_id) "
+            "WHERE e.outcome = 'approved' AND e.ward_code IS NOT NULL ORDER BY r.date, e.fid").fetchall()
         approvals: dict[str, list[str]] = {}
-        for ward_code, request_id in open_rows:
-            approvals.setdefault(ward_code, []).append(request_id)
+        for ward_code, request_id, active, placed, total in rows:
+            if request_state("approved", signs=active, placed=placed, recorded=total) == OPEN_APPROVAL:
+                approvals.setdefault(ward_code, []).append(request_id)
         return {"wards": wards, "signs": signs, "groups": groups, "requests": requests,
                 "open_approvals": approvals}
 

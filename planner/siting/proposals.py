@@ -19,8 +19,7 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-from planner.core.coords import parse_wishes as coords_parse_wishes
-from planner.core.coords import to_rd_xy, xy_to_lonlat
+from planner.core.coords import parse_wishes, to_rd_xy, xy_to_lonlat
 from planner.core.policy import Policy
 from planner.core.vocabulary import UNNAMED_ROAD, road_class_nl
 from planner.core.wards import in_ward, ward_index
@@ -35,6 +34,7 @@ from planner.siting.entries import (
 )
 
 MIN_MOVE = 5.0  # metres: a relocation must move the sign at least this far
+WISH_SOURCE = "voorkeursplek"  # how errors in an admin's wishes name them
 
 
 @dataclass
@@ -71,20 +71,27 @@ def min_distance(xy: np.ndarray, others: np.ndarray) -> np.ndarray:
     return np.sqrt((d ** 2).sum(-1)).min(axis=1)
 
 
-def parse_wishes(text: str) -> list[tuple[float, float]]:
-    """An admin's wishes ``"lon lat; lon lat"`` as (lon, lat) pairs, validated (see
-    :func:`planner.coords.parse_wishes`: swapped or RD values are refused, never guessed)."""
-    return coords_parse_wishes(text, "voorkeursplek")
+def wish_worth(wish_xy: np.ndarray, poly, network: RoadNetwork, policy: Policy,
+               entry_xy: np.ndarray) -> tuple[np.ndarray, list[str], dict]:
+    """THE worth of an admin's wishes (RD New ``(n, 2)``) for the ward ``poly``, elementwise.
 
-
-def _check_wishes(wish_xy: np.ndarray, poly, network: RoadNetwork, policy: Policy, other_xy: np.ndarray,
-                  max_signs: int) -> tuple[list[bool], list[str], dict]:
-    """Validity and Dutch reason per wish (kept in order while the budget lasts)."""
+    A wish is **valid** when it lies in the ward (:func:`planner.placement.in_ward`),
+    at least ``boundary_clearance`` from its boundary, within
+    ``wish_road_distance`` of a counted road, and covers at least one of the
+    ward's entries (``entry_xy``; within ``cover_radius``, as a sign covers
+    an entry). Otherwise it is invalid, with the Dutch reason (every problem,
+    joined by "en"). ``decide`` (its notes), ``propose --prefer`` and
+    ``request show``/``agree`` all judge wishes here (through
+    :func:`plan_ward`). Returns ``(valid, reasons, nearest)``, ``nearest``
+    being the nearest counted road of each wish (``RoadNetwork.nearest_counted``).
+    """
+    wish_xy = np.asarray(wish_xy, float).reshape(-1, 2)
     pts = shapely.points(wish_xy) if len(wish_xy) else np.zeros(0, dtype=object)
     near = network.nearest_counted(pts)
     inside = in_ward(pts, poly) if len(wish_xy) else np.zeros(0, bool)
     clear = shapely.distance(shapely.boundary(poly), pts) if len(wish_xy) else np.zeros(0)
-    kept_xy, valid, reasons = [], [], []
+    to_entry = min_distance(wish_xy, np.asarray(entry_xy, float).reshape(-1, 2))
+    reasons = []
     for k in range(len(wish_xy)):
         problems = []
         if not inside[k]:
@@ -94,13 +101,27 @@ def _check_wishes(wish_xy: np.ndarray, poly, network: RoadNetwork, policy: Polic
                             f"{policy.boundary_clearance:.0f} m, zodat het bord in de goede wijk staat)")
         if near["distance"][k] > policy.wish_road_distance:
             problems.append(f"ligt niet binnen {policy.wish_road_distance:.0f} m van een openbare weg")
+        if not to_entry[k] <= policy.cover_radius:
+            far = f" (de dichtstbijzijnde ligt op {to_entry[k]:.0f} m)" if np.isfinite(to_entry[k]) else ""
+            problems.append(f"dekt geen invalsweg binnen {policy.cover_radius:.0f} m{far}")
+        reasons.append(" en ".join(problems))
+    return np.array([not r for r in reasons], dtype=bool), reasons, near
+
+
+def _check_wishes(wish_xy: np.ndarray, poly, network: RoadNetwork, policy: Policy, other_xy: np.ndarray,
+                  max_signs: int, entry_xy: np.ndarray) -> tuple[list[bool], list[str], dict]:
+    """:func:`wish_worth`, then in order while the budget lasts: spaced from the ward's other signs."""
+    worth, reasons, near = wish_worth(wish_xy, poly, network, policy, entry_xy)
+    kept_xy, valid = [], []
+    for k in range(len(wish_xy)):
+        problems = [reasons[k]] if reasons[k] else []
         spacing = min_distance(wish_xy[k:k + 1], np.array(list(other_xy) + kept_xy).reshape(-1, 2))[0]
         if spacing < policy.min_spacing:
             problems.append(f"staat op {spacing:.0f} m van een ander bord (minimaal {policy.min_spacing:.0f} m)")
         if not problems and len(kept_xy) >= max_signs:
             problems.append(f"er komen in deze wijk hooguit {max_signs} borden")
         valid.append(not problems)
-        reasons.append(" en ".join(problems))
+        reasons[k] = " en ".join(problems)
         if not problems:
             kept_xy.append(tuple(wish_xy[k]))
     return valid, reasons, near
@@ -156,7 +177,7 @@ def propose_positions(ward_code: str, wards: gpd.GeoDataFrame, roads: gpd.GeoDat
     if len(other_xy):
         other_xy = other_xy[in_ward(shapely.points(other_xy), poly)]
     if isinstance(wishes, str):
-        wishes = parse_wishes(wishes)
+        wishes = parse_wishes(wishes, WISH_SOURCE)
     return plan_ward(code, index.names[pos], poly, mine, network, policy, budget=budget, cover_all=cover_all,
                      wishes=wishes, signs_xy=other_xy, wards=wards)
 
@@ -184,7 +205,7 @@ def plan_ward(code: str, name: str, poly, mine, network: RoadNetwork, policy: Po
                             f"plekken binnen {policy.min_spacing:.0f} m daarvan vallen af.")
     free = np.flatnonzero(min_distance(cand_xy, other_xy) >= policy.min_spacing)
     wish_xy = np.column_stack(to_rd_xy(*np.array(wishes, float).T)) if len(wishes) else np.zeros((0, 2))
-    valid, why, near = _check_wishes(wish_xy, poly, network, policy, other_xy, budget)
+    valid, why, near = _check_wishes(wish_xy, poly, network, policy, other_xy, budget, entry_xy)
     kept = np.flatnonzero(valid)
     wish_clear = shapely.distance(shapely.boundary(poly), shapely.points(wish_xy[kept])) if kept.size else []
     if kept.size:
@@ -305,7 +326,9 @@ def _wish_records(wishes, wish_xy, valid, why, proposals) -> list[dict]:
         rec = {"lon": float(lon), "lat": float(lat), "valid": bool(valid[k]), "reason": why[k], "alternative": None}
         label = f"Voorkeursplek {k + 1} ({lat:.5f}, {lon:.5f})"
         if valid[k]:
-            rec["explanation"] = f"{label} is overgenomen."
+            rank = next((p["rank"] for p in proposals if p["source"] == "wens"
+                         and np.hypot(p["x"] - wish_xy[k, 0], p["y"] - wish_xy[k, 1]) < 0.5), None)
+            rec["explanation"] = f"{label} is geldig" + (f": bord {rank} van deze keuze." if rank else ".")
         else:
             alt = min(planner_props, key=lambda p: np.hypot(p["x"] - wish_xy[k, 0], p["y"] - wish_xy[k, 1]),
                       default=None)
@@ -340,7 +363,7 @@ class WardProposer:
     def __call__(self, ward_code: str, preferred: str, signs_xy: np.ndarray, max_signs: int) -> ProposalResult:
         notes = []
         try:
-            wishes = parse_wishes(preferred if isinstance(preferred, str) else "")
+            wishes = parse_wishes(preferred if isinstance(preferred, str) else "", WISH_SOURCE)
         except InputError as exc:
             wishes, notes = [], [f"Voorkeursplek niet leesbaar: {exc}"]
         pos = self.index.position[ward_code]

@@ -345,7 +345,8 @@ def neighbourhood(data, decision: Decision) -> tuple[np.ndarray, int | None]:
 
 
 def _decision_signs(data, decision: Decision) -> gpd.GeoDataFrame:
-    """The signs a decision map shows: the ones that cover its ward (what a rejection names)."""
+    """The signs a decision map shows: the ones that cover its ward (what a rejection names), or
+    for an approval drawn as its signs (agreed or placed, no proposals) the request's own signs."""
     if decision.signs:
         recs = pd.DataFrame(decision.signs)
         return gpd.GeoDataFrame({
@@ -358,6 +359,9 @@ def _decision_signs(data, decision: Decision) -> gpd.GeoDataFrame:
     if decision.ward and decision.reason_code == "ward_covered":  # recorded: the ward's counted signs
         s = data.signs
         return s[(s["ward_code"] == decision.ward["code"]) & s["counted"]]
+    if decision.outcome == "approved" and not decision.proposals:  # agreed or placed: its own signs
+        s = data.signs
+        return s[s["request_id"] == decision.request_id]
     return data.signs.iloc[:0]
 
 

@@ -12,10 +12,12 @@ Two kinds of page, both Leaflet maps in one HTML file:
   reasons, and the decision sentence.
 
 Ward status (the legend says the same, in the words of
-:mod:`planner.core.vocabulary`): *gedekt* when the ward holds signs that count
-under the policy (:func:`planner.placement.ward_status`); *aanvraag in
-behandeling* when it does not, but a request for it is open (approved with
-signs still to place, or waiting for review); *niet gedekt* otherwise.
+:mod:`planner.core.vocabulary`) is the ward verdict that decisions use
+(:func:`planner.placement.ward_verdict`): *gedekt* when the ward holds
+signs that count under the policy; *aanvraag in behandeling* when it does
+not, but an approval is under way (positions still to agree, or planned
+signs the policy does not count); *niet gedekt* otherwise. A request under
+review leaves its ward's status as it is (its marker is an open request).
 
 **Light pages at national scale.** The page embeds one JSON object
 (:func:`planner.maps_data.page_data`) that the browser turns into layers
@@ -66,7 +68,6 @@ from planner.siting.entries import classify_roads, find_entries, road_network
 SIMPLIFY_TOLERANCE = 2.0  # metres, in RD New
 DECIMALS = 5  # 1e-5 degree steps: about 1.1 m north-south, 0.7 m east-west here
 ENTRY_ROAD_LENGTH = 120.0  # metres of road highlighted around an entry
-PENDING_OUTCOMES = ("approved", "needs_review")
 
 
 def esc(value) -> str:
