@@ -46,15 +46,24 @@ SIDE_STEP = 0.5         # metres along the road to see which side of a seed is i
 STEP = 5.0              # metres between tried candidate positions along the road near the entry
 FAR_STEP = 25.0         # ... and further on (then refined back to STEP)
 MAX_WALK = 1000.0       # metres along the road beyond which a road running along the boundary is no entry
+CANDIDATE_STEP = 25.0  # metres between candidate positions along an entering street
+MAX_MORE_CANDIDATES = 8  # ... and at most this many beyond its first spot (a larger cover radius: wider steps)
 BACK_STEP = 2.0         # metres between samples when looking back for the junction
 CHUNK_WARDS = 2000      # wards whose entries are computed in one vectorized pass (bounds the memory)
+
+
+def candidate_step(policy: Policy) -> float:
+    """Metres between candidate positions along an entering street (:data:`CANDIDATE_STEP`, wider
+    for a large cover radius so a street has at most :data:`MAX_MORE_CANDIDATES` more)."""
+    return max(CANDIDATE_STEP, float(policy.cover_radius) / MAX_MORE_CANDIDATES)
 
 
 def _offsets(inset: float) -> np.ndarray:
     """Tried distances along the road: every STEP for 50 m, then every FAR_STEP up to MAX_WALK."""
     return np.r_[inset + np.arange(0.0, 50.0, STEP), inset + np.arange(50.0, MAX_WALK + FAR_STEP, FAR_STEP)]
 ENTRY_COLUMNS = ["entry_id", "ward_code", "road", "road_class", "weight", "road_index",
-                 "crossings", "candidate", "clearance", "part", "along", "direction", "limit", "geometry"]
+                 "crossings", "candidate", "candidates", "clearance", "part", "along", "direction", "limit",
+                 "geometry"]
 WATER_VALUES = {"ja", "j", "yes", "true", "1", "water"}
 
 
@@ -87,6 +96,59 @@ def classify_roads(roads: gpd.GeoDataFrame, policy: Policy, class_map: dict | No
     return pd.DataFrame({"road_class": cls, "weight": weight}, index=roads.index)
 
 
+def street_keys(names: np.ndarray, classes: np.ndarray) -> np.ndarray:
+    """Which street each way belongs to: its name, or for an unnamed way its class."""
+    names = np.asarray(names, dtype=object).astype(str)
+    classes = np.asarray(classes, dtype=object).astype(str)
+    return np.where(names != "", np.char.add("n:", names), np.char.add("c:", classes)).astype(object)
+
+
+def build_streets(ways: np.ndarray, way_road: np.ndarray, way_key: np.ndarray, weight: np.ndarray,
+                  road_class: np.ndarray):
+    """The street network: the ways of one street (same key, see :func:`street_keys`) joined
+    wherever exactly two of them meet (degree-2 nodes contracted, as osmnx simplifies a graph);
+    junctions of three or more ways of the street, and the street's ends, stay nodes.
+
+    OSM splits a street into many short ways (at every junction with another street, bridge,
+    speed or surface change); joined, the street is judged as a whole, whatever way it is split
+    into, in whatever direction the ways were drawn and in whatever order the rows come.
+
+    Returns ``(lines, key, road, closed)``: the joined lines, their street key, a
+    representative road (positional index into the roads: the most important way of the
+    street, then the first) and whether the line is a closed loop.
+    """
+    empty = np.zeros(0, dtype=object)
+    if len(ways) == 0:
+        return empty, empty, np.zeros(0, dtype=np.int64), np.zeros(0, bool)
+    keys, group = np.unique(way_key.astype(str), return_inverse=True)
+    order = np.argsort(group, kind="stable")
+    multi = shapely.multilinestrings(ways[order], indices=group[order])
+    merged = shapely.line_merge(multi)
+    lines, g = shapely.get_parts(merged, return_index=True)
+    keep = ~shapely.is_empty(lines) & (shapely.length(lines) > 0)
+    lines, g = lines[keep], g[keep]
+    # A representative road per street (name, best class); the class at a spot comes from its way.
+    rank = np.lexsort((way_road, road_class[way_road].astype(str), -weight[way_road], group))
+    first = rank[np.r_[True, group[rank][1:] != group[rank][:-1]]]
+    rep = np.zeros(len(keys), dtype=np.int64)
+    rep[group[first]] = way_road[first]
+    start, end = shapely.get_point(lines, 0), shapely.get_point(lines, -1)
+    closed = shapely.equals_exact(start, end, tolerance=1e-9) & (shapely.get_num_coordinates(lines) > 3)
+    return lines, keys[g].astype(object), rep[g], np.asarray(closed, bool)
+
+
+def _three_turns(loops: np.ndarray) -> np.ndarray:
+    """Each closed street line walked three times round (so a walk from the middle turn has a whole
+    turn of room either way, wherever the loop's first point happens to lie)."""
+    coords, idx = shapely.get_coordinates(loops, return_index=True)
+    head = np.r_[True, idx[1:] != idx[:-1]]
+    rest, rest_idx = coords[~head], idx[~head]
+    allc = np.vstack([coords, rest, rest])
+    alli = np.r_[idx, rest_idx, rest_idx]
+    order = np.argsort(alli, kind="stable")
+    return shapely.linestrings(allc[order], indices=alli[order])
+
+
 def is_water(wards: gpd.GeoDataFrame) -> np.ndarray:
     """Per ward: is it a water area (``water`` = ``JA``)?"""
     if "water" not in wards.columns:
@@ -100,13 +162,27 @@ def _empty_entries() -> gpd.GeoDataFrame:
 
 
 def entry_arrays(entries: gpd.GeoDataFrame) -> dict:
-    """Entries (one ward's) as plain arrays: ``entry_id``, ``road``, ``road_class``,
-    ``clearance``, ``weight``, ``xy`` (entry points) and ``cand_xy`` (candidates)."""
+    """Entries (one ward's) as plain arrays: ``entry_id``, ``road``, ``road_class``, ``weight``,
+    ``xy`` (entry points), and their candidates: ``cand_xy`` (every position along the entering
+    streets) with ``cand_entry`` (the entry each belongs to, a row of the entry arrays)."""
     e = {k: entries[k].to_numpy() for k in ("entry_id", "road", "road_class", "clearance")}
     e["weight"] = entries["weight"].to_numpy(float)
     e["xy"] = shapely.get_coordinates(entries.geometry.values).reshape(-1, 2)
-    e["cand_xy"] = shapely.get_coordinates(entries["candidate"].to_numpy()).reshape(-1, 2)
+    cxy, cidx = shapely.get_coordinates(entries["candidates"].to_numpy(), return_index=True)
+    e["cand_xy"], e["cand_entry"] = cxy.reshape(-1, 2), cidx.astype(np.int64)
     return e
+
+
+def _select(arrays: dict, idx: np.ndarray) -> dict:
+    """The entry arrays of the entries ``idx`` (with their candidates, renumbered)."""
+    out = {k: v[idx] for k, v in arrays.items() if k not in ("cand_xy", "cand_entry")}
+    start = np.searchsorted(arrays["cand_entry"], idx, "left")
+    count = np.searchsorted(arrays["cand_entry"], idx, "right") - start
+    total = int(count.sum())
+    offsets = np.repeat(start - np.r_[0, np.cumsum(count)[:-1]], count) + np.arange(total)
+    out["cand_xy"] = arrays["cand_xy"][offsets].reshape(-1, 2)
+    out["cand_entry"] = np.repeat(np.arange(len(idx)), count)
+    return out
 
 
 def _merge_groups(xy: np.ndarray, keys: np.ndarray, distance: float) -> np.ndarray:
@@ -165,7 +241,14 @@ class RoadNetwork:
         self.counted = np.flatnonzero(self.weight > 0)
         parts, idx = shapely.get_parts(self.geoms[self.counted], return_index=True)
         keep = ~shapely.is_empty(parts) & (shapely.length(parts) > 0)
-        self.parts, self.part_road = parts[keep], self.counted[idx[keep]]
+        # The ways as OSM splits them (for the class at a spot), and the streets they form.
+        self.way_parts, self.way_road = parts[keep], self.counted[idx[keep]]
+        self.way_key = street_keys(self.names[self.way_road], self.road_class[self.way_road])
+        self.parts, self.part_key, self.part_road, self.part_closed = build_streets(
+            self.way_parts, self.way_road, self.way_key, self.weight, self.road_class)
+        self.part_loop = np.full(len(self.parts), None, dtype=object)
+        if self.part_closed.any():
+            self.part_loop[self.part_closed] = _three_turns(self.parts[self.part_closed])
 
     @property
     def empty(self) -> bool:
@@ -173,7 +256,8 @@ class RoadNetwork:
 
     def _tree(self, kind: str) -> shapely.STRtree:
         if kind not in self._trees:
-            geoms = {"parts": self.parts, "all": self.geoms, "counted": self.geoms[self.counted]}[kind]
+            geoms = {"parts": self.parts, "all": self.geoms, "counted": self.geoms[self.counted],
+                     "ways": self.way_parts}[kind]
             self._trees[kind] = shapely.STRtree(geoms)
         return self._trees[kind]
 
@@ -227,7 +311,7 @@ class RoadNetwork:
         block, idx = self._where[code]
         if block not in self._arrays:
             self._arrays[block] = entry_arrays(self._blocks[block])
-        return {k: v[idx] for k, v in self._arrays[block].items()}
+        return _select(self._arrays[block], idx)
 
     def ward_entries(self, wards: gpd.GeoDataFrame, code: str) -> gpd.GeoDataFrame:
         """The entries of one ward (computed on first use, then from the cache)."""
@@ -271,6 +355,21 @@ class RoadNetwork:
             for code in chunk:
                 self._where[code] = (block, groups.get(code, empty))
 
+    def _way_at(self, xy: np.ndarray, key: np.ndarray, fallback: np.ndarray) -> np.ndarray:
+        """Per point on a street: the way (positional road index) it lies on, of the street ``key``;
+        at a node between ways the most important one (then its class name, then the first)."""
+        out = fallback.copy()
+        if len(xy) == 0:
+            return out
+        pi, wj = self._tree("ways").query(shapely.points(xy), predicate="dwithin", distance=0.05)
+        ok = self.way_key[wj] == key[pi]
+        pi, road = pi[ok], self.way_road[wj[ok]]
+        if pi.size:
+            order = np.lexsort((road, self.road_class[road].astype(str), -self.weight[road], pi))
+            first = order[np.r_[True, pi[order][1:] != pi[order][:-1]]]
+            out[pi[first]] = road[first]
+        return out
+
     def _compute(self, wards: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         """Entries of ``wards``, vectorized over all of them (see the module docstring)."""
         policy = self.policy
@@ -284,14 +383,14 @@ class RoadNetwork:
         wi, pj = self._tree("parts").query(bnd, predicate="dwithin", distance=ALONG_TOLERANCE)
         if wi.size == 0:
             return _empty_entries()
-        part, ring = self.parts[pj], bnd[wi]
-        # Seeds: crossings with the boundary, and road ends lying on (within tolerance of) it.
+        part, ring, closed = self.parts[pj], bnd[wi], self.part_closed[pj]
+        # Seeds: crossings with the boundary, and street ends lying on (within tolerance of) it.
         inter = shapely.intersection(ring, part)
         coords, k = shapely.get_coordinates(inter, return_index=True)
         kind = np.zeros(len(k), np.int8)
         ends = np.concatenate([shapely.get_point(part, 0), shapely.get_point(part, -1)])
         end_pair = np.r_[np.arange(len(part)), np.arange(len(part))]
-        close = shapely.distance(ring[end_pair], ends) <= ALONG_TOLERANCE
+        close = (shapely.distance(ring[end_pair], ends) <= ALONG_TOLERANCE) & ~closed[end_pair]
         coords = np.vstack([coords, shapely.get_coordinates(ends[close])])
         k = np.r_[k, end_pair[close]]
         kind = np.r_[kind, np.ones(close.sum(), np.int8)]
@@ -301,9 +400,20 @@ class RoadNetwork:
         line = part[k]
         along = shapely.line_locate_point(line, shapely.points(coords))
         length = shapely.length(line)
-        # Crossings along each (ward, part) pair, to know where the road leaves the ward again.
-        crossing_along = pd.DataFrame({"k": k[kind == 0], "a": along[kind == 0]}).sort_values(["k", "a"])
-        # Each seed looked at in both directions along the road.
+        # A closed street (a loop) is walked on three turns of it, from the middle one.
+        loop = closed[k]
+        turn = np.where(loop, length, 0.0)
+        if loop.any():
+            line = line.copy()
+            line[loop] = self.part_loop[pj[k[loop]]]
+            along, length = along + turn, np.where(loop, 3 * length, length)
+        # Crossings along each (ward, street) pair, to know where the street leaves the ward again.
+        c = kind == 0
+        lp = loop[c]
+        crossing_along = pd.DataFrame({
+            "k": np.r_[k[c], k[c][lp], k[c][lp]],
+            "a": np.r_[along[c], along[c][lp] - turn[c][lp], along[c][lp] + turn[c][lp]]}).sort_values(["k", "a"])
+        # Each seed looked at in both directions along the street.
         s = np.r_[np.arange(len(k)), np.arange(len(k))]
         direction = np.r_[np.ones(len(k)), -np.ones(len(k))]
         a0, ln, pair = along[s], length[s], k[s]
@@ -311,8 +421,8 @@ class RoadNetwork:
         poly_s = polys[wi[pair]]
         step_pt = _walk(line[s], a0, direction, np.minimum(SIDE_STEP, room))
         viable = (room > SIDE_STEP / 2) & shapely.contains(poly_s, step_pt)
-        # How far the road stays in the ward: up to the next crossing of the same
-        # (ward, part) pair in the walking direction, else the end of the part.
+        # How far the street stays in the ward: up to the next crossing of the same
+        # (ward, street) pair in the walking direction, else the end of the street.
         limit = room.copy()
         ca_k, ca_a = crossing_along["k"].to_numpy(), crossing_along["a"].to_numpy()
         big = float(length.max()) + 10.0 if len(length) else 1.0
@@ -327,77 +437,130 @@ class RoadNetwork:
         ok = (direction < 0) & (prv >= lo)
         limit[ok] = np.minimum(limit[ok], a0[ok] - ca_a[prv[ok]])
         rows = np.flatnonzero(viable)
-        offset = np.full(len(s), np.nan)
-        clearance = np.full(len(s), np.nan)
-        todo = rows
-        tried = _offsets(policy.inset)
-        for j, off in enumerate(tried):
-            todo = todo[off <= limit[todo]]
-            if todo.size == 0:
-                break
-            pts = _walk(line[s[todo]], a0[todo], direction[todo], off)
-            dist = shapely.distance(ring[pair[todo]], pts)
-            ok = dist >= policy.boundary_clearance
-            hit = todo[ok]
-            if j and off - tried[j - 1] > STEP and hit.size:  # refine back to STEP after a far step
-                hit_off, hit_dist = np.full(hit.size, off), dist[ok]
-                for back in np.arange(tried[j - 1] + STEP, off, STEP)[::-1]:
-                    pts = _walk(line[s[hit]], a0[hit], direction[hit], back)
-                    d = shapely.distance(ring[pair[hit]], pts)
-                    better = d >= policy.boundary_clearance
-                    hit_off[better], hit_dist[better] = back, d[better]
-                offset[hit], clearance[hit] = hit_off, hit_dist
-            else:
-                offset[hit], clearance[hit] = off, dist[ok]
-            todo = todo[~ok]
-        found = np.flatnonzero(~np.isnan(offset))
-        # The entry point: the seed, or for a road that first ran along the boundary,
-        # the last point within tolerance of the boundary before the candidate (the junction).
+
+        def first_clear(todo: np.ndarray, tried: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            """Per row: the first tried distance along the street (within the ward) that lies
+            ``boundary_clearance`` from the boundary, and that clearance (NaN: none)."""
+            offset, clearance = np.full(len(s), np.nan), np.full(len(s), np.nan)
+            for j, off in enumerate(tried):
+                todo = todo[off <= limit[todo]]
+                if todo.size == 0:
+                    break
+                pts = _walk(line[s[todo]], a0[todo], direction[todo], off)
+                dist = shapely.distance(ring[pair[todo]], pts)
+                ok = dist >= policy.boundary_clearance
+                hit = todo[ok]
+                if j and off - tried[j - 1] > STEP and hit.size:  # refine back to STEP after a far step
+                    hit_off, hit_dist = np.full(hit.size, off), dist[ok]
+                    for back in np.arange(tried[j - 1] + STEP, off, STEP)[::-1]:
+                        pts = _walk(line[s[hit]], a0[hit], direction[hit], back)
+                        d = shapely.distance(ring[pair[hit]], pts)
+                        better = d >= policy.boundary_clearance
+                        hit_off[better], hit_dist[better] = back, d[better]
+                    offset[hit], clearance[hit] = hit_off, hit_dist
+                else:
+                    offset[hit], clearance[hit] = off, dist[ok]
+                todo = todo[~ok]
+            return offset, clearance
+
+        # An entry: the street gets boundary_clearance inside before it leaves the ward again.
+        reach, reach_clear = first_clear(rows, np.r_[np.arange(0.0, policy.inset, STEP), _offsets(policy.inset)])
+        valid = ~np.isnan(reach)
+        # Its sign: at least `inset` along the street and boundary_clearance from the boundary
+        # (an entry whose street has no such spot in the ward has no candidate of its own).
+        offset = np.where(reach >= policy.inset, reach, np.nan)
+        clearance = np.where(reach >= policy.inset, reach_clear, np.nan)
+        short = np.flatnonzero(valid & (reach < policy.inset))
+        if short.size:
+            more, more_clear = first_clear(short, _offsets(policy.inset))
+            offset[short], clearance[short] = more[short], more_clear[short]
+        found = np.flatnonzero(valid)
+        # The entry point: the seed, or for a street that first ran along the boundary,
+        # the last point within tolerance of the boundary before it got inside (the junction).
         entry_off = np.zeros(len(s))
-        far = found[offset[found] > policy.inset]
+        far = found[reach[found] > policy.inset]
         if far.size:
-            entry_off[far] = self._junction(line[s[far]], a0[far], direction[far], ring[pair[far]], offset[far])
+            entry_off[far] = self._junction(line[s[far]], a0[far], direction[far], ring[pair[far]], reach[far])
         seed_xy = coords[s]
         moved = entry_off > 0
-        entry_xy = seed_xy.copy()
+        entry_xy, road_xy = seed_xy.copy(), seed_xy.copy()
         if moved.any():  # the boundary point next to the junction
             r = ring[pair[moved]]
             at = _walk(line[s[moved]], a0[moved], direction[moved], entry_off[moved])
+            road_xy[moved] = shapely.get_coordinates(at)
             entry_xy[moved] = shapely.get_coordinates(
                 shapely.line_interpolate_point(r, shapely.line_locate_point(r, at)))
         # Only the rows that walk into the ward matter from here on.
         keep = rows
         s, a0, direction, pair, limit = s[keep], a0[keep], direction[keep], pair[keep], limit[keep]
         offset, clearance, seed_xy, entry_xy = offset[keep], clearance[keep], seed_xy[keep], entry_xy[keep]
-        road_index = self.part_road[pj[pair]]
+        valid, road_xy = valid[keep], road_xy[keep]
+        street = pj[pair]
+        street_key = self.part_key[street]
+        # The class where the street enters: that of the way (as OSM split it) at that spot.
+        road_index = self._way_at(road_xy, street_key, self.part_road[street])
         names = self.names[road_index]
-        road_key = pd.factorize(np.where(names != "", names, road_index.astype(str)))[0]
+        road_key = pd.factorize(np.where(names != "", street_key, "p" + street.astype(str)))[0]
         ward_local = wi[pair]
         keys = ward_local.astype(np.int64) * (int(road_key.max()) + 1 if len(road_key) else 1) + road_key
-        # Merge every seed (valid or not) of one road in one ward within merge_distance.
+        # Merge every seed (valid or not) of one street in one ward within merge_distance.
         group = _merge_groups(entry_xy, keys, policy.merge_distance)
+        has_cand = ~np.isnan(offset)
+        cand_pt = np.full(len(s), None, dtype=object)
+        if has_cand.any():
+            cand_pt[has_cand] = _walk(line[s[has_cand]], a0[has_cand], direction[has_cand], offset[has_cand])
+        cand_xy = np.full((len(s), 2), np.inf)
+        cand_xy[has_cand] = shapely.get_coordinates(cand_pt[has_cand]).reshape(-1, 2)
         table = pd.DataFrame({
-            "group": group, "valid": ~np.isnan(offset), "weight": self.weight[road_index],
-            "x": entry_xy[:, 0], "y": entry_xy[:, 1], "sx": np.round(seed_xy[:, 0], 2),
-            "sy": np.round(seed_xy[:, 1], 2)})
+            "group": group, "valid": valid, "weight": self.weight[road_index], "nocand": ~has_cand,
+            "x": entry_xy[:, 0], "y": entry_xy[:, 1], "cx": cand_xy[:, 0], "cy": cand_xy[:, 1],
+            "sx": np.round(seed_xy[:, 0], 2), "sy": np.round(seed_xy[:, 1], 2)})
         crossings = table.drop_duplicates(["group", "sx", "sy"]).groupby("group").size()
         table = table[table["valid"]]
         if table.empty:
             return _empty_entries()
-        table = table.sort_values(["group", "weight", "x", "y"], ascending=[True, False, True, True])
+        table = table.sort_values(["group", "weight", "nocand", "x", "y", "cx", "cy"],
+                                  ascending=[True, False, True, True, True, True, True])
         rep = table[~table["group"].duplicated()].index.to_numpy()
-        cand = _walk(line[s[rep]], a0[rep], direction[rep], offset[rep])
         out = pd.DataFrame({
             "ward_code": codes[ward_local[rep]], "road": names[rep], "road_class": self.road_class[road_index[rep]],
             "weight": self.weight[road_index[rep]], "road_index": road_index[rep].astype(np.int64),
-            "crossings": crossings.loc[group[rep]].to_numpy().astype(np.int64), "candidate": cand,
+            "crossings": crossings.loc[group[rep]].to_numpy().astype(np.int64), "candidate": cand_pt[rep],
+            "candidates": self._along(line[s[rep]], a0[rep], direction[rep], offset[rep], limit[rep],
+                                      entry_xy[rep], ring[pair[rep]]),
             "clearance": clearance[rep], "part": line[s[rep]], "along": a0[rep], "direction": direction[rep],
-            "limit": limit[rep], "x": entry_xy[rep, 0], "y": entry_xy[rep, 1]})
-        out = out.sort_values(["ward_code", "weight", "x", "y"], ascending=[True, False, True, True])
+            "limit": limit[rep], "x": entry_xy[rep, 0], "y": entry_xy[rep, 1],
+            "cx": cand_xy[rep, 0], "cy": cand_xy[rep, 1]})
+        out = out.sort_values(["ward_code", "weight", "x", "y", "road", "cx", "cy"],
+                              ascending=[True, False, True, True, True, True, True])
         k_in_ward = out.groupby("ward_code").cumcount() + 1
         out["entry_id"] = out["ward_code"] + "-E" + k_in_ward.astype(str)
         geometry = shapely.points(out[["x", "y"]].to_numpy(dtype=float))
         return gpd.GeoDataFrame(out[ENTRY_COLUMNS[:-1]].reset_index(drop=True), geometry=geometry, crs=RD_NEW)
+
+    def _along(self, lines, a0, direction, offset, limit, entry_xy, rings) -> np.ndarray:
+        """Per entry: every candidate position along its street (a MultiPoint, None when it has
+        none): its first spot, then every :func:`candidate_step` further on while the street stays
+        in the ward, within ``cover_radius`` of the entry and ``boundary_clearance`` from the boundary."""
+        policy = self.policy
+        out = np.full(len(lines), None, dtype=object)
+        has = np.flatnonzero(~np.isnan(offset))
+        if has.size == 0:
+            return out
+        step = candidate_step(policy)
+        n_more = int(np.ceil(policy.cover_radius / step))
+        grid = np.arange(0, n_more + 1) * step
+        row = np.repeat(has, len(grid))
+        off = offset[row] + np.tile(grid, has.size)
+        ok = off <= limit[row] + 1e-9
+        row, off = row[ok], off[ok]
+        pts = _walk(lines[row], a0[row], direction[row], off)
+        xy = shapely.get_coordinates(pts).reshape(-1, 2)
+        near = np.hypot(*(xy - entry_xy[row]).T) <= policy.cover_radius
+        clear = shapely.distance(rings[row], pts) >= policy.boundary_clearance
+        first = off == offset[row]  # the entry's own first spot is always a candidate
+        ok = first | (near & clear)
+        return shapely.multipoints(xy[ok], indices=row[ok], out=out)
 
 
 _NETWORKS = FrameCache()
@@ -457,6 +620,7 @@ def road_candidates(entries: gpd.GeoDataFrame, policy: Policy, steps=(1, 2, 3)) 
     boundary and stays on the road's stretch inside the ward. Returns a
     GeoDataFrame with ``entry_id``, ``step`` and Point geometry.
     """
+    entries = entries[entries["candidate"].notna()]  # an entry without a spot of its own has none further on
     if entries.empty:
         return gpd.GeoDataFrame({"entry_id": [], "step": []}, geometry=[], crs=RD_NEW)
     frames = [gpd.GeoDataFrame({"entry_id": entries["entry_id"].to_numpy(), "step": 0},
