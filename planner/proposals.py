@@ -26,7 +26,7 @@ from .errors import InputError
 from .coords import parse_wishes as coords_parse_wishes, xy_to_lonlat
 from .geo import to_rd_xy
 from .placement import ProposalResult, Proposer, in_ward, ward_index
-from .policy import Policy
+from .policy import MAX_SIGNS, Policy
 from .vocabulary import UNNAMED_ROAD, road_class_nl
 
 MIN_MOVE = 5.0  # metres: a relocation must move the sign at least this far
@@ -144,6 +144,8 @@ def propose_positions(ward_code: str, wards: gpd.GeoDataFrame, roads: gpd.GeoDat
     budget = policy.max_signs if max_signs is None else int(max_signs)
     if budget < 0:
         raise InputError("--max-signs moet 0 of meer zijn")
+    if budget > MAX_SIGNS:
+        raise InputError(f"--max-signs mag hoogstens {MAX_SIGNS} zijn (borden per wijk; kreeg {budget})")
     network = road_network(roads, policy)
     code = index.codes[pos]
     mine = network.ward_entries(wards, code) if entries is None else entries[entries["ward_code"] == code]
