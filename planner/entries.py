@@ -650,16 +650,41 @@ def no_entry_reason(ward_code: str, wards: gpd.GeoDataFrame, roads: gpd.GeoDataF
     tail = " Er wordt geen plek verzonnen; een medewerker bepaalt met de beheerder waar de borden komen."
     if len(row) and is_water(row)[0]:
         return f"Wijk {name} is water; daar komen geen borden.{tail}"
-    if roads is None or len(roads) == 0:
+    if roads is None:
         return f"Er zijn geen weggegevens geladen, dus de invalswegen van wijk {name} zijn onbekend.{tail}"
+    if len(roads) == 0:
+        return f"In of langs wijk {name} liggen geen wegen (ook niet in de geladen weggegevens).{tail}"
     network = road_network(roads, policy, class_map=class_map, class_column=class_column)
-    near = network.near(row.geometry.values[0])
+    poly = row.geometry.values[0]
+    near = network.near(poly.buffer(ALONG_TOLERANCE))
     if near.size == 0:
-        return f"In of langs wijk {name} liggen geen wegen.{tail}"
+        return f"In of langs wijk {name} liggen geen wegen (ook niet in de geladen weggegevens).{tail}"
     if (network.weight[near] == 0).all():
         labels = sorted({f"{n or UNNAMED_ROAD} ({road_class_nl(c)})"
                          for n, c in zip(network.names[near], network.road_class[near])})
         return (f"Wijk {name} heeft alleen wegen die volgens het beleid geen invalsweg zijn: "
                 f"{', '.join(labels)}.{tail}")
-    return (f"Geen openbare weg komt wijk {name} binnen tot {policy.boundary_clearance:.0f} m van de grens "
-            f"(wegen liggen er alleen in of langs de grens).{tail}")
+    near = near[network.weight[near] > 0]
+    geoms = network.geoms[near]
+    band = shapely.boundary(poly).buffer(ALONG_TOLERANCE)
+    core = poly.buffer(-ALONG_TOLERANCE)
+    along = shapely.length(shapely.intersection(geoms, band)) >= 4 * ALONG_TOLERANCE  # more than a crossing
+    touches = shapely.intersects(geoms, band)
+    inside = shapely.intersects(geoms, core)
+
+    def label(mask) -> str:
+        names = sorted({f"{n or UNNAMED_ROAD} ({road_class_nl(c)})"
+                        for n, c in zip(network.names[near[mask]], network.road_class[near[mask]])})
+        return ", ".join(names)
+
+    said = [f"Geen weg komt wijk {name} verder binnen dan {policy.boundary_clearance:.0f} m van de grens."]
+    if along.any():
+        said.append(f"Langs de grens lopen: {label(along)}; een weg langs de grens is geen invalsweg.")
+    if (inside & touches & ~along).any():
+        said.append(f"De grens over, maar niet {policy.boundary_clearance:.0f} m de wijk in: "
+                    f"{label(inside & touches & ~along)}.")
+    if (inside & ~touches).any():
+        said.append(f"In de wijk, zonder aansluiting op de grens: {label(inside & ~touches)}.")
+    if not (along | inside).any():
+        said.append(f"Alleen buiten de wijk, tot aan de grens: {label(~inside)}.")
+    return " ".join(said) + tail

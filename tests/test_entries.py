@@ -262,3 +262,32 @@ def test_loop_street_gives_the_same_entries_wherever_the_loop_starts():
         got = local_xy(find_entries(w, roads(("Ringweg", "secondary", pts)), POLICY))
         expected = expected or got
         assert got == expected == [(200, 0), (800, 0)]
+
+
+# ----------------------------------------------------------------- every reason is true (issue 20 item 4)
+
+
+def test_reason_no_roads_given():
+    reason = no_entry_reason("A", wards(("A", SQUARE)), None, POLICY)
+    assert reason.startswith("Er zijn geen weggegevens geladen")
+
+
+def test_reason_roads_given_but_none_near_the_ward():
+    w = wards(("A", SQUARE), ("B", square(3000, 0, 4000, 1000)))
+    r = roads(("Dorpsweg", "tertiary", [(-100, 500), (500, 500)]))
+    for given in (r, r.iloc[0:0]):  # also an empty frame: what 'propose' reads near a ward without roads
+        reason = no_entry_reason("B", w, given, POLICY)
+        assert "liggen geen wegen" in reason and "geen weggegevens geladen" not in reason
+
+
+def test_reason_roads_but_none_enters_names_those_along_the_boundary():
+    w = wards(("A", SQUARE))
+    r = roads(("Grensweg", "tertiary", [(-100, 0), (1100, 0)]),
+              ("Stompje", "residential", [(300, -100), (300, 6)]),
+              ("Binnenhof", "residential", [(400, 400), (600, 400)]))
+    assert find_entries(w, r, POLICY).empty
+    reason = no_entry_reason("A", w, r, POLICY)
+    assert "Geen weg komt wijk Wijk A verder binnen dan 10 m van de grens." in reason
+    assert "Langs de grens lopen: Grensweg (tertiaire weg)" in reason
+    assert "niet 10 m de wijk in: Stompje (woonstraat)" in reason
+    assert "zonder aansluiting op de grens: Binnenhof (woonstraat)" in reason

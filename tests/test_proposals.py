@@ -317,3 +317,38 @@ def test_propose_on_a_covered_ward_says_the_policy_adds_no_signs(cli):
     uncovered = json.loads(cli("propose", "LM04", "--json")[1])
     assert uncovered["covered"] is False
     assert not any("komen er geen borden bij" in n for n in uncovered["notes"])
+
+
+def test_reason_entries_but_no_spot_says_why():
+    # The street reaches 10 m inside (an entry) but leaves no room 15 m along the road.
+    short = roads(("Korteweg", "residential", [(-100, 500), (12, 500)]))
+    res = propose_positions("A", wards(("A", SQUARE)), short, POLICY)
+    assert res.needs_review and res.proposals == []
+    assert [e["road"] for e in res.entries] == ["Korteweg"]
+    assert "heeft invalswegen (Korteweg (woonstraat)), maar daar is geen plek voor een bord" in res.reason
+    # Every spot within min_spacing of the ward's own sign: another true reason.
+    r = roads(("Doodlopend", "residential", [(-200, 400), (60, 400)]))
+    sign = np.array([[X0 + 30, Y0 + 420]])
+    res = propose_positions("A", wards(("A", SQUARE)), r, POLICY, signs=sign)
+    assert res.needs_review and "liggen binnen 100 m van de 1 bestaande borden van de wijk" in res.reason
+
+
+def test_entry_without_a_spot_of_its_own_counts_as_covered_by_a_nearby_sign():
+    r = roads(("Korteweg", "residential", [(-100, 500), (12, 500)]),
+              ("Hoofdweg", "tertiary", [(-100, 560), (400, 560)]))
+    res = propose_positions("A", wards(("A", SQUARE)), r, POLICY, max_signs=1)
+    assert len(res.proposals) == 1 and res.proposals[0]["road"] == "Hoofdweg"
+    assert res.proposals[0]["score"] == 5.0 and all(e["covered"] for e in res.entries)
+
+
+def test_candidates_further_along_the_entering_street_raise_the_covered_weight():
+    # Westweg enters from the west at y = 130, Zuidweg from the south at x = 120. The first
+    # spot on either street (15 m in) is more than cover_radius from the other entry; a spot
+    # further along either street covers both entries with one sign.
+    r = roads(("Westweg", "tertiary", [(-100, 130), (600, 130)]),
+              ("Zuidweg", "tertiary", [(120, -100), (120, 250)]))
+    first_spots = {(15, 130), (120, 15)}
+    res = propose_positions("A", wards(("A", SQUARE)), r, POLICY, max_signs=1)
+    assert len(res.proposals) == 1 and res.proposals[0]["score"] == 6.0
+    assert spots(res)[0] not in first_spots
+    assert all(e["covered"] for e in res.entries)
