@@ -292,6 +292,16 @@ def test_cli_propose_ward_without_entries_needs_review(cli):
     assert code == 0 and data["needs_review"] and data["proposals"] == []
 
 
+def test_cli_propose_with_roads_given_but_none_near_the_ward_says_so(cli, tmp_path):
+    w = wards(("A", SQUARE), ("B", square(3000, 0, 4000, 1000)))
+    w.to_file(tmp_path / "w.gpkg")
+    roads(("Dorpsweg", "tertiary", [(-100, 500), (500, 500)])).to_file(tmp_path / "r.gpkg")
+    code, out, _ = cli("propose", "B", "--wards", tmp_path / "w.gpkg", "--roads", tmp_path / "r.gpkg", "--json")
+    data = json.loads(out)
+    assert code == 0 and data["needs_review"]
+    assert "liggen geen wegen" in data["reason"] and "geen weggegevens" not in data["reason"]
+
+
 def test_cli_propose_unknown_ward_exits_2(cli):
     code, out, err = cli("propose", "XX")
     assert code == 2 and out == "" and err.startswith("error: ") and "XX" in err
