@@ -28,6 +28,7 @@ from .errors import InputError
 from .files import write_files_atomic
 from .settings import today
 from .store import Store, _frame
+from .vocabulary import SHARED_POLE_NL
 
 log = logging.getLogger("planner")
 
@@ -110,9 +111,12 @@ def compose_letter(info: dict, group: dict, officer: dict | None, municipality: 
                      "op om de plekken met u af te spreken; uw wensen nemen wij daarin mee.")
         else:
             intro = ("De plekken van de borden spreken wij met u af: een medewerker neemt daarvoor contact met u op.")
+        shared = {p["sign_id"] for p in info.get("proposals", []) if "gedeelde paal" in (p.get("explanation") or "").lower()}
         for k, s in enumerate(signs, start=1):
             street = s.get("street") or "naamloze weg"
             status = " (geplaatst)" if s["status"] == "placed" else ""
+            if s["id"] in shared:
+                status += f"; {SHARED_POLE_NL} (het bord hangt aan de paal van de buurwijk)"
             positions.append({"rank": k, "x": s["x"], "y": s["y"], "lat": s["lat"], "lon": s["lon"],
                               "street": street, "sign_id": s["id"],
                               "line": f"{k}. {street}, bord {s['id']} ({s['lat']:.5f}, {s['lon']:.5f}){status}"})

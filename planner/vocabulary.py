@@ -57,6 +57,7 @@ UNNAMED_ROAD = "naamloze weg"
 UNKNOWN = "onbekend"  # a number nobody knows (e.g. CBS population sentinels); never 0
 OUTSIDE_WARDS = "buiten de gemeente"
 YES_NO = {True: "ja", False: "nee"}
+SHARED_POLE_NL = "gedeelde paal: één paal met een bord naar elke kant"  # two wards, one street crossing
 
 
 def road_class_nl(road_class) -> str:
@@ -73,5 +74,5 @@ def outcome_nl(outcome: str) -> str:
 
 
 __all__ = ["OUTCOME_NL", "WARD_STATE_NL", "WARD_STATE_LEGEND", "SIGN_STATUS_NL", "REQUEST_STATE_NL",
-           "MARKER_NL", "ROAD_CLASS_NL", "UNNAMED_ROAD", "UNKNOWN", "OUTSIDE_WARDS", "YES_NO",
+           "MARKER_NL", "ROAD_CLASS_NL", "UNNAMED_ROAD", "UNKNOWN", "OUTSIDE_WARDS", "YES_NO", "SHARED_POLE_NL",
            "road_class_nl", "outcome_nl"]

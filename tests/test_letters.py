@@ -168,3 +168,11 @@ def test_letters_in_the_python_api(store):
     assert "Gemeente Proef" in letter.text() and DEFAULT.illustratief
     paths, done, skipped = letters.write_letters(s, ["A001"], store.parent / "uit", ("pdf",))
     assert [p.name for p in paths] == ["brief-A001.pdf"] and not skipped
+
+
+def test_a_shared_pole_is_named_in_the_letter(store):
+    # The demo's A008 (Landsmeer-Dorp) meets A002 (Landsmeer-Oost) on Dorpsstraat: one pole.
+    letter = letters.letter_for(Store(store), "A008", municipality=DEFAULT)
+    shared = [p["line"] for p in letter.positions if "gedeelde paal" in p["line"]]
+    assert len(shared) == 1 and "één paal met een bord naar elke kant" in shared[0]
+    assert "gedeelde paal" in letter.text()
