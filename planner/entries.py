@@ -199,6 +199,25 @@ def _merge_groups(xy: np.ndarray, keys: np.ndarray, distance: float) -> np.ndarr
     return connected_components(graph, directed=False)[1]
 
 
+def _crossings(rings: np.ndarray, lines: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where each line meets its ring (aligned arrays): the points where it crosses or touches,
+    and where a stretch that runs exactly on the ring begins and ends (not every vertex of that
+    stretch, which would depend on how the line was split). Returns ``(xy, pair index)``."""
+    pieces, pk = shapely.get_parts(shapely.intersection(rings, lines), return_index=True)
+    tid = shapely.get_type_id(pieces)
+    point, stretch = tid == 0, (tid == 1) | (tid == 2)
+    xy, k = [shapely.get_coordinates(pieces[point]).reshape(-1, 2)], [pk[point]]
+    if stretch.any():
+        lk = pk[stretch]
+        order = np.argsort(lk, kind="stable")
+        pairs, group = np.unique(lk[order], return_inverse=True)
+        joined = shapely.line_merge(shapely.multilinestrings(pieces[stretch][order], indices=group))
+        runs, ri = shapely.get_parts(joined, return_index=True)
+        xy.append(shapely.get_coordinates(np.r_[shapely.get_point(runs, 0), shapely.get_point(runs, -1)]).reshape(-1, 2))
+        k.append(pairs[np.r_[ri, ri]])
+    return np.vstack(xy), np.concatenate(k).astype(np.int64)
+
+
 def _walk(parts, along, direction, offset):
     """Points ``offset`` metres from ``along`` in ``direction`` on each part (aligned arrays)."""
     return shapely.line_interpolate_point(parts, along + direction * offset)
@@ -385,8 +404,7 @@ class RoadNetwork:
             return _empty_entries()
         part, ring, closed = self.parts[pj], bnd[wi], self.part_closed[pj]
         # Seeds: crossings with the boundary, and street ends lying on (within tolerance of) it.
-        inter = shapely.intersection(ring, part)
-        coords, k = shapely.get_coordinates(inter, return_index=True)
+        coords, k = _crossings(ring, part)
         kind = np.zeros(len(k), np.int8)
         ends = np.concatenate([shapely.get_point(part, 0), shapely.get_point(part, -1)])
         end_pair = np.r_[np.arange(len(part)), np.arange(len(part))]
