@@ -126,7 +126,7 @@ def build_streets(ways: np.ndarray, way_road: np.ndarray, way_key: np.ndarray, w
     merged = shapely.line_merge(multi)
     lines, g = shapely.get_parts(merged, return_index=True)
     keep = ~shapely.is_empty(lines) & (shapely.length(lines) > 0)
-    lines, g = lines[keep], g[keep]
+    lines, g = _through_junctions(lines[keep], g[keep])
     # A representative road per street (name, best class); the class at a spot comes from its way.
     rank = np.lexsort((way_road, road_class[way_road].astype(str), -weight[way_road], group))
     first = rank[np.r_[True, group[rank][1:] != group[rank][:-1]]]
@@ -135,6 +135,52 @@ def build_streets(ways: np.ndarray, way_road: np.ndarray, way_key: np.ndarray, w
     start, end = shapely.get_point(lines, 0), shapely.get_point(lines, -1)
     closed = shapely.equals_exact(start, end, tolerance=1e-9) & (shapely.get_num_coordinates(lines) > 3)
     return lines, keys[g].astype(object), rep[g], np.asarray(closed, bool)
+
+
+JUNCTION_SHIFT = 0.001  # metres: a side branch let go of a junction of its own street
+
+
+def _through_junctions(lines: np.ndarray, group: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where three or more lines of one street meet (a same-named side branch, a fork), the two
+    that go on most nearly straight are joined into one line, so a walk along the street goes
+    through; the other branches end there (their end is moved :data:`JUNCTION_SHIFT` away).
+    Decided by the geometry alone (angles), never by the order of the rows."""
+    if len(lines) < 3:
+        return lines, group
+    coords, idx = shapely.get_coordinates(lines, return_index=True)
+    n = len(lines)
+    count = np.bincount(idx, minlength=n)
+    first = np.r_[0, np.cumsum(count)[:-1]]
+    last = first + count - 1
+    end_pos, next_pos = np.r_[first, last], np.r_[first + 1, last - 1]
+    line_of = np.r_[np.arange(n), np.arange(n)]
+    closed = (coords[first] == coords[last]).all(axis=1)
+    ends = pd.DataFrame({"g": group[line_of], "x": coords[end_pos, 0], "y": coords[end_pos, 1]})
+    node = ends.groupby(["g", "x", "y"], sort=True).ngroup().to_numpy()
+    size = np.bincount(node)
+    at_junction = (size[node] >= 3) & ~closed[line_of]
+    if not at_junction.any():
+        return lines, group
+    d = coords[next_pos] - coords[end_pos]
+    d /= np.maximum(np.hypot(d[:, 0], d[:, 1]), 1e-12)[:, None]
+    angle = np.arctan2(d[:, 1], d[:, 0])
+    coords = coords.copy()
+    rows = np.flatnonzero(at_junction)
+    rows = rows[np.lexsort((angle[rows], node[rows]))]
+    for members in np.split(rows, np.flatnonzero(np.diff(node[rows])) + 1):
+        dot = d[members] @ d[members].T
+        np.fill_diagonal(dot, np.inf)
+        i, j = np.unravel_index(np.argmin(dot), dot.shape)
+        through = {i, j} if dot[i, j] < 0 else set()
+        for m, e in enumerate(members):
+            if m not in through:  # let go of the junction, a millimetre along its own line
+                coords[end_pos[e]] = coords[end_pos[e]] + JUNCTION_SHIFT * d[e]
+    moved = shapely.linestrings(coords, indices=idx)
+    order = np.argsort(group, kind="stable")
+    keys, inverse = np.unique(group[order], return_inverse=True)
+    merged = shapely.line_merge(shapely.multilinestrings(moved[order], indices=inverse))
+    out, k = shapely.get_parts(merged, return_index=True)
+    return out, keys[k]
 
 
 def _three_turns(loops: np.ndarray) -> np.ndarray:

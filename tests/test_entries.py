@@ -291,3 +291,18 @@ def test_reason_roads_but_none_enters_names_those_along_the_boundary():
     assert "Langs de grens lopen: Grensweg (tertiaire weg)" in reason
     assert "niet 10 m de wijk in: Stompje (woonstraat)" in reason
     assert "zonder aansluiting op de grens: Binnenhof (woonstraat)" in reason
+
+
+def test_street_goes_on_through_a_junction_with_a_side_branch_of_the_same_name():
+    w = wards(("A", SQUARE))
+    # OSM: the street is split at the junction 5 m inside the ward, where a spur of the same
+    # name branches off to the south; the street itself goes straight on.
+    r = roads(("Zonnebloemstraat", "residential", [(-100, 500), (5, 500)]),
+              ("Zonnebloemstraat", "residential", [(5, 500), (300, 500)]),
+              ("Zonnebloemstraat", "residential", [(5, 500), (5, 300)]))
+    e = find_entries(w, r, POLICY)
+    assert local_xy(e) == [(0, 500)]
+    assert e["candidate"].iloc[0].x - X0 == pytest.approx(POLICY.inset)
+    rng = np.random.default_rng(0)
+    for _ in range(3):
+        assert entry_answer(find_entries(w, scramble(r, rng), POLICY)) == entry_answer(e)
