@@ -230,9 +230,13 @@ def test_demo_approved_decisions_carry_their_proposals(demo):
     decided = decide_demo(demo)
     approved = [d for d in decided.values() if d.outcome == "approved"]
     assert approved and all(1 <= len(d.proposals) <= 2 for d in approved)
+    polys = demo["wards"].set_index("code").geometry
     for d in approved:
-        ward = demo["wards"].set_index("code").geometry[d.ward["code"]]
-        assert all(ward.contains(shapely.Point(p["x"], p["y"])) for p in d.proposals)
+        for p in d.proposals:
+            # A sign on a shared pole hangs on the neighbouring ward's pole, facing its own ward.
+            home = p["shared_pole"]["ward"] if p.get("shared_pole") else d.ward["code"]
+            assert polys[home].contains(shapely.Point(p["x"], p["y"]))
+    assert any(p.get("shared_pole") for d in approved for p in d.proposals)  # Dorpsstraat (issue 20)
 
 
 def test_demo_het_twiske_needs_review_without_entries(demo):
