@@ -319,7 +319,8 @@ def share_poles(decisions: list[Decision], wards: gpd.GeoDataFrame, signs: gpd.G
     position closer than ``min_spacing`` to an earlier pole on the same (named) street in
     another ward (an existing sign of any status, or a position proposed for an earlier
     approval in this run) moves onto that pole: one pole with a sign facing each way. The
-    proposal says so (``shared_pole``, its explanation, a note of the decision), and so do the
+    proposal says so (``shared_pole``: the pole's sign id, its ward and the position computed
+    for the ward itself; its explanation; a note of the decision), and so do the
     report, the letter and the map. A second proposal of the same approval near that pole is
     dropped (two signs of one ward on one pole would face the same way). So two poles closer
     than ``min_spacing`` on one street never happen, across wards either.
@@ -379,7 +380,8 @@ def share_poles(decisions: list[Decision], wards: gpd.GeoDataFrame, signs: gpd.G
             text = (f"Gedeelde paal: één paal met een bord naar elke kant; dit bord komt aan de paal van bord "
                     f"{pole_id[j]} in wijk {other}, {np.hypot(*(xy[j] - xy[me])):.0f} m van de berekende plek.")
             prop.update(x=round(float(xy[j][0]), 1), y=round(float(xy[j][1]), 1), lon=round(float(lon[0]), 7),
-                        lat=round(float(lat[0]), 7), shared_pole={"sign_id": pole_id[j], "ward": str(ward[j])},
+                        lat=round(float(lat[0]), 7), shared_pole={"sign_id": pole_id[j], "ward": str(ward[j]),
+                                         "computed": {"x": prop["x"], "y": prop["y"]}},
                         explanation=f"{prop.get('explanation', '')} {text}".strip())
             notes.append(f"Bord {prop.get('rank')} op {prop.get('road')}: {SHARED_POLE_NL} "
                          f"(paal van bord {pole_id[j]}, wijk {other}).")

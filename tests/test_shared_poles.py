@@ -57,7 +57,8 @@ def test_later_ward_uses_the_earlier_wards_pole_on_the_same_street():
     shared = [p for p in b.proposals if p.get("shared_pole")]
     assert len(shared) == 1
     assert (shared[0]["x"], shared[0]["y"]) == (a_pole[0]["x"], a_pole[0]["y"])
-    assert shared[0]["shared_pole"] == {"sign_id": f"RA-{a_pole[0]['rank']}", "ward": "A"}
+    assert shared[0]["shared_pole"] == {"sign_id": f"RA-{a_pole[0]['rank']}", "ward": "A",
+                                        "computed": {"x": X0 + 1000 + POLICY.inset, "y": Y0 + 500}}
     assert "Gedeelde paal: één paal met een bord naar elke kant" in shared[0]["explanation"]
     assert any(SHARED_POLE_NL in n for n in b.notes)
 
