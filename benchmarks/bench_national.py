@@ -52,7 +52,7 @@ from planner import placement  # noqa: E402
 from planner.choice import solve_mclp  # noqa: E402
 from planner.entries import ALONG_TOLERANCE, RoadNetwork  # noqa: E402
 from planner.parallel import decide_parallel  # noqa: E402
-from planner.proposals import ProposalResult, make_proposer, parse_wishes, plan_ward  # noqa: E402
+from planner.proposals import ProposalResult, make_proposer, plan_ward  # noqa: E402
 
 PLANNER = [sys.executable, "-m", "planner"]
 ROWS: list[tuple] = []
@@ -153,9 +153,9 @@ class ReferenceProposer:
         near = self.roads.iloc[np.sort(self.road_tree.query(poly.buffer(ALONG_TOLERANCE + 1)))]
         network = RoadNetwork(near, self.policy)
         mine = network.entries(ward)
+        # decide proposes the municipality's own choice: an admin's wish is weighed in the notes only.
         result = plan_ward(code, str(ward["name"].iloc[0]), poly, mine, network, self.policy, budget=budget,
-                           wishes=parse_wishes(preferred or ""), signs_xy=signs_xy, wards=ward,
-                           solve=solve_mclp)
+                           signs_xy=signs_xy, wards=ward, solve=solve_mclp)
         return ProposalResult(proposals=result.proposals, reason=result.reason, notes=result.notes)
 
 

@@ -1,32 +1,47 @@
-"""Entry roads (*invalswegen*): where a public road comes into a ward.
+"""Entry roads (*invalswegen*): where a public street comes into a ward.
 
 The model (see ``shared/domain.md``, "The placement model"):
 
-* an **entry** of ward *W* is a place where a road of a counted class
+* the roads are first read into a **street network** (:func:`build_streets`):
+  OpenStreetMap splits a street into many short ways; the ways of one street
+  (same name, or for unnamed ways the same class) are joined wherever exactly
+  two meet (degree-2 nodes contracted, as osmnx simplifies a graph), and at
+  a junction with a same-named side branch the two lines that go on most
+  nearly straight stay one street. So how the ways are split, the direction
+  they are drawn in and the order of the rows never change an answer;
+* an **entry** of ward *W* is a place where a street of a counted class
   (``policy.class_weights``) comes from *W*'s boundary into *W* and reaches
   ``policy.boundary_clearance`` metres (measured to the boundary) inside *W*
-  before it leaves *W* again. Roads are two-way, so a road from ward A into
-  ward B is an entry of B and, seen from the other direction, of A; a road
-  from outside the municipality into a ward is an entry of that ward;
-* a road **along the boundary** (CBS boundaries often follow street centre
-  lines: the road zig-zags across the boundary within a few decimetres) is
+  before it leaves *W* again. Streets are two-way, so a street from ward A
+  into ward B is an entry of B and, seen from the other direction, of A; a
+  street from outside the municipality into a ward is an entry of that ward;
+* a street **along the boundary** (CBS boundaries often follow street centre
+  lines: the street zig-zags across the boundary within a few decimetres) is
   no entry of either ward; a street that leaves it into a ward is an entry of
-  that ward, at the junction. Seeds are the crossings of a road with the
-  boundary and road ends within :data:`ALONG_TOLERANCE` of it; from a seed the
-  road is followed into the ward, and a seed whose road turns back across the
-  boundary before it is ``boundary_clearance`` inside gives nothing;
-* crossings of one road (same name, or the same unnamed feature) closer
-  than ``policy.merge_distance`` are one entry (a dual carriageway, a road
-  zig-zagging along the boundary);
-* a **candidate** position lies on the road, at least ``policy.inset``
-  metres along the road from the entry and at least
+  that ward, at the junction. Seeds are the crossings of a street with the
+  boundary (a stretch lying exactly on it: its two ends) and street ends
+  within :data:`ALONG_TOLERANCE` of it; from a seed the street is followed
+  into the ward (a closed street round its loop), and a seed whose street
+  turns back across the boundary before it is ``boundary_clearance`` inside
+  gives nothing;
+* crossings of one street (same name, or the same unnamed line) closer
+  than ``policy.merge_distance`` are one entry (a dual carriageway, a street
+  zig-zagging along the boundary); the class and weight of an entry are
+  those of the way where it enters;
+* its **candidate** positions lie on the street: the first at least
+  ``policy.inset`` metres along the street from the entry and at least
   ``policy.boundary_clearance`` metres from the ward's boundary (its
-  ``clearance`` is that distance, measured).
+  ``clearance`` is that distance, measured), then every
+  :func:`candidate_step` further along while the street stays in the ward,
+  within ``policy.cover_radius`` of the entry and ``boundary_clearance``
+  from the boundary. An entry whose street has no such spot in the ward is
+  still an entry (another sign may cover it), without candidates.
 
-:class:`RoadNetwork` classifies the roads and builds their spatial index
-once; its :meth:`RoadNetwork.entries` answers for any set of wards at once
-(one STRtree query, array operations from there) and caches per ward, so
-the entries of one ward cost the same in a municipality or in the country.
+:class:`RoadNetwork` classifies the roads and builds the street network and
+its spatial indexes once; its :meth:`RoadNetwork.entries` answers for any set
+of wards at once (one STRtree query, array operations from there) and caches
+per ward, so the entries of one ward cost the same in a municipality or in
+the country.
 """
 
 from __future__ import annotations
