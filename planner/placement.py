@@ -109,35 +109,13 @@ def ward_states(wards: gpd.GeoDataFrame, signs: gpd.GeoDataFrame, policy: Policy
     """The :class:`WardState` of every ward that holds signs or open approvals."""
     states: dict[str, WardState] = {}
     if signs is not None and len(signs):
-        placed = _signs_by_ward(signs, wards)
+        placed = sign_wards(signs, wards)
         placed["street"] = sign_streets(placed, roads)
         for code, rec in zip(placed["ward_code"].to_numpy(), sign_records(placed)):
             states.setdefault(code, WardState()).signs.append(rec)
     for code, ids in (open_approvals or {}).items():
         states.setdefault(code, WardState()).approvals.extend(ids)
     return states
-
-
-def _signs_by_ward(signs: gpd.GeoDataFrame, wards: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """:func:`sign_wards`, except for a sign on a shared pole: one recorded (``ward_code``, as
-    the register keeps it) for a ward it does not lie in hangs on the neighbouring ward's pole
-    facing its own ward (see :func:`share_poles`), so it is a sign of its recorded ward."""
-    placed = sign_wards(signs, wards)
-    if "ward_code" not in signs.columns or placed.empty:
-        return placed
-    index = ward_index(wards)
-    recorded = text_column(signs, "ward_code").astype(str)
-    pi, wi = index.pairs(signs.geometry.values)  # the rows of ``placed``, in this order
-    pair_key = np.char.add(np.char.add(pi.astype(str), "|"), index.codes[wi].astype(str))
-    sign_key = np.char.add(np.char.add(np.arange(len(signs)).astype(str), "|"), recorded)
-    elsewhere = np.isin(recorded, index.codes.astype(str)) & ~np.isin(sign_key, pair_key)
-    if not elsewhere.any():
-        return placed
-    keep = ~elsewhere[pi]
-    moved = signs.iloc[np.flatnonzero(elsewhere)].copy()
-    moved["ward_code"] = recorded[elsewhere]
-    moved["ward_name"] = index.names[[index.position[c] for c in recorded[elsewhere]]]
-    return pd.concat([placed.iloc[np.flatnonzero(keep)], moved])
 
 
 def decide_requests(requests: gpd.GeoDataFrame, wards: gpd.GeoDataFrame,
@@ -334,7 +312,7 @@ def share_poles(decisions: list[Decision], wards: gpd.GeoDataFrame, signs: gpd.G
     # Every pole: existing signs first (earlier than any decision of this run), then the proposals.
     xy, street, pole_id, ward, order = [], [], [], [], []
     if signs is not None and len(signs):
-        placed = _signs_by_ward(signs, wards)
+        placed = sign_wards(signs, wards)
         placed_street = sign_streets(placed, roads)
         xy += list(zip(shapely.get_x(placed.geometry.values), shapely.get_y(placed.geometry.values)))
         street += list(placed_street)

@@ -129,13 +129,28 @@ def sign_wards(signs: gpd.GeoDataFrame, wards: gpd.GeoDataFrame) -> gpd.GeoDataF
     """One row per (sign, ward it lies in): the signs with ``ward_code`` and ``ward_name``.
 
     A sign on a shared boundary gets a row for each ward (it counts for each).
+    A sign on a shared pole (see :func:`planner.placement.share_poles`) stands
+    in the neighbouring ward, facing its own: one recorded (a ``ward_code``
+    column, as the register keeps it) for a ward it does not lie in is a sign
+    of that recorded ward.
     """
     index = ward_index(wards)
     pi, wi = index.pairs(signs.geometry.values)
     out = signs.iloc[pi].copy()
     out["ward_code"] = index.codes[wi]
     out["ward_name"] = index.names[wi]
-    return out
+    if "ward_code" not in signs.columns or len(signs) == 0:
+        return out
+    recorded = text_column(signs, "ward_code").astype(str)
+    pair_key = np.char.add(np.char.add(pi.astype(str), "|"), index.codes[wi].astype(str))
+    sign_key = np.char.add(np.char.add(np.arange(len(signs)).astype(str), "|"), recorded)
+    elsewhere = np.isin(recorded, index.codes.astype(str)) & ~np.isin(sign_key, pair_key)
+    if not elsewhere.any():
+        return out
+    moved = signs.iloc[np.flatnonzero(elsewhere)].copy()
+    moved["ward_code"] = recorded[elsewhere]
+    moved["ward_name"] = index.names[[index.position[c] for c in recorded[elsewhere]]]
+    return pd.concat([out.iloc[np.flatnonzero(~elsewhere[pi])], moved])
 
 
 def nearest_street(points, roads: gpd.GeoDataFrame | None,

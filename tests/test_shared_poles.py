@@ -123,3 +123,6 @@ def test_a_sign_recorded_for_its_own_ward_on_the_neighbours_pole_counts_for_its_
                              "ward_code": ["B"]}, geometry=[shapely.Point(X0 + 985, Y0 + 500)], crs="EPSG:28992")
     d = decide(requests(("RB3", "2026-05-01", (1500, 600))), signs=sign)[0]
     assert (d.outcome, d.reason_code) == ("rejected", "ward_covered") and d.ward["code"] == "B"
+    # ... and the status of the wards says the same (one meaning of a ward's signs everywhere).
+    status = placement.ward_status(TWO, sign, POLICY).set_index("code")
+    assert status.loc["B", "covered"] and not status.loc["A", "covered"]
