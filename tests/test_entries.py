@@ -306,3 +306,16 @@ def test_street_goes_on_through_a_junction_with_a_side_branch_of_the_same_name()
     rng = np.random.default_rng(0)
     for _ in range(3):
         assert entry_answer(find_entries(w, scramble(r, rng), POLICY)) == entry_answer(e)
+
+
+def test_dual_carriageway_forming_the_boundary_is_judged_alike_in_both_wards_however_it_is_split():
+    # Wards A (south) and B (north) meet at y = 500, between the two carriageways of Rijksweg.
+    w = wards(("A", square(0, 0, 1000, 500)), ("B", square(0, 500, 1000, 1000)))
+    south = [(-100, 485), (3, 485), (60, 485), (1100, 485)]  # OSM splits it 3 m inside the ward ...
+    north = [(1100, 515), (400, 515), (-100, 515)]           # ... and this one far from the boundary
+    r = roads(*[("Rijksweg", "secondary", [a, b]) for a, b in zip(south[:-1], south[1:])],
+              *[("Rijksweg", "secondary", [a, b]) for a, b in zip(north[:-1], north[1:])])
+    e = find_entries(w, r, POLICY)
+    mirrored = {(c, x, y if c == "A" else 1000 - y) for c, (x, y) in
+                zip(e["ward_code"], map(tuple, np.round(shapely.get_coordinates(e.geometry.values) - [X0, Y0], 1)))}
+    assert mirrored == {("A", 0.0, 485.0), ("A", 1000.0, 485.0), ("B", 0.0, 485.0), ("B", 1000.0, 485.0)}
