@@ -254,8 +254,9 @@ def no_spot_reason(name: str, e: dict, other_xy: np.ndarray, policy: Policy) -> 
         return (f"Wijk {name} heeft invalswegen ({streets}), maar daar is geen plek voor een bord: "
                 f"de weg ligt in de wijk nergens zowel {policy.inset:.0f} m langs de weg van de grens als "
                 f"{policy.boundary_clearance:.0f} m van de wijkgrens (te kort, of de weg komt weer bij de grens).{review}")
+    signs = "het bestaande bord" if len(other_xy) == 1 else f"de {len(other_xy)} bestaande borden"
     return (f"Alle plekken bij de invalswegen van wijk {name} ({streets}) liggen binnen "
-            f"{policy.min_spacing:.0f} m van de {len(other_xy)} bestaande borden van de wijk.{review}")
+            f"{policy.min_spacing:.0f} m van {signs} van de wijk.{review}")
 
 
 def _sign_xy(signs) -> np.ndarray:

@@ -344,7 +344,7 @@ def test_reason_entries_but_no_spot_says_why():
     r = roads(("Doodlopend", "residential", [(-200, 400), (60, 400)]))
     sign = np.array([[X0 + 30, Y0 + 420]])
     res = propose_positions("A", wards(("A", SQUARE)), r, POLICY, signs=sign)
-    assert res.needs_review and "liggen binnen 100 m van de 1 bestaande borden van de wijk" in res.reason
+    assert res.needs_review and "liggen binnen 100 m van het bestaande bord van de wijk" in res.reason
 
 
 def test_entry_without_a_spot_of_its_own_counts_as_covered_by_a_nearby_sign():
