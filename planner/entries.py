@@ -225,23 +225,26 @@ def _empty_entries() -> gpd.GeoDataFrame:
 def entry_arrays(entries: gpd.GeoDataFrame) -> dict:
     """Entries (one ward's) as plain arrays: ``entry_id``, ``road``, ``road_class``, ``weight``,
     ``xy`` (entry points), and their candidates: ``cand_xy`` (every position along the entering
-    streets) with ``cand_entry`` (the entry each belongs to, a row of the entry arrays)."""
+    streets), ``cand_clear`` (its distance to the ward boundary) and ``cand_entry`` (the entry
+    each belongs to, a row of the entry arrays)."""
     e = {k: entries[k].to_numpy() for k in ("entry_id", "road", "road_class", "clearance")}
     e["weight"] = entries["weight"].to_numpy(float)
     e["xy"] = shapely.get_coordinates(entries.geometry.values).reshape(-1, 2)
-    cxy, cidx = shapely.get_coordinates(entries["candidates"].to_numpy(), return_index=True)
-    e["cand_xy"], e["cand_entry"] = cxy.reshape(-1, 2), cidx.astype(np.int64)
+    cxyz, cidx = shapely.get_coordinates(entries["candidates"].to_numpy(), include_z=True, return_index=True)
+    cxyz = cxyz.reshape(-1, 3)
+    e["cand_xy"], e["cand_clear"], e["cand_entry"] = cxyz[:, :2].copy(), cxyz[:, 2].copy(), cidx.astype(np.int64)
     return e
 
 
 def _select(arrays: dict, idx: np.ndarray) -> dict:
     """The entry arrays of the entries ``idx`` (with their candidates, renumbered)."""
-    out = {k: v[idx] for k, v in arrays.items() if k not in ("cand_xy", "cand_entry")}
+    out = {k: v[idx] for k, v in arrays.items() if k not in ("cand_xy", "cand_clear", "cand_entry")}
     start = np.searchsorted(arrays["cand_entry"], idx, "left")
     count = np.searchsorted(arrays["cand_entry"], idx, "right") - start
     total = int(count.sum())
     offsets = np.repeat(start - np.r_[0, np.cumsum(count)[:-1]], count) + np.arange(total)
     out["cand_xy"] = arrays["cand_xy"][offsets].reshape(-1, 2)
+    out["cand_clear"] = arrays["cand_clear"][offsets]
     out["cand_entry"] = np.repeat(np.arange(len(idx)), count)
     return out
 
@@ -411,13 +414,22 @@ class RoadNetwork:
         parts = [(b, i) for b, i in parts if len(i)]
         if not parts:
             return _empty_entries()
-        blocks = {b for b, _ in parts}
+        # One take per block (wards in the order asked), not one per ward.
+        block_of = np.concatenate([np.full(len(i), b) for b, i in parts])
+        rows = np.concatenate([i for _, i in parts])
+        blocks = list(dict.fromkeys(b for b, _ in parts))
         if len(blocks) == 1:
-            block = blocks.pop()
-            out = self._blocks[block].iloc[np.concatenate([i for _, i in parts])]
+            out = self._blocks[blocks[0]].iloc[rows]
         else:
-            out = pd.concat([self._blocks[b].iloc[i] for b, i in parts])
+            taken = pd.concat([self._blocks[b].iloc[rows[block_of == b]] for b in blocks])
+            order = np.concatenate([np.flatnonzero(block_of == b) for b in blocks])
+            out = taken.iloc[np.argsort(order, kind="stable")]
         return gpd.GeoDataFrame(out.reset_index(drop=True), geometry="geometry", crs=RD_NEW)
+
+    def prepare(self, wards: gpd.GeoDataFrame, codes) -> None:
+        """Compute the entries of the wards ``codes`` (those not yet known) in one vectorized pass."""
+        wanted = dict.fromkeys(map(str, codes))
+        self._fill(wards, [c for c in wanted if c not in self._where])
 
     def _fill(self, wards: gpd.GeoDataFrame, missing: list[str]) -> None:
         """Compute the entries of the ``missing`` wards at once and remember where each ward's rows are."""
@@ -636,10 +648,11 @@ class RoadNetwork:
         pts = _walk(lines[row], a0[row], direction[row], off)
         xy = shapely.get_coordinates(pts).reshape(-1, 2)
         near = np.hypot(*(xy - entry_xy[row]).T) <= policy.cover_radius
-        clear = shapely.distance(rings[row], pts) >= policy.boundary_clearance
+        clearance = shapely.distance(rings[row], pts)
         first = off == offset[row]  # the entry's own first spot is always a candidate
-        ok = first | (near & clear)
-        return shapely.multipoints(xy[ok], indices=row[ok], out=out)
+        ok = first | (near & (clearance >= policy.boundary_clearance))
+        # z: the candidate's measured distance to the ward boundary (its clearance)
+        return shapely.multipoints(np.c_[xy[ok], clearance[ok]], indices=row[ok], out=out)
 
 
 _NETWORKS = FrameCache()
@@ -680,11 +693,15 @@ def find_entries(wards: gpd.GeoDataFrame, roads: gpd.GeoDataFrame | None, policy
     GeoDataFrame (RD New), one row per entry: ``entry_id`` (``"<ward>-E<k>"``,
     k = 1 for the most important), ``ward_code``, ``road`` (name),
     ``road_class``, ``weight``, ``road_index`` (positional index into
-    ``roads``), ``crossings`` (merged crossing count), ``candidate`` (the
-    position for a sign, a Point), ``clearance`` (its distance to the ward
-    boundary, metres), ``part``/``along``/``direction``/``limit`` (the road
-    line, the entry's position on it, the way into the ward and how far the
-    road stays in the ward) and geometry (the Point on the ward boundary).
+    ``roads``: the way where the street enters), ``crossings`` (merged
+    crossing count), ``candidate`` (the first position for a sign, a Point;
+    None when the entry has no spot of its own), ``candidates`` (every
+    candidate position along the street, a MultiPoint whose z is each one's
+    distance to the ward boundary; None likewise), ``clearance`` (the first
+    candidate's distance to the ward boundary, metres),
+    ``part``/``along``/``direction``/``limit`` (the street line, the entry's
+    position on it, the way into the ward and how far the street stays in
+    the ward) and geometry (the Point on the ward boundary).
     """
     if roads is None or len(roads) == 0 or len(wards) == 0:
         return _empty_entries()

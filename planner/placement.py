@@ -311,6 +311,11 @@ def share_poles(decisions: list[Decision], wards: gpd.GeoDataFrame, signs: gpd.G
     index = ward_index(wards)
     # Every pole: existing signs first (earlier than any decision of this run), then the proposals.
     xy, street, pole_id, ward, order = [], [], [], [], []
+    if signs is not None and len(signs):  # only signs near a proposal can be a shared pole
+        proposed = shapely.points([(p["x"], p["y"]) for _, d in todo for p in d.proposals])
+        near_sign = shapely.STRtree(signs.geometry.values).query(
+            proposed, predicate="dwithin", distance=max(policy.min_spacing, 0.0))[1]
+        signs = signs.iloc[np.unique(near_sign)]
     if signs is not None and len(signs):
         placed = sign_wards(signs, wards)
         placed_street = sign_streets(placed, roads)

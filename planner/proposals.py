@@ -181,7 +181,7 @@ def plan_ward(code: str, name: str, poly, mine, network: RoadNetwork, policy: Po
                             f"plekken binnen {policy.min_spacing:.0f} m daarvan vallen af.")
     own_entry = e["cand_entry"]
     free = np.flatnonzero(min_distance(cand_xy, other_xy) >= policy.min_spacing)
-    cand_clear = shapely.distance(shapely.boundary(poly), shapely.points(cand_xy[free])) if free.size else np.zeros(0)
+    cand_clear = e["cand_clear"][free]
     wish_xy = np.column_stack(to_rd_xy(*np.array(wishes, float).T)) if len(wishes) else np.zeros((0, 2))
     valid, why, near = _check_wishes(wish_xy, poly, network, policy, other_xy, budget)
     kept = np.flatnonzero(valid)
@@ -347,7 +347,7 @@ class WardProposer:
 
     def prepare(self, codes) -> None:
         """Find the entries of the wards ``codes`` in one vectorized pass."""
-        self.network.entries(self.wards, codes)
+        self.network.prepare(self.wards, codes)
 
     def __call__(self, ward_code: str, preferred: str, signs_xy: np.ndarray, max_signs: int) -> ProposalResult:
         notes = []
