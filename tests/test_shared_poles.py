@@ -126,3 +126,26 @@ def test_a_sign_recorded_for_its_own_ward_on_the_neighbours_pole_counts_for_its_
     # ... and the status of the wards says the same (one meaning of a ward's signs everywhere).
     status = placement.ward_status(TWO, sign, POLICY).set_index("code")
     assert status.loc["B", "covered"] and not status.loc["A", "covered"]
+
+
+def test_a_review_approved_later_also_uses_the_neighbours_pole(tmp_path):
+    from planner import history, lifecycle
+    from planner.store import Store, create_store
+    from test_batching import GROUPS as REGISTER_GROUPS
+    path = tmp_path / "register.gpkg"
+    create_store(path, TWO, NO_SIGNS, REGISTER_GROUPS)
+    store = Store(path)
+    history.add_request(store, shapely.Point(X0 + 500, Y0 + 600), "G1", request_id="RA", date="2026-02-01")
+    history.add_request(store, shapely.Point(X0 + 1500, Y0 + 600), "G3", request_id="RB", date="2026-03-01")
+    strict = POLICY.replace(registration_required=True)  # G3 is not registered with Stichting WABP
+
+    def decide_layers(layers):
+        return placement.decide_requests(layers["requests"], layers["wards"], layers["signs"], layers["groups"],
+                                         strict, roads=STREET, proposer=make_proposer(layers["wards"], STREET, strict))
+
+    decided = {d.request_id: d for d in history.decide_pending(store, decide_layers, strict.name)}
+    assert decided["RB"].reason_code == "group_not_registered"
+    info = lifecycle.resolve_request(store, "RB", approve=True, reason="groep aangemeld", roads=STREET, policy=strict)
+    a_pole = [(p["x"], p["y"]) for p in decided["RA"].proposals if p["x"] == X0 + 1000 - POLICY.inset]
+    shared = [p for p in info["proposals"] if "Gedeelde paal" in p["explanation"]]
+    assert len(a_pole) == 1 and [(p["x"], p["y"]) for p in shared] == a_pole
