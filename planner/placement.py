@@ -26,12 +26,15 @@ import shapely
 
 from planner.core.coords import to_lonlat, xy_to_lonlat
 from planner.core.policy import Policy
-from planner.core.vocabulary import SIGN_STATUS_NL
+from planner.core.vocabulary import SHARED_POLE_NL, SIGN_STATUS_NL
 from planner.core.wards import (
     BOUNDARY_TOLERANCE,
     is_counted,
     is_covered,
     nearest_street,
+    sign_streets,
+    sign_ward_pairs,
+    sign_wards,
     text_column,
     ward_index,
 )
@@ -270,6 +273,7 @@ class WardStates:
                 tree = shapely.STRtree(signs.geometry.values)
                 q, pi = tree.query(self.index.geoms[only], predicate="dwithin", distance=BOUNDARY_TOLERANCE)
                 wi = only[q]
+            pi, wi = sign_ward_pairs(signs, self.index, pi, wi, only=only)
             order = np.lexsort((pi, wi))  # by ward; within a ward in sign order
             self._pi, self._wi = pi[order], wi[order]
             status = signs["status"].to_numpy(dtype=object)[self._pi]
@@ -415,7 +419,7 @@ def decide_requests(requests: gpd.GeoDataFrame, wards: gpd.GeoDataFrame,
                     proposer: Proposer | None = None,
                     open_approvals: dict[str, list[str]] | None = None,
                     progress: Callable[[int], None] | None = None,
-                    states: dict[str, WardState] | None = None) -> list[Decision]:
+                    states: dict[str, WardState] | None = None, share: bool = True) -> list[Decision]:
     """Decide every request under ``policy``, in date order.
 
     Requests on the same date keep their order in the input (first come,
@@ -467,6 +471,9 @@ def decide_requests(requests: gpd.GeoDataFrame, wards: gpd.GeoDataFrame,
     states : dict, optional
         :func:`ward_states` of ``signs`` and ``open_approvals``, when already
         computed (they are updated as requests are approved).
+    share : bool
+        Run :func:`share_poles` over the decisions (default); :mod:`planner.core.parallel`
+        runs it once over all processes' decisions instead.
 
     Returns
     -------
@@ -476,11 +483,11 @@ def decide_requests(requests: gpd.GeoDataFrame, wards: gpd.GeoDataFrame,
     # proposer runs (its objects may hold cycles).
     with _allocating() if proposer is None else nullcontext():
         return _decide_in_order(requests, wards, signs, groups, policy, roads, proposer, open_approvals,
-                                progress, states)
+                                progress, states, share)
 
 
 def _decide_in_order(requests, wards, signs, groups, policy, roads, proposer, open_approvals, progress,
-                     states) -> list[Decision]:
+                     states, share) -> list[Decision]:
     order = np.lexsort((np.arange(len(requests)), requests["date"].astype(str).to_numpy()))
     reqs = requests.iloc[order]
     index = ward_index(wards)
@@ -529,6 +536,8 @@ def _decide_in_order(requests, wards, signs, groups, policy, roads, proposer, op
         decisions.append(decision)
         if progress is not None:
             progress(i + 1)
+    if share and proposer is not None:
+        share_poles(decisions, wards, signs, policy, roads=roads)
     return decisions
 
 
@@ -598,6 +607,97 @@ def _decide_one(base, ward_hits, states: WardStates | None, preferred: str, know
     return Decision(**base, outcome="approved", reason_code="ward_not_covered",
                     proposals=proposals, notes=notes, signs_to_place=n,
                     reason=approval_sentence(ward["name"], n, bool(proposals)))
+
+
+def share_poles(decisions: list[Decision], wards: gpd.GeoDataFrame, signs: gpd.GeoDataFrame | None,
+                policy: Policy, *, roads: gpd.GeoDataFrame | None = None) -> list[Decision]:
+    """One pole where two wards meet on a street: the later ward uses the earlier ward's pole.
+
+    A deterministic pass in decision order (date, then input order) after the per-ward work,
+    so batching, row order and the number of processes never change its answer. A proposed
+    position closer than ``min_spacing`` to an earlier pole on the same (named) street in
+    another ward (an existing sign of any status, or a position proposed for an earlier
+    approval in this run) moves onto that pole: one pole with a sign facing each way. The
+    proposal says so (``shared_pole``: the pole's sign id, its ward and the position computed
+    for the ward itself; its explanation; a note of the decision), and so do the
+    report, the letter and the map. A second proposal of the same approval near that pole is
+    dropped (two signs of one ward on one pole would face the same way). So two poles closer
+    than ``min_spacing`` on one street never happen, across wards either.
+
+    Changes ``decisions`` in place and returns them.
+    """
+    todo = [(k, d) for k, d in enumerate(decisions) if d.outcome == "approved" and d.proposals and d.ward]
+    if not todo:
+        return decisions
+    index = ward_index(wards)
+    # Every pole: existing signs first (earlier than any decision of this run), then the proposals.
+    xy, street, pole_id, ward, order = [], [], [], [], []
+    if signs is not None and len(signs):  # only signs near a proposal can be a shared pole
+        proposed = shapely.points([(p["x"], p["y"]) for _, d in todo for p in d.proposals])
+        near_sign = shapely.STRtree(signs.geometry.values).query(
+            proposed, predicate="dwithin", distance=max(policy.min_spacing, 0.0))[1]
+        signs = signs.iloc[np.unique(near_sign)]
+    if signs is not None and len(signs):
+        placed = sign_wards(signs, wards)
+        placed_street = sign_streets(placed, roads)
+        xy += list(zip(shapely.get_x(placed.geometry.values), shapely.get_y(placed.geometry.values)))
+        street += list(placed_street)
+        pole_id += list(placed["id"].astype(str))
+        ward += list(placed["ward_code"].astype(str))
+        order += [-1] * len(placed)
+    first_prop = len(xy)
+    for k, d in todo:
+        for p in d.proposals:
+            xy.append((p["x"], p["y"]))
+            street.append(p.get("road") or "")
+            pole_id.append(f"{d.request_id}-{p.get('rank', 1)}")
+            ward.append(d.ward["code"])
+            order.append(k)
+    xy, street = np.asarray(xy, float), np.asarray(street, dtype=object)
+    ward, order = np.asarray(ward, dtype=object), np.asarray(order)
+    active = np.ones(len(xy), bool)  # a moved proposal is no pole of its own
+    pts = shapely.points(xy)
+    tree = shapely.STRtree(pts)
+    qi, pj = tree.query(pts[first_prop:], predicate="dwithin", distance=max(policy.min_spacing, 0.0))
+    near = pd.DataFrame({"q": qi + first_prop, "p": pj}).groupby("q")["p"].agg(list).to_dict()
+    row = first_prop
+    for k, d in todo:
+        used, kept, notes = set(), [], []
+        for prop in d.proposals:
+            me, row = row, row + 1
+            cand = [j for j in near.get(me, []) if j != me and active[j] and order[j] < k and street[me] != ""
+                    and street[j] == street[me] and ward[j] != ward[me]
+                    and np.hypot(*(xy[j] - xy[me])) < policy.min_spacing]
+            if not cand:
+                kept.append(prop)
+                continue
+            j = min(cand, key=lambda c: (np.hypot(*(xy[c] - xy[me])), order[c], pole_id[c]))
+            active[me] = False
+            other = index.names[index.position[ward[j]]] if ward[j] in index.position else ward[j]
+            if (xy[j][0], xy[j][1]) in used:
+                notes.append(f"Bord {prop.get('rank')} ({prop.get('road')}) vervalt: het zou binnen "
+                             f"{policy.min_spacing:.0f} m van de paal van bord {pole_id[j]} (wijk {other}) komen, "
+                             "waar al een bord van deze wijk hangt.")
+                continue
+            used.add((xy[j][0], xy[j][1]))
+            lon, lat = to_lonlat(gpd.GeoSeries([shapely.Point(*xy[j])], crs=wards.crs))
+            text = (f"Gedeelde paal: één paal met een bord naar elke kant; dit bord komt aan de paal van bord "
+                    f"{pole_id[j]} in wijk {other}, {np.hypot(*(xy[j] - xy[me])):.0f} m van de berekende plek.")
+            prop.update(x=round(float(xy[j][0]), 1), y=round(float(xy[j][1]), 1), lon=round(float(lon[0]), 7),
+                        lat=round(float(lat[0]), 7), shared_pole={"sign_id": pole_id[j], "ward": str(ward[j]),
+                                         "computed": {"x": prop["x"], "y": prop["y"]}},
+                        explanation=f"{prop.get('explanation', '')} {text}".strip())
+            notes.append(f"Bord {prop.get('rank')} op {prop.get('road')}: {SHARED_POLE_NL} "
+                         f"(paal van bord {pole_id[j]}, wijk {other}).")
+            kept.append(prop)
+        if len(kept) != len(d.proposals):
+            old, new = len(d.proposals), len(kept)
+            d.reason = d.reason.replace(f"{old} bord{'en' if old != 1 else ''} bij de invalswegen",
+                                        f"{new} bord{'en' if new != 1 else ''} bij de invalswegen", 1)
+            d.proposals[:] = kept
+            d.signs_to_place = new
+        d.notes.extend(notes)
+    return decisions
 
 
 def _planned_from(decision: Decision) -> list[dict]:

@@ -491,6 +491,13 @@ CASES = [
     Case("policy-unknown-key", ["status", "--policy", "in/beleid.toml"], policy_file("maximaal = 3\n"), loose=True),
     Case("policy-negative-max-signs", ["status", "--policy", "in/beleid.toml"],
          policy_file("max_signs = -1\n"), loose=True),
+    Case("policy-huge-max-signs", ["decide", "--policy", "in/beleid.toml"],
+         policy_file("max_signs = 9223372036854775807\n"), loose=True),
+    Case("policy-huge-cover-radius", ["decide", "--policy", "in/beleid.toml"],
+         policy_file("cover_radius = 1e300\n"), loose=True),
+    Case("policy-huge-class-weight", ["decide", "--policy", "in/beleid.toml"],
+         policy_file("[class_weights]\nresidential = 1e308\n"), loose=True),
+    Case("propose-huge-max-signs", ["propose", "LM01", "--max-signs", "9223372036854775807"]),
     Case("policy-binary", ["status", "--policy", "in/beleid.toml"],
          file_bytes("beleid.toml", b"\xff\xfe\x00garbage"), loose=True),
     # --- addresses

@@ -197,3 +197,39 @@ def test_an_approval_without_roads_plans_no_sign_and_keeps_the_ward_in_progress(
     layers = store.layers()
     assert len(layers["signs"]) == before
     assert layers["open_approvals"] == {first.ward["code"]: ["X1"]}
+
+
+@pytest.mark.parametrize("statuses", [("placed", "planned"), ("placed",)], ids=["planned-counts", "placed-only"])
+def test_batching_never_changes_a_shared_pole(tmp_path, statuses):
+    """Two wards meet on Dorpsstraat: the later one uses the earlier one's pole (issue 20), in one
+    run, shuffled, request by request in the register and in batches."""
+    from test_entries import roads as make_roads
+    from test_entries import square
+    from test_entries import wards as make_wards
+    x0, y0 = 120_000.0, 480_000.0
+    wards = make_wards(("A", square(0, 0, 1000, 1000)), ("B", square(1000, 0, 2000, 1000)),
+                       ("C", square(3000, 0, 4000, 1000)))
+    roads = make_roads(("Dorpsstraat", "tertiary", [(-300, 500), (2300, 500)]))
+    policy = Policy(coverage_statuses=statuses)
+    signs = initial_signs(wards.iloc[[2, 0, 1]].reset_index(drop=True))  # one sign, in ward C
+    spots = {"RA": (500, 600), "RB": (1500, 600), "RB2": (1600, 700), "RA2": (400, 300)}
+    days = {"RA": "2025-02-01", "RB": "2025-03-01", "RB2": "2025-04-01", "RA2": "2025-05-01"}
+    requests = gpd.GeoDataFrame({"request_id": list(spots), "date": [days[r] for r in spots],
+                                 "group_id": ["G1", "G2", "G1", "G2"], "preferred": [""] * 4},
+                                geometry=[shapely.Point(x0 + x, y0 + y) for x, y in spots.values()], crs="EPSG:28992")
+
+    def shared(decisions):
+        return [(d.request_id, d.outcome, d.reason_code,
+                 tuple((p["x"], p["y"], (p.get("shared_pole") or {}).get("ward")) for p in d.proposals))
+                for d in decisions]
+
+    one_run = shared(decide_files(requests, wards, signs, roads, policy))
+    assert any(ward == "A" for *_, props in one_run for *_, ward in props)  # B shares A's pole
+    assert shared(decide_files(requests.iloc[[3, 1, 0, 2]], wards, signs, roads, policy)) == one_run
+    singles, planned = decide_register(tmp_path, [requests.iloc[[k]] for k in range(4)], wards, signs, roads, policy)
+    assert shared(singles) == one_run
+    batched, _ = decide_register(tmp_path, [requests.iloc[[0]], requests.iloc[[1, 2, 3]]], wards, signs, roads, policy)
+    assert shared(batched) == one_run
+    # In the register B's sign keeps its ward, though it hangs on A's pole.
+    per_ward = placement.sign_wards(planned, wards).groupby("ward_code").size()
+    assert per_ward["B"] == len(next(d for d in singles if d.request_id == "RB").proposals) == 2

@@ -102,3 +102,12 @@ def test_the_planner_uses_the_enumeration_where_it_fits(monkeypatch):
     problem = CoverProblem(np.eye(3, dtype=bool), [1.0, 2.0, 3.0], [1.0, 2.0, 3.0],
                            [[0, 0], [300, 0], [600, 0]], 100.0)
     assert list(choose_mclp(problem, 2)) == [1, 2]
+
+
+def test_budget_above_the_number_of_candidates_is_the_number_of_candidates():
+    rng = np.random.default_rng(3)
+    for _ in range(20):
+        problem, _ = random_ward(rng)
+        huge = 9223372036854775807
+        assert choose_mclp(problem, huge).tolist() == choose_mclp(problem, problem.n).tolist()
+        assert enumerate_mclp(problem, huge).tolist() == solve_mclp(problem, huge).tolist()

@@ -392,6 +392,21 @@ def test_a_policy_is_checked_as_a_whole_and_each_violation_names_its_key(tmp_pat
         planner.load_policy(path)
 
 
+@pytest.mark.parametrize("text, key", [
+    ("max_signs = 9223372036854775807\n", "max_signs hoogstens 50"),
+    ("max_signs = 51\n", "max_signs hoogstens 50"),
+    ("cover_radius = 1e300\n", "cover_radius hoogstens 10.000 m"),
+    ("merge_distance = 20000\n", "merge_distance hoogstens 10.000 m"),
+    ("[class_weights]\nresidential = 1e308\n", "class_weights: gewicht van residential hoogstens 1000"),
+])
+def test_absurd_policy_numbers_are_refused_naming_the_key_and_the_limit(tmp_path, text, key):
+    path = tmp_path / "beleid.toml"
+    path.write_text(text)
+    with pytest.raises(InputError) as err:
+        planner.load_policy(path)
+    assert key in str(err.value).replace("mag ", "")
+
+
 def test_every_violation_of_a_policy_is_named(tmp_path):
     path = tmp_path / "beleid.toml"
     path.write_text('max_signs = 0\nregistration_required = "ja"\ninset = -5\n')

@@ -6,6 +6,7 @@ import geopandas as gpd
 import numpy as np
 import pytest
 import shapely
+import shapely.ops
 
 from planner.core.policy import Policy
 from planner.siting.entries import find_entries, no_entry_reason
@@ -183,3 +184,138 @@ def test_entries_are_found_for_all_demo_wards(data_dir):
     assert set(e["ward_code"]) == set(w["code"]) - {"LM09"}
     on_boundary = shapely.distance(w.set_index("code").loc[e["ward_code"]].boundary.values, e.geometry.values)
     assert (on_boundary < 0.01).all()
+
+
+# ----------------------------------------------------------------- streets, not OSM ways (issue 20)
+
+
+def scramble(r, rng, splits=3):
+    """The same streets as OSM might split them: every way cut at random points (each piece a
+    row of its own), random pieces drawn the other way round, the rows shuffled."""
+    rows = []
+    for name, highway, geom in zip(r["name"], r["highway"], r.geometry.values):
+        cuts = np.sort(rng.uniform(0.02, 0.98, size=rng.integers(1, splits + 1))) * geom.length
+        edges = np.r_[0.0, cuts, geom.length]
+        for a, b in zip(edges[:-1], edges[1:]):
+            piece = shapely.ops.substring(geom, a, b)
+            if rng.random() < 0.5:
+                piece = shapely.reverse(piece)
+            rows.append((name, highway, piece))
+    rows = [rows[i] for i in rng.permutation(len(rows))]
+    return gpd.GeoDataFrame({"name": [n for n, _, _ in rows], "highway": [h for _, h, _ in rows]},
+                            geometry=[g for _, _, g in rows], crs=r.crs)
+
+
+def entry_answer(e):
+    """What an entry frame says, independent of how the roads were split (to the centimetre)."""
+    cands = [tuple(map(tuple, np.round(shapely.get_coordinates(c), 2))) if c is not None else ()
+             for c in e["candidates"]]
+    xy = np.round(shapely.get_coordinates(e.geometry.values), 2)
+    return sorted(zip(e["ward_code"], e["entry_id"], e["road"], e["road_class"], e["weight"], e["crossings"],
+                      map(tuple, xy), cands))
+
+
+def test_split_reversed_and_shuffled_ways_give_the_same_entries():
+    from test_geometry import street_grid
+    w, r = street_grid(seed=7)
+    expected = entry_answer(find_entries(w, r, POLICY))
+    assert len(expected) > 20
+    for seed in range(3):
+        assert entry_answer(find_entries(w, scramble(r, np.random.default_rng(seed)), POLICY)) == expected
+
+
+def test_way_ending_just_inside_the_boundary_is_an_entry_when_its_street_goes_on():
+    w = wards(("A", SQUARE))
+    # OSM splits the street 5 m inside the ward (a bridge); the street goes on for 300 m.
+    r = roads(("Brugstraat", "secondary", [(-100, 500), (5, 500)]),
+              ("Brugstraat", "secondary", [(300, 500), (5, 500)]))
+    e = find_entries(w, r, POLICY)
+    assert local_xy(e) == [(0, 500)]
+    assert e["candidate"].iloc[0].x - X0 == pytest.approx(POLICY.inset)
+
+
+def test_street_changing_class_mid_way_is_one_street_with_the_class_where_it_enters():
+    w = wards(("A", SQUARE))
+    r = roads(("Dorpsstraat", "residential", [(-100, 500), (5, 500)]),
+              ("Dorpsstraat", "tertiary", [(5, 500), (400, 500)]))
+    e = find_entries(w, r, POLICY)
+    assert list(zip(e["road"], e["road_class"])) == [("Dorpsstraat", "residential")]
+
+
+def test_entry_that_reaches_the_clearance_without_room_for_a_sign_still_counts():
+    w = wards(("A", SQUARE))
+    # 12 m into the ward: boundary_clearance (10 m) is reached, the inset (15 m) is not.
+    r = roads(("Korteweg", "residential", [(-100, 500), (12, 500)]),
+              ("Hoofdweg", "tertiary", [(-100, 600), (400, 600)]))
+    e = find_entries(w, r, POLICY).set_index("road")
+    assert set(e.index) == {"Korteweg", "Hoofdweg"}
+    assert e.loc["Korteweg", "candidate"] is None and e.loc["Hoofdweg", "candidate"] is not None
+
+
+def test_loop_street_gives_the_same_entries_wherever_the_loop_starts():
+    w = wards(("A", SQUARE))
+    t = np.linspace(0.0, 2 * np.pi, 361)
+    ring = [(500 + 300 * np.cos(a), 300 * np.sin(a)) for a in t]
+    expected = None
+    for start in (0, 90, 200, 300):
+        pts = ring[start:-1] + ring[:start + 1]
+        got = local_xy(find_entries(w, roads(("Ringweg", "secondary", pts)), POLICY))
+        expected = expected or got
+        assert got == expected == [(200, 0), (800, 0)]
+
+
+# ----------------------------------------------------------------- every reason is true (issue 20 item 4)
+
+
+def test_reason_no_roads_given():
+    reason = no_entry_reason("A", wards(("A", SQUARE)), None, POLICY)
+    assert reason.startswith("Er zijn geen weggegevens geladen")
+
+
+def test_reason_roads_given_but_none_near_the_ward():
+    w = wards(("A", SQUARE), ("B", square(3000, 0, 4000, 1000)))
+    r = roads(("Dorpsweg", "tertiary", [(-100, 500), (500, 500)]))
+    for given in (r, r.iloc[0:0]):  # also an empty frame: what 'propose' reads near a ward without roads
+        reason = no_entry_reason("B", w, given, POLICY)
+        assert "liggen geen wegen" in reason and "geen weggegevens geladen" not in reason
+
+
+def test_reason_roads_but_none_enters_names_those_along_the_boundary():
+    w = wards(("A", SQUARE))
+    r = roads(("Grensweg", "tertiary", [(-100, 0), (1100, 0)]),
+              ("Stompje", "residential", [(300, -100), (300, 6)]),
+              ("Binnenhof", "residential", [(400, 400), (600, 400)]))
+    assert find_entries(w, r, POLICY).empty
+    reason = no_entry_reason("A", w, r, POLICY)
+    assert "Geen weg komt wijk Wijk A verder binnen dan 10 m van de grens." in reason
+    assert "Langs de grens lopen: Grensweg (tertiaire weg)" in reason
+    assert "niet 10 m de wijk in: Stompje (woonstraat)" in reason
+    assert "zonder aansluiting op de grens: Binnenhof (woonstraat)" in reason
+
+
+def test_street_goes_on_through_a_junction_with_a_side_branch_of_the_same_name():
+    w = wards(("A", SQUARE))
+    # OSM: the street is split at the junction 5 m inside the ward, where a spur of the same
+    # name branches off to the south; the street itself goes straight on.
+    r = roads(("Zonnebloemstraat", "residential", [(-100, 500), (5, 500)]),
+              ("Zonnebloemstraat", "residential", [(5, 500), (300, 500)]),
+              ("Zonnebloemstraat", "residential", [(5, 500), (5, 300)]))
+    e = find_entries(w, r, POLICY)
+    assert local_xy(e) == [(0, 500)]
+    assert e["candidate"].iloc[0].x - X0 == pytest.approx(POLICY.inset)
+    rng = np.random.default_rng(0)
+    for _ in range(3):
+        assert entry_answer(find_entries(w, scramble(r, rng), POLICY)) == entry_answer(e)
+
+
+def test_dual_carriageway_forming_the_boundary_is_judged_alike_in_both_wards_however_it_is_split():
+    # Wards A (south) and B (north) meet at y = 500, between the two carriageways of Rijksweg.
+    w = wards(("A", square(0, 0, 1000, 500)), ("B", square(0, 500, 1000, 1000)))
+    south = [(-100, 485), (3, 485), (60, 485), (1100, 485)]  # OSM splits it 3 m inside the ward ...
+    north = [(1100, 515), (400, 515), (-100, 515)]           # ... and this one far from the boundary
+    r = roads(*[("Rijksweg", "secondary", [a, b]) for a, b in zip(south[:-1], south[1:])],
+              *[("Rijksweg", "secondary", [a, b]) for a, b in zip(north[:-1], north[1:])])
+    e = find_entries(w, r, POLICY)
+    mirrored = {(c, x, y if c == "A" else 1000 - y) for c, (x, y) in
+                zip(e["ward_code"], map(tuple, np.round(shapely.get_coordinates(e.geometry.values) - [X0, Y0], 1)))}
+    assert mirrored == {("A", 0.0, 485.0), ("A", 1000.0, 485.0), ("B", 0.0, 485.0), ("B", 1000.0, 485.0)}

@@ -162,12 +162,13 @@ def test_a_sign_of_a_neighbouring_ward_does_not_block_candidates():
     wards, roads = street_grid(seed=4)
     alone = propose_positions("G11", wards, roads, POLICY)
     spot = alone.proposals[0]
-    # A sign 20 m away, but in the neighbouring ward: G11's proposal stays the same.
+    # A sign closer than min_spacing, but in the neighbouring ward: G11's proposal stays the same.
     neighbour = shapely.Point(spot["x"], spot["y"])
     code_there = wards["code"].iloc[planner.ward_of([neighbour], wards)[0]]
     assert code_there == "G11"
     nx, ny = spot["x"], spot["y"]
-    outside = [shapely.Point(nx + dx, ny + dy) for dx, dy in ((0, 25), (0, -25), (25, 0), (-25, 0))]
+    step = POLICY.min_spacing - 5  # the proposal may lie well inside (candidates along the whole street)
+    outside = [shapely.Point(nx + dx, ny + dy) for dx, dy in ((0, step), (0, -step), (step, 0), (-step, 0))]
     other = [p for p in outside if planner.ward_of([p], wards)[0] >= 0
              and wards["code"].iloc[planner.ward_of([p], wards)[0]] != "G11"]
     assert other, "test setup: no point in a neighbouring ward"

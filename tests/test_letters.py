@@ -340,3 +340,11 @@ def test_brief_addresses_names_the_nearest_house_number(store, capsys, env):  # 
     text = pdf_text(env / "brieven" / "brief-A002.pdf")
     assert "aan de zuidkant van de weg (rechts voor wie de wijk in rijdt), ter hoogte van Dorpsstraat 7A." in text
     assert "Oostmeerweg 3" not in text  # another street, however close
+
+
+def test_a_shared_pole_is_named_in_the_letter(store):
+    # The demo's A008 (Landsmeer-Dorp) meets A002 (Landsmeer-Oost) on Dorpsstraat: one pole.
+    letter = letters.letter_for(Store(store), "A008", municipality=DEFAULT)
+    shared = [p["line"] for p in letter.positions if "gedeelde paal" in p["line"]]
+    assert len(shared) == 1 and "één paal met een bord naar elke kant" in shared[0]
+    assert "gedeelde paal" in letter.text()

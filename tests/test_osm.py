@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import geopandas as gpd
+import numpy as np
 import osmium
+import pandas as pd
 import pyogrio
 import pyrosm
 import pytest
 import shapely
 
 from planner import geo
+from planner.core.policy import Policy
 from planner.errors import InputError
 from planner.io.sources import osm
+from planner.siting.entries import find_entries
+from planner.siting.proposals import propose_positions
 
 HELSINKI_TEST_PBF = pyrosm.get_data("test_pbf")  # a real extract that pyrosm ships (Finland)
 
@@ -177,3 +184,93 @@ def test_cli_import_nwb_roads(run_cli, tmp_path):
     res = run_cli("import", "roads", _nwb_layer(tmp_path / "nwb.gpkg"), "--out", out)
     assert res.returncode == 0, res.stderr
     assert sorted(geo.load_roads(out)["highway"]) == ["cycleway", "residential", "secondary"]
+
+
+# ----------------------------------------------------------------- real OSM streets (issue 20)
+# tests/recorded/osm_streets.geojson: the road ways of pyrosm's real OSM test extract, as OSM
+# splits them, moved rigidly to Landsmeer (scripts/record_osm_streets.py; no network).
+
+RECORDED_STREETS = Path(__file__).parent / "recorded" / "osm_streets.geojson"
+
+
+@pytest.fixture(scope="module")
+def osm_streets():
+    return geo.load_roads(RECORDED_STREETS)
+
+
+def street_following_wards(roads, n=3):
+    """Wards whose boundaries follow street centre lines (as CBS buurten often do): the blocks
+    between the streets, grouped by an n x n grid cell, each connected group a ward."""
+    faces = shapely.get_parts(shapely.polygonize(shapely.get_parts(shapely.union_all(roads.geometry.values))))
+    x0, y0, x1, y1 = roads.total_bounds
+    rp = shapely.point_on_surface(faces)
+    cx = np.minimum(((shapely.get_x(rp) - x0) / ((x1 - x0) / n)).astype(int), n - 1)
+    cy = np.minimum(((shapely.get_y(rp) - y0) / ((y1 - y0) / n)).astype(int), n - 1)
+    cell = cx * n + cy
+    polys = shapely.get_parts([shapely.union_all(faces[cell == c]) for c in np.unique(cell)])
+    polys = polys[shapely.area(polys) > 5_000]
+    # CBS-like: the boundary follows the centre line within decimetres, not exactly (a vertex every
+    # 5 m, moved by a function of its position, so neighbouring wards still share their boundary).
+    polys = shapely.transform(shapely.segmentize(polys, 5.0),
+                              lambda xy: xy + 0.3 * np.c_[np.sin(xy[:, 0] * 1.7 + xy[:, 1] * 2.3),
+                                                          np.cos(xy[:, 0] * 2.9 - xy[:, 1] * 1.3)])
+    return gpd.GeoDataFrame({"code": [f"S{i:02d}" for i in range(len(polys))],
+                             "name": [f"Straatwijk {i}" for i in range(len(polys))]}, geometry=polys, crs=geo.RD_NEW)
+
+
+def grid_wards(roads, n=4):
+    """Wards whose boundaries cut across the streets: an n x n grid of squares."""
+    x0, y0, x1, y1 = roads.total_bounds
+    w, h = (x1 - x0) / n, (y1 - y0) / n
+    boxes = [shapely.box(x0 + i * w, y0 + j * h, x0 + (i + 1) * w, y0 + (j + 1) * h) for i in range(n) for j in range(n)]
+    return gpd.GeoDataFrame({"code": [f"C{k:02d}" for k in range(len(boxes))],
+                             "name": [f"Vak {k}" for k in range(len(boxes))]}, geometry=boxes, crs=geo.RD_NEW)
+
+
+def proposals_of(wards, roads):
+    policy = Policy()
+    return {c: [(p["x"], p["y"], p["road"], p["score"]) for p in propose_positions(c, wards, roads, policy).proposals]
+            for c in wards["code"]}
+
+
+@pytest.mark.parametrize("make_wards", [street_following_wards, grid_wards])
+def test_real_osm_streets_split_reversed_and_shuffled_change_no_entry_and_no_position(osm_streets, make_wards):
+    from test_entries import entry_answer, scramble
+    wards = make_wards(osm_streets)
+    expected = entry_answer(find_entries(wards, osm_streets, Policy()))
+    assert len(expected) > 50
+    expected_positions = proposals_of(wards, osm_streets)
+    for seed in range(2):
+        other = scramble(osm_streets, np.random.default_rng(seed))
+        assert entry_answer(find_entries(wards, other, Policy())) == expected
+        assert proposals_of(wards, other) == expected_positions
+
+
+@pytest.mark.parametrize("make_wards", [street_following_wards, grid_wards])
+def test_real_osm_ways_joined_beforehand_give_the_same_entries(osm_streets, make_wards):
+    """The issue's reference: join the ways of each street first (every way of one name and
+    class, joined where they meet end to end, without noding), then apply the same rules."""
+    wards = make_wards(osm_streets)
+    named = osm_streets[osm_streets["name"] != ""]
+    joined = named.groupby(["name", "highway"], as_index=False).agg(
+        geometry=("geometry", lambda g: shapely.line_merge(shapely.MultiLineString(list(g)))))
+    joined = gpd.GeoDataFrame(joined, geometry="geometry", crs=osm_streets.crs).explode(index_parts=False)
+    joined = pd.concat([joined, osm_streets[osm_streets["name"] == ""]], ignore_index=True)
+    assert len(joined[joined["name"] != ""]) < len(named)  # the extract does split streets into ways
+    got, ref = find_entries(wards, osm_streets, Policy()), find_entries(wards, joined, Policy())
+    key = lambda e: sorted(zip(e["ward_code"], e["road"], map(tuple, np.round(shapely.get_coordinates(e.geometry.values), 2))))  # noqa: E731
+    assert key(got) == key(ref)
+
+
+def test_real_osm_entries_whose_first_way_ends_before_the_inset_are_found(osm_streets):
+    """OSM ends ways just inside a street-following boundary (at the junction with the
+    boundary street, a bridge, a tag change): the street is an entry all the same."""
+    wards = street_following_wards(osm_streets)
+    e = find_entries(wards, osm_streets, Policy())
+    polys = wards.set_index("code").geometry.loc[e["ward_code"]].values
+    own_way = osm_streets.geometry.values[e["road_index"].to_numpy()]
+    inside = shapely.length(shapely.intersection(own_way, polys))
+    short = inside < Policy().inset
+    assert short.sum() >= 1
+    # ... and the sign stands further along the street, past the end of that first way.
+    assert e["candidate"][short].notna().all()

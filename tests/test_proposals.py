@@ -230,9 +230,13 @@ def test_demo_approved_decisions_carry_their_proposals(demo):
     decided = decide_demo(demo)
     approved = [d for d in decided.values() if d.outcome == "approved"]
     assert approved and all(1 <= len(d.proposals) <= 2 for d in approved)
+    polys = demo["wards"].set_index("code").geometry
     for d in approved:
-        ward = demo["wards"].set_index("code").geometry[d.ward["code"]]
-        assert all(ward.contains(shapely.Point(p["x"], p["y"])) for p in d.proposals)
+        for p in d.proposals:
+            # A sign on a shared pole hangs on the neighbouring ward's pole, facing its own ward.
+            home = p["shared_pole"]["ward"] if p.get("shared_pole") else d.ward["code"]
+            assert polys[home].contains(shapely.Point(p["x"], p["y"]))
+    assert any(p.get("shared_pole") for d in approved for p in d.proposals)  # Dorpsstraat (issue 20)
 
 
 def test_demo_het_twiske_needs_review_without_entries(demo):
@@ -314,6 +318,16 @@ def test_cli_propose_ward_without_entries_needs_review(cli):
     assert code == 0 and data["needs_review"] and data["proposals"] == []
 
 
+def test_cli_propose_with_roads_given_but_none_near_the_ward_says_so(cli, tmp_path):
+    w = wards(("A", SQUARE), ("B", square(3000, 0, 4000, 1000)))
+    w.to_file(tmp_path / "w.gpkg")
+    roads(("Dorpsweg", "tertiary", [(-100, 500), (500, 500)])).to_file(tmp_path / "r.gpkg")
+    code, out, _ = cli("propose", "B", "--wards", tmp_path / "w.gpkg", "--roads", tmp_path / "r.gpkg", "--json")
+    data = json.loads(out)
+    assert code == 0 and data["needs_review"]
+    assert "liggen geen wegen" in data["reason"] and "geen weggegevens" not in data["reason"]
+
+
 def test_cli_propose_unknown_ward_exits_2(cli):
     code, out, err = cli("propose", "XX")
     assert code == 2 and out == "" and err.startswith("error: ") and "XX" in err
@@ -339,3 +353,38 @@ def test_propose_on_a_covered_ward_says_the_policy_adds_no_signs(cli):
     uncovered = json.loads(cli("propose", "LM04", "--json")[1])
     assert uncovered["covered"] is False
     assert not any("komen er geen borden bij" in n for n in uncovered["notes"])
+
+
+def test_reason_entries_but_no_spot_says_why():
+    # The street reaches 10 m inside (an entry) but leaves no room 15 m along the road.
+    short = roads(("Korteweg", "residential", [(-100, 500), (12, 500)]))
+    res = propose_positions("A", wards(("A", SQUARE)), short, POLICY)
+    assert res.needs_review and res.proposals == []
+    assert [e["road"] for e in res.entries] == ["Korteweg"]
+    assert "heeft invalswegen (Korteweg (woonstraat)), maar daar is geen plek voor een bord" in res.reason
+    # Every spot within min_spacing of the ward's own sign: another true reason.
+    r = roads(("Doodlopend", "residential", [(-200, 400), (60, 400)]))
+    sign = np.array([[X0 + 30, Y0 + 420]])
+    res = propose_positions("A", wards(("A", SQUARE)), r, POLICY, signs=sign)
+    assert res.needs_review and "liggen binnen 100 m van het bestaande bord van de wijk" in res.reason
+
+
+def test_entry_without_a_spot_of_its_own_counts_as_covered_by_a_nearby_sign():
+    r = roads(("Korteweg", "residential", [(-100, 500), (12, 500)]),
+              ("Hoofdweg", "tertiary", [(-100, 560), (400, 560)]))
+    res = propose_positions("A", wards(("A", SQUARE)), r, POLICY, max_signs=1)
+    assert len(res.proposals) == 1 and res.proposals[0]["road"] == "Hoofdweg"
+    assert res.proposals[0]["score"] == 5.0 and all(e["covered"] for e in res.entries)
+
+
+def test_candidates_further_along_the_entering_street_raise_the_covered_weight():
+    # Westweg enters from the west at y = 130, Zuidweg from the south at x = 120. The first
+    # spot on either street (15 m in) is more than cover_radius from the other entry; a spot
+    # further along either street covers both entries with one sign.
+    r = roads(("Westweg", "tertiary", [(-100, 130), (600, 130)]),
+              ("Zuidweg", "tertiary", [(120, -100), (120, 250)]))
+    first_spots = {(15, 130), (120, 15)}
+    res = propose_positions("A", wards(("A", SQUARE)), r, POLICY, max_signs=1)
+    assert len(res.proposals) == 1 and res.proposals[0]["score"] == 6.0
+    assert spots(res)[0] not in first_spots
+    assert all(e["covered"] for e in res.entries)

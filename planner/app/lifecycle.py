@@ -31,6 +31,7 @@ from planner.core.coords import event_date
 from planner.core.text import check_text
 from planner.core.vocabulary import OUTCOME_NL, SIGN_STATUS_NL
 from planner.errors import InputError, shorten
+from planner.placement import approval_sentence
 from planner.register.groups import active_group
 from planner.register.requests import (
     REQUEST_STATES,
@@ -292,7 +293,9 @@ def resolve_request(store: Store, request_id: str, *, approve: bool, reason: str
     An approval is checked against the ward as ``decide`` would check it
     now (a ward covered or with an approval in progress meanwhile is
     refused: reject instead), gets positions from the same proposer as
-    ``decide`` when ``roads`` are given, and is otherwise an open approval
+    ``decide`` when ``roads`` are given (a position near a neighbouring
+    ward's sign on the same street goes on that pole, as
+    :func:`planner.placement.share_poles` does), and is otherwise an open approval
     (positions to be agreed with the admin). A request on a ward boundary
     needs ``ward`` (one of the wards it touches); the group must be in the
     register (the letter goes to its admins).
@@ -300,7 +303,11 @@ def resolve_request(store: Store, request_id: str, *, approve: bool, reason: str
     Returns :func:`request_info` of the request.
     """
     from planner.core.wards import in_ward
-    from planner.placement import approval_sentence, ward_states
+    from planner.placement import (
+        Decision,
+        share_poles,
+        ward_states,
+    )
     from planner.siting.proposals import make_proposer
 
     reason = _required(reason, "een beoordeling afhandelen")
@@ -353,6 +360,12 @@ def resolve_request(store: Store, request_id: str, *, approve: bool, reason: str
             xy = np.array([[s["x"], s["y"]] for s in st.signs], dtype=float).reshape(-1, 2)
             result = make_proposer(layers["wards"], roads, policy)(code, req["preferred"], xy, budget)
             proposals, notes = result.proposals, result.notes
+            if proposals:  # one pole where it meets a neighbouring ward's sign on the same street
+                probe = Decision(request_id=request_id, date=date, group_id=str(req["group_id"]), outcome="approved",
+                                 reason_code="review_approved", reason="", ward={"code": code, "name": name},
+                                 x=0.0, y=0.0, lon=0.0, lat=0.0, proposals=list(proposals), notes=list(notes))
+                share_poles([probe], layers["wards"], layers["signs"], policy, roads=roads)
+                proposals, notes = probe.proposals, probe.notes
         n = len(proposals) or budget
         sentence = f"Na beoordeling door de gemeente toegekend: {reason}. " + approval_sentence(name, n, bool(proposals))
         request_event(con, request_id, "resolved", event_date=date, outcome="approved", ward_code=code,

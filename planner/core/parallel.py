@@ -6,7 +6,9 @@ see :func:`planner.placement.decide_requests`). So the wards are split into
 independent shares, each decided in its own process by the same
 :func:`~planner.placement.decide_requests`, and the decisions are put back
 in decision order (date, then input order): the answer is the same as in
-one process, whatever the number of processes.
+one process, whatever the number of processes. Poles shared across wards
+(:func:`~planner.placement.share_poles`) are settled after that, in one
+pass in decision order over all decisions.
 
 Requests outside every ward or on a shared boundary depend on nothing and go
 with the first share.
@@ -21,7 +23,7 @@ from typing import Callable
 import numpy as np
 
 from planner.core.wards import ward_index
-from planner.placement import Decision, decide_requests, ward_states
+from planner.placement import Decision, decide_requests, share_poles, ward_states
 
 MIN_REQUESTS_PER_JOB = 400  # below this a second process costs more than it saves
 
@@ -57,7 +59,8 @@ def _decide_share(k: int) -> list[Decision]:
     part = w["requests"].iloc[w["shares"][k]]
     # The ward states were built once, before the fork: this process changes only its own copy.
     return decide_requests(part, w["wards"], w["signs"], w["groups"], w["policy"], roads=w["roads"],
-                           proposer=proposer, open_approvals=w["open_approvals"], states=w["states"])
+                           proposer=proposer, open_approvals=w["open_approvals"], states=w["states"],
+                           share=False)
 
 
 def decide_parallel(requests, wards, signs, groups, policy, *, roads=None,
@@ -107,4 +110,8 @@ def decide_parallel(requests, wards, signs, groups, policy, *, roads=None,
         rows = shares[k][np.lexsort((np.arange(len(shares[k])), dates[shares[k]]))]
         keyed += [((dates[r], int(r)), d) for r, d in zip(rows, decisions)]
     keyed.sort(key=lambda item: item[0])
-    return [d for _, d in keyed]
+    decisions = [d for _, d in keyed]
+    # Poles shared across wards: one pass in decision order over every process's decisions.
+    if make_proposer is not None:
+        share_poles(decisions, wards, signs, policy, roads=roads)
+    return decisions

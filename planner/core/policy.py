@@ -95,6 +95,10 @@ class Policy:
         return dataclasses.asdict(self)
 
 
+MAX_SIGNS = 50             # signs per ward: more is no sign policy but a typo (and would not fit in memory)
+MAX_DISTANCE = 10_000.0    # metres: every distance setting; a ward is not larger than a few kilometres
+MAX_CLASS_WEIGHT = 1_000.0  # road class weights: sums must stay exact
+
 DISTANCES = ("merge_distance", "inset", "boundary_clearance", "cover_radius", "min_spacing",
              "wish_road_distance")
 STATUSES = ("placed", "planned")
@@ -107,11 +111,12 @@ def _is_number(value) -> bool:
 def check_settings(policy: "Policy") -> list[str]:
     """Every violation in a policy's settings, one Dutch sentence each naming the key.
 
-    Sign counts are whole numbers >= 1 with ``min_signs_for_coverage <=
-    max_signs``; distances finite and not negative; booleans real booleans
+    Sign counts are whole numbers from 1 to :data:`MAX_SIGNS` with
+    ``min_signs_for_coverage <= max_signs``; distances finite, not negative
+    and at most :data:`MAX_DISTANCE` metres; booleans real booleans
     (``"nee"`` is an error, not true); texts texts; ``coverage_statuses`` a
     non-empty list of ``placed``/``planned``; ``class_weights`` a table of
-    positive finite numbers.
+    positive numbers of at most :data:`MAX_CLASS_WEIGHT`.
     """
     import math
     problems = []
@@ -123,6 +128,9 @@ def check_settings(policy: "Policy") -> list[str]:
         value = getattr(policy, key)
         if not (isinstance(value, int) and not isinstance(value, bool)) or value < 1:
             problems.append(f"{key} moet een geheel getal van minstens 1 zijn (kreeg {value!r})")
+            counts_ok = False
+        elif value > MAX_SIGNS:
+            problems.append(f"{key} mag hoogstens {MAX_SIGNS} zijn (borden per wijk; kreeg {value})")
             counts_ok = False
     if counts_ok and policy.min_signs_for_coverage > policy.max_signs:
         problems.append(f"min_signs_for_coverage ({policy.min_signs_for_coverage}) mag niet groter zijn dan "
@@ -141,6 +149,8 @@ def check_settings(policy: "Policy") -> list[str]:
         value = getattr(policy, key)
         if not _is_number(value) or not math.isfinite(value) or value < 0:
             problems.append(f"{key} moet een eindig getal van 0 of meer (meters) zijn (kreeg {value!r})")
+        elif value > MAX_DISTANCE:
+            problems.append(f"{key} mag hoogstens {MAX_DISTANCE:,.0f} m zijn (kreeg {value:g})".replace(",", "."))
     weights = policy.class_weights
     if not isinstance(weights, dict) or not weights:
         problems.append(f"class_weights moet een tabel zijn van wegklasse = gewicht (kreeg {weights!r})")
@@ -148,6 +158,9 @@ def check_settings(policy: "Policy") -> list[str]:
         bad = [str(k) for k, w in weights.items() if not _is_number(w) or not math.isfinite(w) or w <= 0]
         if bad:
             problems.append(f"class_weights: gewicht van {', '.join(bad)} moet een positief getal zijn")
+        big = [str(k) for k, w in weights.items() if _is_number(w) and math.isfinite(w) and w > MAX_CLASS_WEIGHT]
+        if big:
+            problems.append(f"class_weights: gewicht van {', '.join(big)} mag hoogstens {MAX_CLASS_WEIGHT:g} zijn")
     return problems
 
 

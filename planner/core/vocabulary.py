@@ -79,6 +79,7 @@ YES_NO = {True: "ja", False: "nee"}
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
 MONTHS_NL = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
              "oktober", "november", "december")
+SHARED_POLE_NL = "gedeelde paal: één paal met een bord naar elke kant"  # two wards, one street crossing
 
 
 def road_class_nl(road_class) -> str:
@@ -110,4 +111,4 @@ def outcome_nl(outcome: str) -> str:
 
 __all__ = ["OUTCOME_NL", "WARD_STATE_NL", "WARD_STATE_LEGEND", "SIGN_STATUS_NL", "REQUEST_STATE_NL", "REQUEST_OPEN_NL",
            "MARKER_NL", "ROAD_CLASS_NL", "UNNAMED_ROAD", "UNKNOWN", "OUTSIDE_WARDS", "YES_NO",
-           "MONTHS_NL", "road_class_nl", "outcome_nl", "date_nl"]
+           "MONTHS_NL", "SHARED_POLE_NL", "road_class_nl", "outcome_nl", "date_nl"]

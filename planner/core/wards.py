@@ -129,13 +129,49 @@ def sign_wards(signs: gpd.GeoDataFrame, wards: gpd.GeoDataFrame) -> gpd.GeoDataF
     """One row per (sign, ward it lies in): the signs with ``ward_code`` and ``ward_name``.
 
     A sign on a shared boundary gets a row for each ward (it counts for each).
+    A sign on a shared pole (see :func:`planner.placement.share_poles`) stands
+    in the neighbouring ward, facing its own: one recorded (a ``ward_code``
+    column, as the register keeps it) for a ward it does not lie in is a sign
+    of that recorded ward.
     """
     index = ward_index(wards)
     pi, wi = index.pairs(signs.geometry.values)
+    pi, wi = sign_ward_pairs(signs, index, pi, wi)
     out = signs.iloc[pi].copy()
     out["ward_code"] = index.codes[wi]
     out["ward_name"] = index.names[wi]
     return out
+
+
+def sign_ward_pairs(signs: gpd.GeoDataFrame, index: "WardIndex", pi: np.ndarray, wi: np.ndarray, *,
+                    only=None) -> tuple[np.ndarray, np.ndarray]:
+    """THE wards of signs: the (sign, ward) pairs ``pi, wi`` where they lie (:meth:`WardIndex.pairs`),
+    after the shared-pole rule. A sign recorded (``ward_code``) for a ward it does not lie in
+    hangs on the neighbour's pole facing its own ward: it is a sign of the recorded ward only.
+
+    ``only`` (ward positions): the pairs were asked for those wards alone; signs recorded for
+    one of them are added wherever they stand. Pairs come back by sign, then ward.
+    """
+    if "ward_code" not in signs.columns or len(signs) == 0:
+        return pi, wi
+    recorded = text_column(signs, "ward_code").astype(str)
+    known = np.flatnonzero(np.isin(recorded, index.codes.astype(str)))
+    if len(known) == 0:
+        return pi, wi
+    rec_pos = np.full(len(signs), -1, dtype=np.int64)
+    rec_pos[known] = [index.position[c] for c in recorded[known]]
+    inside = shapely.dwithin(signs.geometry.values[known], index.geoms[rec_pos[known]], BOUNDARY_TOLERANCE)
+    elsewhere = np.zeros(len(signs), dtype=bool)
+    elsewhere[known[~inside]] = True
+    if not elsewhere.any():
+        return pi, wi
+    keep = ~elsewhere[pi]
+    add = np.flatnonzero(elsewhere)
+    if only is not None:
+        add = add[np.isin(rec_pos[add], np.asarray(only))]
+    pi, wi = np.concatenate([pi[keep], add]), np.concatenate([wi[keep], rec_pos[add]])
+    order = np.lexsort((wi, pi))
+    return pi[order], wi[order]
 
 
 def nearest_street(points, roads: gpd.GeoDataFrame | None) -> np.ndarray:

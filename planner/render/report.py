@@ -13,8 +13,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from planner.core.vocabulary import OUTCOME_NL, UNNAMED_ROAD, road_class_nl
-from planner.io.files import write_files_atomic  # noqa: F401  (write_text_atomic: re-exported)
+from planner.core.vocabulary import (
+    OUTCOME_NL,  # noqa: E402  (one word per outcome, everywhere)
+    SHARED_POLE_NL,
+    UNNAMED_ROAD,
+    road_class_nl,
+)
+from planner.io.files import write_files_atomic, write_text_atomic  # noqa: F401  (write_text_atomic: re-exported)
 from planner.placement import Decision
 
 
@@ -37,8 +42,10 @@ def decision_report(decisions: list[Decision], policy_name: str, policy_descript
             continue
         lines += ["", f"## Voorstel voor aanvraag {d.request_id} ({_md(d.ward['name'])})", ""]
         for p in d.proposals:
+            shared = p.get("shared_pole")
             lines.append(f"{p['rank']}. {_md(p.get('road') or UNNAMED_ROAD)} ({road_class_nl(p.get('road_class', ''))}): "
-                         f"RD {p['x']:.0f}, {p['y']:.0f}; WGS84 {p['lat']:.6f}, {p['lon']:.6f}")
+                         f"RD {p['x']:.0f}, {p['y']:.0f}; WGS84 {p['lat']:.6f}, {p['lon']:.6f}"
+                         + (f"; {SHARED_POLE_NL} (paal van bord {_md(shared['sign_id'])})" if shared else ""))
     lines.append("")
     return "\n".join(lines)
 

@@ -182,6 +182,7 @@ def solve_mclp(problem: CoverProblem, max_signs: int) -> np.ndarray:
     fits); otherwise :class:`SolverError` is raised.
     """
     n, m = problem.n, problem.cover.shape[1]
+    max_signs = min(int(max_signs), n)  # never more signs than candidates
     if n == 0 or max_signs <= 0:
         return np.zeros(0, dtype=np.int64)
     cover_rows = np.hstack([-problem.cover.T.astype(float), np.eye(m)])  # y_e - sum a_ce x_c <= 0
@@ -205,6 +206,7 @@ def choose_mclp(problem: CoverProblem, max_signs: int) -> np.ndarray:
 
     Both give the same positions (same model, same tie-breaks).
     """
+    max_signs = min(int(max_signs), problem.n)  # never more signs than candidates
     if _n_subsets(problem.n, int(max_signs)) > MAX_ENUMERATION:
         return solve_mclp(problem, max_signs)
     return enumerate_mclp(problem, max_signs)
@@ -243,7 +245,8 @@ def enumerate_mclp(problem: CoverProblem, max_signs: int) -> np.ndarray:
     Exact; raises :class:`SolverError` when there are more than
     ``MAX_ENUMERATION`` subsets (use :func:`choose_mclp`).
     """
-    n, p = problem.n, int(max_signs)
+    n = problem.n
+    p = min(int(max_signs), n)  # never more signs than candidates
     if n == 0 or p <= 0:
         return np.zeros(0, dtype=np.int64)
     if _n_subsets(n, p) > MAX_ENUMERATION:

@@ -20,7 +20,7 @@ import numpy as np
 import shapely
 
 from planner.core.coords import parse_wishes, to_rd_xy, xy_to_lonlat
-from planner.core.policy import Policy
+from planner.core.policy import MAX_SIGNS, Policy
 from planner.core.vocabulary import UNNAMED_ROAD, road_class_nl
 from planner.core.wards import in_ward, ward_index
 from planner.errors import InputError
@@ -170,6 +170,8 @@ def propose_positions(ward_code: str, wards: gpd.GeoDataFrame, roads: gpd.GeoDat
     budget = policy.max_signs if max_signs is None else int(max_signs)
     if budget < 0:
         raise InputError("--max-signs moet 0 of meer zijn")
+    if budget > MAX_SIGNS:
+        raise InputError(f"--max-signs mag hoogstens {MAX_SIGNS} zijn (borden per wijk; kreeg {budget})")
     network = road_network(roads, policy)
     code = index.codes[pos]
     mine = network.ward_entries(wards, code) if entries is None else entries[entries["ward_code"] == code]
@@ -203,28 +205,30 @@ def plan_ward(code: str, name: str, poly, mine, network: RoadNetwork, policy: Po
         result.notes.append(f"In wijk {name} {'staat' if n_own == 1 else 'staan'} al {n_own} "
                             f"bord{'en' if n_own != 1 else ''}; "
                             f"plekken binnen {policy.min_spacing:.0f} m daarvan vallen af.")
+    own_entry = e["cand_entry"]
     free = np.flatnonzero(min_distance(cand_xy, other_xy) >= policy.min_spacing)
+    cand_clear = e["cand_clear"][free]
     wish_xy = np.column_stack(to_rd_xy(*np.array(wishes, float).T)) if len(wishes) else np.zeros((0, 2))
     valid, why, near = _check_wishes(wish_xy, poly, network, policy, other_xy, budget, entry_xy)
     kept = np.flatnonzero(valid)
     wish_clear = shapely.distance(shapely.boundary(poly), shapely.points(wish_xy[kept])) if kept.size else []
+    by_entry = own_entry[free]
     if kept.size:
         cat = np.concatenate
         cand = {"xy": np.vstack([wish_xy[kept], cand_xy[free]]).reshape(-1, 2),
-                "road": cat([near["road"][kept], e["road"][free]]),
-                "road_class": cat([near["road_class"][kept], e["road_class"][free]]),
-                "weight": cat([near["weight"][kept], e["weight"][free]]).astype(float),
-                "clearance": cat([wish_clear, e["clearance"][free]]).astype(float),
-                "own": cat([np.full(kept.size, -1), free]),
+                "road": cat([near["road"][kept], e["road"][by_entry]]),
+                "road_class": cat([near["road_class"][kept], e["road_class"][by_entry]]),
+                "weight": cat([near["weight"][kept], e["weight"][by_entry]]).astype(float),
+                "clearance": cat([wish_clear, cand_clear]).astype(float),
+                "own": cat([np.full(kept.size, -1), by_entry]),
                 "wish": cat([np.ones(kept.size, bool), np.zeros(free.size, bool)])}
     else:  # the usual case: no wishes
-        cand = {"xy": cand_xy[free], "road": e["road"][free], "road_class": e["road_class"][free],
-                "weight": e["weight"][free], "clearance": e["clearance"][free].astype(float), "own": free,
+        cand = {"xy": cand_xy[free], "road": e["road"][by_entry], "road_class": e["road_class"][by_entry],
+                "weight": e["weight"][by_entry], "clearance": np.asarray(cand_clear, float), "own": by_entry,
                 "wish": np.zeros(free.size, bool)}
     if len(cand["xy"]) == 0:
         result.needs_review = True
-        result.reason = (f"Alle plekken bij de invalswegen van wijk {name} liggen binnen "
-                         f"{policy.min_spacing:.0f} m van bestaande borden; een medewerker beoordeelt de plaatsing.")
+        result.reason = no_spot_reason(name, e, other_xy, policy)
         result.entries = _entry_records(e, np.zeros(len(entry_xy), bool))
         return result
     cxy = cand["xy"]
@@ -266,6 +270,19 @@ def plan_ward(code: str, name: str, poly, mine, network: RoadNetwork, policy: Po
         result.reason = (f"Met hooguit 0 borden komt er in wijk {name} geen bord." if budget == 0 else
                          f"Voor wijk {name} is geen geldige plek gevonden (max. {budget} borden).")
     return result
+
+
+def no_spot_reason(name: str, e: dict, other_xy: np.ndarray, policy: Policy) -> str:
+    """Why a ward with entries has no valid spot for a sign (Dutch, for a ``needs_review`` answer)."""
+    streets = ", ".join(sorted({f"{r or UNNAMED_ROAD} ({road_class_nl(c)})" for r, c in zip(e["road"], e["road_class"])}))
+    review = " Een medewerker bepaalt met de beheerder waar de borden komen."
+    if len(e["cand_xy"]) == 0:
+        return (f"Wijk {name} heeft invalswegen ({streets}), maar daar is geen plek voor een bord: "
+                f"de weg ligt in de wijk nergens zowel {policy.inset:.0f} m langs de weg van de grens als "
+                f"{policy.boundary_clearance:.0f} m van de wijkgrens (te kort, of de weg komt weer bij de grens).{review}")
+    signs = "het bestaande bord" if len(other_xy) == 1 else f"de {len(other_xy)} bestaande borden"
+    return (f"Alle plekken bij de invalswegen van wijk {name} ({streets}) liggen binnen "
+            f"{policy.min_spacing:.0f} m van {signs} van de wijk.{review}")
 
 
 def _sign_xy(signs) -> np.ndarray:
@@ -358,7 +375,7 @@ class WardProposer:
 
     def prepare(self, codes) -> None:
         """Find the entries of the wards ``codes`` in one vectorized pass."""
-        self.network.entries(self.wards, codes)
+        self.network.prepare(self.wards, codes)
 
     def __call__(self, ward_code: str, preferred: str, signs_xy: np.ndarray, max_signs: int) -> ProposalResult:
         notes = []

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
-from planner.core.vocabulary import UNNAMED_ROAD, date_nl
+from planner.core.vocabulary import SHARED_POLE_NL, UNNAMED_ROAD, date_nl
 from planner.render.letters.municipality import Municipality
 from planner.render.letters.positions import position_sentence
 from planner.settings import today
@@ -97,9 +97,13 @@ def compose_letter(info: dict, group: dict, officer: dict | None, municipality: 
             intro = ("De plekken van de borden spreken wij met u af: een medewerker neemt daarvoor contact met u op.")
         described = descriptions or [{"street": s.get("street") or "", "where": "", "side": "", "address": ""}
                                      for s in signs]
+        shared = {p["sign_id"] for p in info.get("proposals", [])
+                  if "gedeelde paal" in (p.get("explanation") or "").lower()}
         for k, (s, d) in enumerate(zip(signs, described), start=1):
             d = {**d, "street": d.get("street") or s.get("street") or ""}
             status = " Dit bord is al geplaatst." if s["status"] == "placed" else ""
+            if s["id"] in shared:
+                status += f" Dit bord komt aan een {SHARED_POLE_NL} (de paal van de buurwijk)."
             where = position_sentence(d)
             positions.append({"rank": k, "x": s["x"], "y": s["y"], "lat": s["lat"], "lon": s["lon"],
                               "street": d["street"] or UNNAMED_ROAD, "sign_id": s["id"], "where": where,

@@ -33,6 +33,7 @@ from planner.core.vocabulary import (
     MARKER_NL,
     OUTCOME_NL,
     OUTSIDE_WARDS,
+    SHARED_POLE_NL,
     SIGN_STATUS_NL,
     UNKNOWN,
     UNNAMED_ROAD,
@@ -70,6 +71,7 @@ POPUP_LABELS = {
     "placedOn": "Geplaatst op", "counts": "Telt mee voor de dekking", "proposal": "Voorstel",
     "forRequest": "voor aanvraag", "road": "Weg", "place": "Plek",
     "inside": "{m} m binnen de wijkgrens, voor wie de wijk in rijdt",
+    "sharedPole": SHARED_POLE_NL[0].upper() + SHARED_POLE_NL[1:] + " (paal van bord {sign})",
     "covers": "Dekt", "coversEntries": "{n} van de {of} invalswegen van de wijk",
     "coversEntriesNoTotal": "{n} invalsweg(en) van de wijk", "entryRoads": "invalsweg: {roads}",
     "latLon": "Coördinaten (breedte, lengte)", "rd": "RD-coördinaten (x, y)", "wardCode": "wijkcode",
@@ -204,7 +206,7 @@ def _proposal_columns(decisions: list[Decision], grid, strings: _Strings, entry_
     roads it covers out of the ward's entries, lat/lon and RD New (no score, no entry codes)."""
     entry_roads, entries_per_ward = entry_roads or {}, entries_per_ward or {}
     cols = {"d": [], "req": [], "rank": [], "id": [], "road": [], "cls": [], "clear": [], "n": [], "of": [],
-            "via": [], "ll": [], "rd": []}
+            "via": [], "shared": [], "ll": [], "rd": []}
     lonlat = []
     for j, d in enumerate(decisions):
         for p in d.proposals:
@@ -222,6 +224,8 @@ def _proposal_columns(decisions: list[Decision], grid, strings: _Strings, entry_
             cols["of"].append(int(total) if total else None)
             names = list(dict.fromkeys(entry_roads[e] or UNNAMED_ROAD for e in covered if e in entry_roads))
             cols["via"].append([strings.add(n) for n in names])
+            pole = p.get("shared_pole") or {}
+            cols["shared"].append(strings.add(pole.get("sign_id")) if pole.get("sign_id") else None)
             cols["ll"] += [round(float(p["lat"]), 5), round(float(p["lon"]), 5)]
             cols["rd"] += [int(round(float(p["x"]))), int(round(float(p["y"])))]
             lonlat.append([float(p["lon"]), float(p["lat"])])

@@ -383,8 +383,10 @@ function proposalPopup(k) {
     if (via.length) covers += ' (' + esc(fill(LB.entryRoads, {roads: via.join(', ')})) + ')';
   }
   var ll = pr.ll[2 * k].toFixed(5) + ', ' + pr.ll[2 * k + 1].toFixed(5);
+  var shared = pr.shared && pr.shared[k] !== null && pr.shared[k] !== undefined ?
+    esc(fill(LB.sharedPole, {sign: str(pr.shared[k])})) : '';
   return rows([[LB.proposal, esc(pr.id[k]) + ' (' + esc(LB.forRequest) + ' ' + esc(pr.req[k]) + ')'],
-    [LB.place, place], [LB.covers, covers], [LB.latLon, ll], [LB.rd, pr.rd[2 * k] + ', ' + pr.rd[2 * k + 1]]]);
+    [LB.place, place + (shared ? '<br>' + shared : '')], [LB.covers, covers], [LB.latLon, ll], [LB.rd, pr.rd[2 * k] + ', ' + pr.rd[2 * k + 1]]]);
 }
 function proposalTip(k) { var pr = D.proposals; return esc(LB.proposal) + ' ' + esc(pr.id[k]) + ': ' + esc(str(pr.road[k]) || W.unnamedRoad); }
 var POPUP = {bord: signPopup, gepland: signPopup, aanvraag: requestPopup, afgehandeld: requestPopup, voorstel: proposalPopup};
