@@ -18,6 +18,7 @@ from __future__ import annotations
 import csv
 import io
 import logging
+import re
 from pathlib import Path
 
 import geopandas as gpd
@@ -70,6 +71,25 @@ def _check_file(path) -> Path:
     if path.stat().st_size == 0:
         raise InputError(f"{path}: bestand is leeg")
     return path
+
+
+# A NUL in a JSON string (``\u0000``, not preceded by an escaping backslash) or a raw NUL byte: GDAL
+# cuts the text there without a word, so such a file is refused instead.
+_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000|\x00", re.IGNORECASE)
+
+
+def _refuse_nul(path: Path, source: str) -> None:
+    """InputError when a GeoJSON file holds a NUL character anywhere (read as bytes, without a copy)."""
+    import mmap
+
+    try:
+        with open(path, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            found = _NUL.search(data)
+    except (ValueError, OSError):  # an empty file: read_dataframe reports it
+        return
+    if found:
+        raise InputError(f"{source}: bevat een NUL-teken (\\u0000) in een naam of waarde (byte {found.start()}); "
+                         "GDAL zou de tekst daar afkappen; verwijder het teken uit het bestand")
 
 
 def read_table(path) -> pd.DataFrame:
@@ -207,6 +227,8 @@ def read_vector(path, *, layer=None, source=None, kind=None, bbox=None, fids=Non
         raise InputError(
             f"{source}: onbekend bestandstype '{path.suffix}'; gebruik GeoJSON, GeoPackage, Shapefile of CSV"
         )
+    if path.suffix.lower() in {".geojson", ".json"}:
+        _refuse_nul(path, source)
     layer = _choose_layer(path, source, kind, layer)
     options = {}
     if bbox is not None:

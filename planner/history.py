@@ -25,6 +25,7 @@ from .placement import in_ward, nearest_street
 from .text import check_text
 from .store import EFFECTIVE_DECISIONS, Store, _event, _frame, _grow_extent, lonlat_of, now, today
 from .store_schema import to_blob
+from .vocabulary import OUTCOME_NL
 
 
 def _check_date(value: str | None) -> str:
@@ -416,7 +417,9 @@ def recorded_decisions(store: Store) -> list:
             r["notes"] = json.dumps([f"Eerder besluit: ter beoordeling ({r['reason']})"] + notes, ensure_ascii=False)
             detail = json.loads(r["resolution_detail"] or "{}")
             r["outcome"], r["reason_code"] = r["resolved_outcome"], detail.get("reason_code", "review_resolved")
-            r["reason"] = detail.get("decision_reason") or r["resolution"]
+            # fixed words (a register of before issue 21 may have the staff's reason in the sentence: left out)
+            r["reason"] = (detail.get("decision_reason") or "").replace(f": {r['resolution']}", "") or \
+                f"Na beoordeling door de gemeente {OUTCOME_NL[r['outcome']]}."
             ward = {"code": r["resolved_ward"], "name": r["resolved_ward_name"]} if r["resolved_ward"] else None
         out.append(Decision(
             request_id=r["request_id"], date=r["date"], group_id=r["group_id"], outcome=r["outcome"],

@@ -99,7 +99,11 @@ def compose_letter(info: dict, group: dict, officer: dict | None, municipality: 
     decision = {"approved": "Wij kennen uw aanvraag toe.", "rejected": "Wij wijzen uw aanvraag af.",
                 "needs_review": "Wij kunnen nog niet over uw aanvraag beslissen: een medewerker beoordeelt haar "
                                 "eerst. U krijgt daarna een besluit."}[outcome]
-    sections.append(("Ons besluit", [decision, f"Reden: {info['reason']}"]))
+    because = [f"Reden: {info['reason']}"]
+    resolution = info.get("resolution") or {}
+    if resolution.get("reason") and resolution["reason"] not in info["reason"]:  # the staff's reason: to the admin
+        because.append(f"Toelichting: {resolution['reason']}")
+    sections.append(("Ons besluit", [decision, *because]))
     positions, intro = [], ""
     if outcome == "approved":
         signs = [s for s in info["signs"] if s["status"] != "removed"]

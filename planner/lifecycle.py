@@ -299,7 +299,7 @@ def resolve_request(store: Store, request_id: str, *, approve: bool, reason: str
                 raise InputError(f"aanvraag {request_id} ligt niet in wijk {ward}; kies een wijk die de locatie raakt")
             code = ward
         if not approve:
-            sentence = f"Na beoordeling door de gemeente afgewezen: {reason}"
+            sentence = "Na beoordeling door de gemeente afgewezen."  # fixed words: maps show it; the reason is internal
             request_event(con, request_id, "resolved", event_date=date, outcome="rejected", ward_code=code,
                           reason=reason, detail={"reason_code": "review_rejected", "decision_reason": sentence,
                                                  "review_reason_code": d["reason_code"]})
@@ -336,7 +336,7 @@ def resolve_request(store: Store, request_id: str, *, approve: bool, reason: str
         signs_word = f"{n} bord{'en' if n != 1 else ''}"
         where = (f"{signs_word} bij de invalswegen in overleg met de beheerder" if proposals else
                  f"{signs_word}; de plekken worden in overleg met de beheerder bepaald")
-        sentence = (f"Na beoordeling door de gemeente toegekend: {reason}. De gemeente plaatst in wijk {name} "
+        sentence = (f"Na beoordeling door de gemeente toegekend. De gemeente plaatst in wijk {name} "
                     f"{where}; de gemeente mag de borden later verplaatsen.")
         request_event(con, request_id, "resolved", event_date=date, outcome="approved", ward_code=code,
                       reason=reason, detail={"reason_code": "review_approved", "decision_reason": sentence,

@@ -32,6 +32,12 @@ WARD_STATE_LEGEND = {
 # Sign statuses (``signs.status``).
 SIGN_STATUS_NL = {"placed": "geplaatst", "planned": "gepland", "removed": "verwijderd"}
 
+# What happened to a sign, in fixed words: the public export says this instead of the reason staff
+# typed (free text stays internal).
+SIGN_EVENT_NL = {"proposed": "voorgesteld", "approved": "goedgekeurd", "agreed": "plek afgesproken met de beheerder",
+                 "placed": "geplaatst", "relocated": "verplaatst door de gemeente",
+                 "removed": "weggehaald door de gemeente"}
+
 # Requests on the maps: still open (approved, signs not placed, or to be
 # reviewed) or settled.
 REQUEST_STATE_NL = {"open": "aanvraag in behandeling", "settled": "aanvraag afgehandeld"}
@@ -72,6 +78,6 @@ def outcome_nl(outcome: str) -> str:
     return OUTCOME_NL[outcome]
 
 
-__all__ = ["OUTCOME_NL", "WARD_STATE_NL", "WARD_STATE_LEGEND", "SIGN_STATUS_NL", "REQUEST_STATE_NL",
+__all__ = ["OUTCOME_NL", "WARD_STATE_NL", "WARD_STATE_LEGEND", "SIGN_STATUS_NL", "SIGN_EVENT_NL", "REQUEST_STATE_NL",
            "MARKER_NL", "ROAD_CLASS_NL", "UNNAMED_ROAD", "UNKNOWN", "OUTSIDE_WARDS", "YES_NO",
            "road_class_nl", "outcome_nl"]
