@@ -169,14 +169,14 @@ def _create_pg(loc, wards, signs, groups, requests, source):
     if groups is not None:
         register.validate_groups(groups, "groepen")
     _check_sign_dates(signs)
-    with store_pg.transaction(loc, settings.busy_timeout()) as con:
-        con.execute("SELECT pg_advisory_xact_lock(hashtext('planner:schema'))")
-        if not store_pg.has_schema(con):
-            store_pg.create_schema(con)
-        if store_pg.stored_version(con) is not None:
-            raise StoreError(f"{loc}: register van gemeente {con.gemeente} bestaat al; kies een andere gemeente "
-                             "of database")
-        _fill(con, wards, signs, groups, requests, source)
+    for attempt in range(3):  # a first init at the same moment as another: once more, then the schema is there
+        try:
+            with store_pg.transaction(loc, settings.busy_timeout(), create=True) as con:
+                _fill(con, wards, signs, groups, requests, source)
+            return loc
+        except store_pg.SchemaRace:
+            if attempt == 2:
+                raise
     return loc
 
 
@@ -550,7 +550,8 @@ def check_store(path, *, busy_timeout: float | None = None) -> list[Finding]:
         with store_pg.reading(loc, timeout) as con:
             if not store_pg.has_schema(con):
                 return [Finding("planner: schema", False, "geen planner-register in deze database")]
-            return store_pg.check_register(con, loc)
+            findings = store_pg.check_register(con, loc)
+        return findings + [store_pg.complete_erasures(loc, timeout)]  # pending erasures are completed here
     path = Path(path)
     check_file(path)
     with sqlite_errors(path):

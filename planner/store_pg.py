@@ -433,27 +433,78 @@ def grant(con, role: str, gemeente: str) -> None:
 # ----------------------------------------------------------------- transactions
 
 
-LOCK_SQL = "SELECT pg_advisory_xact_lock(hashtext('planner:' || current_setting('planner.gemeente')))"
+def lock_timeout(busy_timeout: float) -> str:
+    """``lock_timeout`` for a busy timeout in seconds: never 0 (which is "wait forever" in PostgreSQL)."""
+    return f"{max(1, round(busy_timeout * 1000))}ms"
+
+
+def queue_writers(con, *, nowait: bool) -> None:
+    """Wait for the gemeente's earlier writers: lock its row of ``planner_acl.writers`` (``FOR UPDATE``).
+
+    The row is under row-level security: only roles mapped to the gemeente can see it, so only they
+    can hold its writers up (no advisory lock that any role can take). ``nowait``: fail at once.
+    Nothing to do in a database without a register yet (``init`` creates it).
+    """
+    if not con.execute(f"SELECT to_regclass('{WRITERS_TABLE}') IS NOT NULL").fetchone()[0]:
+        return
+    gemeente = con.execute(f"SELECT {ACL}.gemeente()").fetchone()[0]
+    if gemeente is None:  # not mapped to it: the policies refuse every change anyway
+        return
+    con.execute(f"INSERT INTO {WRITERS_TABLE} (gemeente) VALUES (?) ON CONFLICT DO NOTHING", (gemeente,))
+    con.execute(f"SELECT 1 FROM {WRITERS_TABLE} WHERE gemeente = ? FOR UPDATE{' NOWAIT' if nowait else ''}",
+                (gemeente,))
+
+
+class SchemaRace(StoreBusyError):
+    """Another ``init`` created the schema at the same moment; the caller tries once more."""
+
+
+def prepare_register(con, *, nowait: bool) -> None:
+    """For ``init`` and ``store copy``: the schema exists (created now in a database without one, or
+    brought up to date by its owner) and this gemeente has no register yet. Inside the transaction."""
+    psycopg = _psycopg()
+    if not has_schema(con):
+        if con.execute("SELECT to_regclass('store_meta') IS NOT NULL").fetchone()[0]:
+            raise StoreError(f"{con.loc}: deze database heeft een planner-register zonder schema {ACL} "
+                             "(van een oudere planner); open het eerst met de eigenaar ('planner store check')")
+        try:
+            con.execute("SAVEPOINT create_schema")
+            create_schema(con)
+            con.execute("RELEASE SAVEPOINT create_schema")
+        except (psycopg.errors.UniqueViolation, psycopg.errors.DuplicateSchema, psycopg.errors.DuplicateObject,
+                psycopg.errors.DuplicateTable):
+            raise SchemaRace(f"{con.loc}: een ander proces maakt tegelijk het register aan; probeer het zo "
+                             "opnieuw") from None
+        queue_writers(con, nowait=nowait)
+    if stored_version(con) is not None:
+        raise StoreError(f"{con.loc}: register van gemeente {con.gemeente} bestaat al; kies een andere gemeente "
+                         "of database")
+
+
+def lock_schema(con, *, nowait: bool) -> None:
+    """Hold off every other schema change: a lock on the mapping table, which only its owner may take."""
+    con.execute(f"LOCK TABLE {STAFF_TABLE} IN SHARE ROW EXCLUSIVE MODE{' NOWAIT' if nowait else ''}")
 
 
 @contextmanager
-def transaction(loc: Location, busy_timeout: float):
-    """One write transaction for the gemeente, after the writers before it (advisory lock)."""
+def transaction(loc: Location, busy_timeout: float, *, create: bool = False):
+    """One write transaction for the gemeente, after the writers before it (its row in planner_acl.writers).
+
+    ``create``: for ``init`` and ``store copy`` (:func:`prepare_register`).
+    Afterwards, erased personal data leaves the data files (:func:`finish_erasures`).
+    """
     con = connect(loc, timeout=busy_timeout)
     try:
         with errors(loc):
             con.execute("BEGIN ISOLATION LEVEL READ COMMITTED")
-            con.execute(f"SET LOCAL lock_timeout = '{int(busy_timeout * 1000)}ms'")
-            con.execute(LOCK_SQL)
+            con.execute(f"SET LOCAL lock_timeout = '{lock_timeout(busy_timeout)}'")
+            queue_writers(con, nowait=busy_timeout == 0)
+            if create:
+                prepare_register(con, nowait=busy_timeout == 0)
             con.vacuum = set()
             yield con
             con.execute("COMMIT")
-        for table in sorted(con.vacuum):  # erased personal data: dead row versions leave the files too
-            try:
-                con.execute("SET lock_timeout = '2s'")  # never hang behind a long reader (e.g. a GIS program)
-                con.execute(f"VACUUM FULL {table}")
-            except Exception:  # noqa: BLE001  (the rows are gone for everyone; the files follow at the next vacuum)
-                pass
+        finish_erasures(con, con.vacuum, busy_timeout)
     finally:
         if con.in_transaction:
             try:
@@ -461,6 +512,94 @@ def transaction(loc: Location, busy_timeout: float):
             except Exception:  # noqa: BLE001  (closing rolls back as well)
                 pass
         con.close()
+
+
+# ----------------------------------------------------------------- erasure
+
+
+def complete_erasures(loc: Location, busy_timeout: float):
+    """``store check``: complete the pending erasures (the owner only); a :class:`Finding`."""
+    from .store_check import Finding
+
+    con = connect(loc, timeout=busy_timeout)
+    try:
+        with errors(loc):
+            if not con.execute(f"SELECT to_regclass('{ERASURES_TABLE}') IS NOT NULL").fetchone()[0]:
+                return Finding("gewiste gegevens", True, "geen wissingen bijgehouden")
+            if not con.execute(f"SELECT has_table_privilege('{ERASURES_TABLE}', 'SELECT')").fetchone()[0]:
+                return Finding("gewiste gegevens", True, "openstaande wissingen ziet en voltooit alleen de eigenaar "
+                                                         "van het register")
+            left = finish_erasures(con, set(), busy_timeout)
+    finally:
+        con.close()
+    if left:
+        return Finding("gewiste gegevens", False, f"oude waarden staan nog in het databasebestand van "
+                                                  f"{', '.join(left)}; probeer het opnieuw als niemand de tabel "
+                                                  "open heeft")
+    return Finding("gewiste gegevens", True, "alle gewiste gegevens zijn ook uit de databasebestanden")
+
+
+def _may_vacuum(con, table: str) -> bool:
+    return bool(con.execute(
+        "SELECT pg_catalog.pg_has_role(c.relowner, 'USAGE') OR pg_catalog.pg_has_role(d.datdba, 'USAGE') "
+        "FROM pg_catalog.pg_class c, pg_catalog.pg_database d WHERE c.oid = to_regclass(?) "
+        "AND d.datname = current_database()", (table,)).fetchone()[0])
+
+
+_KEPT = re.compile(r"(\d+) dead row versions cannot be removed yet")
+
+
+def vacuum_full(con, table: str, busy_timeout: float) -> str:
+    """``VACUUM FULL`` of ``table`` (outside a transaction): "" when every erased row version left its
+    data file, else why not (in Dutch)."""
+    psycopg = _psycopg()
+    if not _may_vacuum(con, table):
+        return "deze rol is niet de eigenaar van de tabel en mag haar niet herschrijven"
+    notices = []
+    con.raw.add_notice_handler(notices.append)
+    try:
+        con.execute(f"SET lock_timeout = '{lock_timeout(min(busy_timeout, 2.0))}'")  # never hang behind a reader
+        con.execute(f"VACUUM (FULL, VERBOSE) {table}")
+    except psycopg.errors.LockNotAvailable:
+        return "een ander programma (bijv. QGIS of een open transactie) leest de tabel nu"
+    except psycopg.Error as exc:
+        return f"VACUUM FULL mislukt ({' '.join(str(exc).split())[:150]})"
+    finally:
+        con.raw.remove_notice_handler(notices.append)
+    kept = sum(int(m.group(1)) for n in notices for m in [_KEPT.search(n.message_detail or "")] if m)
+    if kept:
+        return f"een open transactie kan {kept} oude versie(s) nog zien"
+    return ""
+
+
+def finish_erasures(con, erased, busy_timeout: float) -> list[str]:
+    """After a commit: rewrite the tables whose personal data was erased (``erased``) and those whose
+    erasure is still pending, so the old values leave the data files too. What cannot be done now is
+    recorded in ``planner_acl.erasures`` (completed by the owner's next write or ``store check``) and
+    said in one warning. Returns the tables still pending."""
+    import logging
+
+    if not con.execute(f"SELECT to_regclass('{ERASURES_TABLE}') IS NOT NULL").fetchone()[0]:
+        return []
+    owner = con.execute(f"SELECT has_table_privilege('{ERASURES_TABLE}', 'SELECT, DELETE')").fetchone()[0]
+    pending = {r[0] for r in con.execute(f"SELECT tbl FROM {ERASURES_TABLE}")} if owner else set()
+    left, why = [], ""
+    for table in sorted(set(erased) | pending):
+        start = con.execute("SELECT clock_timestamp()").fetchone()[0]
+        problem = vacuum_full(con, table, busy_timeout)
+        if problem:
+            left.append(table)
+            why = why or problem
+            if table in erased:
+                con.execute(f"INSERT INTO {ERASURES_TABLE} (tbl) VALUES (?) ON CONFLICT DO NOTHING", (table,))
+        elif table in pending:
+            con.execute(f"DELETE FROM {ERASURES_TABLE} WHERE tbl = ? AND since <= ?", (table, start))
+    if left and set(erased) & set(left):
+        logging.getLogger("planner").warning(
+            "de gegevens zijn uit het register gewist, maar de oude waarden staan nog in het databasebestand van "
+            f"{', '.join(left)} ({why}); dat is vastgelegd: de eigenaar van het register maakt het af met "
+            "'planner store check' (of de volgende wijziging door de eigenaar)")
+    return left
 
 
 @contextmanager

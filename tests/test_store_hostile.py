@@ -42,13 +42,13 @@ def shared(postgis_server):
                      ["request", "add", "--group", "G90", "--at", f"{AMSTERDAM_HOME[0]},{AMSTERDAM_HOME[1]}",
                       "--id", "AMS1", "--store", owner_b]):
             assert cli.main(argv) == 0, argv
-        for role in ("staf_landsmeer", "staf_amsterdam"):
+        for role in ("h_landsmeer", "h_amsterdam"):
             postgis_server.psql("postgres", f"CREATE ROLE {role} LOGIN")
-        assert cli.main(["store", "grant", "staf_landsmeer", "GM0415", "--store", owner_a]) == 0
-        assert cli.main(["store", "grant", "staf_amsterdam", "GM0363", "--store", owner_b]) == 0
+        assert cli.main(["store", "grant", "h_landsmeer", "GM0415", "--store", owner_a]) == 0
+        assert cli.main(["store", "grant", "h_amsterdam", "GM0363", "--store", owner_b]) == 0
     postgis_server.psql(db, "ANALYZE")  # as autovacuum's autoanalyze would, with every row of both
     return {"db": db, "owner_a": owner_a, "owner_b": owner_b,
-            "amsterdam": postgis_server.url(db, user="staf_amsterdam", gemeente=None)}
+            "amsterdam": postgis_server.url(db, user="h_amsterdam", gemeente=None)}
 
 
 @pytest.fixture
@@ -57,7 +57,7 @@ def hostile(shared, postgis_server):
     import psycopg
 
     con = psycopg.connect(f"host={postgis_server.sock} port={postgis_server.port} dbname={shared['db']} "
-                          "user=staf_landsmeer")
+                          "user=h_landsmeer")
     yield con
     con.rollback()
     con.close()
@@ -140,7 +140,7 @@ def test_setting_every_setting_the_policies_read_shows_nothing(hostile):
             hostile.execute("SELECT set_config('planner.gemeente', %s, false)", (value,))
         _nothing_of_amsterdam(_everything(hostile))
     for sql in ("SET row_security = off", "SET session_replication_role = replica", "SET ROLE planner",
-                "SET ROLE staf_amsterdam", "SET SESSION AUTHORIZATION planner"):
+                "SET ROLE h_amsterdam", "SET SESSION AUTHORIZATION planner"):
         answer = _everything(hostile, f"{sql}; SELECT * FROM admins")
         _nothing_of_amsterdam(answer)
 
@@ -171,8 +171,8 @@ def test_the_mapping_table_is_readable_only_as_ones_own_rows(hostile):
     assert _everything(hostile, "SELECT * FROM planner_acl.writers") in ("", "[('GM0415',)]", "[]")
     ask = "SELECT planner_acl.staff_of(%s)"
     with hostile.transaction():
-        assert hostile.execute(ask, ("staf_landsmeer",)).fetchall() == [("GM0415",)]
-        assert hostile.execute(ask, ("staf_amsterdam",)).fetchall() == []  # not its role: nothing
+        assert hostile.execute(ask, ("h_landsmeer",)).fetchall() == [("GM0415",)]
+        assert hostile.execute(ask, ("h_amsterdam",)).fetchall() == []  # not its role: nothing
         assert hostile.execute(ask, ("planner",)).fetchall() == []
 
 
@@ -202,7 +202,7 @@ def test_writes_that_change_gemeente_or_forge_history_are_refused(hostile, share
 
 def test_pg_dump_as_the_staff_role_holds_nothing_of_the_other_municipality(hostile, shared, postgis_server):
     base = [*postgis_server.as_user, f"{postgis_server.bindir}/pg_dump", "-h", str(postgis_server.sock),
-            "-p", str(postgis_server.port), "-U", "staf_landsmeer", "-d", shared["db"]]
+            "-p", str(postgis_server.port), "-U", "h_landsmeer", "-d", shared["db"]]
     for extra in ([], ["--enable-row-security"], ["--enable-row-security", "-n", "public"],
                   ["--enable-row-security", "-t", "admins", "-t", "requests"]):
         done = subprocess.run([*base, *extra], capture_output=True, text=True, timeout=120)
@@ -231,6 +231,6 @@ def test_store_grant_refuses_public_unknown_and_superuser_roles(shared, capsys, 
         code, _, err = run_json(capsys, "store", "grant", role, "GM0415", "--store", shared["owner_a"])
         assert code == 2 and err.startswith("error: ") and err.count("\n") == 1, (role, err)
         assert "interne fout" not in err
-    code, _, err = run_json(capsys, "store", "grant", "staf_landsmeer", "*", "--store", shared["owner_a"])
+    code, _, err = run_json(capsys, "store", "grant", "h_landsmeer", "*", "--store", shared["owner_a"])
     assert code == 2 and "ongeldige code" in err
 

@@ -344,9 +344,9 @@ def test_a_busy_postgis_register_gives_a_clear_error_and_changes_nothing(env, ca
     ok(capsys, "init", "--store", postgis_url)
     before = Store(postgis_url).dump()
     monkeypatch.setenv("PLANNER_BUSY_TIMEOUT", "0.3")
-    holder = psycopg.connect(Location(postgis_url).conninfo, autocommit=True)
+    holder = psycopg.connect(Location(postgis_url).conninfo, options="-c planner.gemeente=GM0415")
     try:  # another writer of the same municipality holds the register
-        holder.execute("SELECT pg_advisory_lock(hashtext('planner:GM0415'))")
+        holder.execute("SELECT 1 FROM planner_acl.writers WHERE gemeente = 'GM0415' FOR UPDATE")
         code, _, err = run(capsys, "group", "add", "G60", "--name", "X", "--admin", "A;0612345678;",
                            "--store", postgis_url)
         other = postgis_url.replace("GM0415", "GM0363")  # another municipality does not wait for it
@@ -355,3 +355,159 @@ def test_a_busy_postgis_register_gives_a_clear_error_and_changes_nothing(env, ca
         holder.close()
     assert code == 2 and err.startswith("error: ") and "bezet" in err and err.count("\n") == 1
     assert Store(postgis_url).dump() == before
+
+
+def test_advisory_locks_of_another_role_block_no_writer_and_no_init(env, capsys, postgis_server, monkeypatch):
+    import psycopg
+
+    db = postgis_server.new_database()
+    owner = postgis_server.url(db)
+    ok(capsys, "init", "--store", owner)
+    postgis_server.psql("postgres", "CREATE ROLE staf_dwars LOGIN")
+    ok(capsys, "store", "grant", "staf_dwars", "GM0415", "--store", owner)
+    monkeypatch.setenv("PLANNER_BUSY_TIMEOUT", "0.5")
+    hostile = psycopg.connect(f"host={postgis_server.sock} port={postgis_server.port} dbname={db} user=staf_dwars",
+                              autocommit=True)
+    try:
+        for key in ("planner:GM0415", "planner:GM0363", "planner:schema"):
+            hostile.execute("SELECT pg_advisory_lock(hashtext(%s))", (key,))
+        with pytest.raises(psycopg.Error):  # the schema lock is the owner's: the mapping table is closed to it
+            hostile.execute("BEGIN; LOCK TABLE planner_acl.staff IN SHARE ROW EXCLUSIVE MODE")
+        hostile.execute("ROLLBACK")
+        ok(capsys, "group", "add", "G61", "--name", "X", "--admin", "A;0612345678;", "--store", owner)
+        ok(capsys, "init", "--store", postgis_server.url(db, gemeente="GM0363"))
+    finally:
+        hostile.close()
+
+
+def test_busy_timeout_zero_means_do_not_wait_on_postgis(env, capsys, postgis_url, monkeypatch):
+    import time
+
+    import psycopg
+
+    from planner.store_pg import Location
+
+    ok(capsys, "init", "--store", postgis_url)
+    holder = psycopg.connect(Location(postgis_url).conninfo, options="-c planner.gemeente=GM0415")
+    try:
+        holder.execute("SELECT 1 FROM planner_acl.writers WHERE gemeente = 'GM0415' FOR UPDATE")
+        monkeypatch.setenv("PLANNER_BUSY_TIMEOUT", "0")
+        start = time.monotonic()
+        code, _, err = run(capsys, "group", "add", "G60", "--name", "X", "--admin", "A;0612345678;",
+                           "--store", postgis_url)
+        assert time.monotonic() - start < 3
+    finally:
+        holder.close()
+    assert code == 2 and "bezet" in err and "0 s" in err
+    assert ok(capsys, "group", "add", "G60", "--name", "X", "--admin", "A;0612345678;", "--store", postgis_url)
+
+
+def test_busy_timeout_zero_means_do_not_wait_on_geopackage(env, capsys, monkeypatch):
+    import sqlite3
+    import time
+
+    ok(capsys, "init", "--store", "r.gpkg")
+    holder = sqlite3.connect(env / "r.gpkg", isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        monkeypatch.setenv("PLANNER_BUSY_TIMEOUT", "0")
+        start = time.monotonic()
+        code, _, err = run(capsys, "group", "add", "G60", "--name", "X", "--admin", "A;0612345678;",
+                           "--store", "r.gpkg")
+        assert time.monotonic() - start < 3
+    finally:
+        holder.close()
+    assert code == 2 and "bezet" in err
+
+
+def test_two_first_inits_at_once_both_end_well(env, capsys, postgis_server):
+    db = postgis_server.new_database()
+    pids = [_fork(["init", "--store", postgis_server.url(db, gemeente=g)]) for g in ("GM0415", "GM0363", "GM0384")]
+    assert [_wait(p) for p in pids] == [0, 0, 0]
+    for g in ("GM0415", "GM0363", "GM0384"):
+        assert len(Store(postgis_server.url(db, gemeente=g)).table("wards")) == 9
+
+
+# ----------------------------------------------------------------- erasure: no trace in the cluster's files
+
+
+def _database_files(server, url) -> bytes:
+    """Every data file of the register's database (tables, indexes, pg_statistic, ...) after a CHECKPOINT."""
+    with Store(url).reading() as con:
+        oid = con.execute("SELECT oid FROM pg_database WHERE datname = current_database()").fetchone()[0]
+    server.psql("postgres", "CHECKPOINT")
+    folder = server.data / "base" / str(oid)
+    return b"".join(p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file())
+
+
+ERASED = {"G30": ("Geheime Naam", "0611119999", "verdwijn@example.org"),  # group remove
+          "G31-1": ("Oude Naam", "0622228888", "oud@example.org"),          # admin set (all three changed)
+          "G31-2": ("Weg Persoon", "0633337777", "weg@example.org")}         # admin remove
+
+
+def _erase_all(capsys, url):
+    for gid in ("G30", "G31"):
+        admins = [a for k, a in ERASED.items() if k.split("-")[0] == gid] + [("Blijft Hier", "0644446666", "")]
+        ok(capsys, "group", "add", gid, "--name", f"Groep {gid}", "--store", url,
+           *[x for a in admins for x in ("--admin", ";".join(a))])
+    return [["group", "remove", "G30", "--reason", "verzoek"],
+            ["admin", "set", "G31", "1", "--name", "Nieuwe Naam", "--phone", "0655555555", "--email", "n@example.org",
+             "--reason", "correctie"],
+            ["admin", "remove", "G31", "2", "--reason", "verzoek"]]
+
+
+def _traces(data: bytes) -> list[str]:
+    return [v for values in ERASED.values() for v in values if v.encode() in data]
+
+
+def test_erasure_leaves_no_trace_in_tables_statistics_or_data_files(env, capsys, postgis_server):
+    url = postgis_server.url(postgis_server.new_database())
+    ok(capsys, "init", "--store", url)
+    commands = _erase_all(capsys, url)
+    postgis_server.psql(url.split("/")[3].split("?")[0], "ANALYZE")  # as autoanalyze would, with the values in
+    assert _traces(_database_files(postgis_server, url))  # the check can see them while they are there
+    for argv in commands:
+        code, _, err = run(capsys, *argv, "--store", url)
+        assert code == 0 and "waarschuwing" not in err, err
+    postgis_server.psql(url.split("/")[3].split("?")[0], "ANALYZE")
+    assert _traces(_database_files(postgis_server, url)) == []
+
+
+def test_erasure_by_a_staff_role_warns_records_and_store_check_completes_it(env, capsys, postgis_server):
+    db = postgis_server.new_database()
+    owner = postgis_server.url(db)
+    ok(capsys, "init", "--store", owner)
+    postgis_server.psql("postgres", "CREATE ROLE staf_wis LOGIN")
+    ok(capsys, "store", "grant", "staf_wis", "GM0415", "--store", owner)
+    staff = postgis_server.url(db, user="staf_wis", gemeente=None)
+    commands = _erase_all(capsys, staff)
+    for argv in commands:
+        code, _, err = run(capsys, *argv, "--store", staff)
+        assert code == 0, err
+        assert err.count("waarschuwing: ") == 1 and "niet de eigenaar" in err and "store check" in err, err
+    assert _traces(_database_files(postgis_server, owner))  # pending: still in the old data file
+    data = ok(capsys, "store", "check", "--store", owner)
+    assert data["ok"] and any(c["check"] == "gewiste gegevens" and c["ok"] for c in data["checks"]), data
+    assert _traces(_database_files(postgis_server, owner)) == []
+
+
+def test_erasure_while_a_reader_holds_the_table_warns_and_the_next_owner_write_completes_it(
+        env, capsys, postgis_url, postgis_server, monkeypatch):
+    import psycopg
+
+    from planner.store_pg import Location
+
+    ok(capsys, "init", "--store", postgis_url)
+    commands = _erase_all(capsys, postgis_url)
+    monkeypatch.setenv("PLANNER_BUSY_TIMEOUT", "0.3")
+    reader = psycopg.connect(Location(postgis_url).conninfo, options="-c planner.gemeente=GM0415")
+    try:  # e.g. QGIS with the admins table open in a transaction
+        reader.execute("SELECT count(*) FROM admins").fetchone()
+        for argv in commands:
+            code, _, err = run(capsys, *argv, "--store", postgis_url)
+            assert code == 0 and err.count("waarschuwing: ") == 1 and "leest de tabel" in err, err
+    finally:
+        reader.close()
+    assert _traces(_database_files(postgis_server, postgis_url))
+    ok(capsys, "officer", "set", "LM04", "--name", "Agent Bakker", "--phone", "0900-8844", "--store", postgis_url)
+    assert _traces(_database_files(postgis_server, postgis_url)) == []
