@@ -38,7 +38,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import shapely
 
 from .errors import InputError, StoreBusyError, StoreError
-from .store_schema import APPEND_ONLY, LAYERS, SCHEMA_VERSION, SPATIAL, SRS_ID, TRIGGERS
+from .store_schema import APPEND_ONLY, LAYERS, SCHEMA_VERSION, SPATIAL, SRS_ID
 
 URL_SCHEMES = ("postgresql", "postgres")
 ALL = "*"  # planner_acl.staff.gemeente: every municipality (the owner)
@@ -667,6 +667,81 @@ def extent(con, table: str):
     return None if row is None or row[0] is None else tuple(float(v) for v in row)
 
 
+def _normal(sql) -> str:
+    return " ".join(str(sql or "").split())
+
+
+def check_security(con) -> list[str]:
+    """Everything the isolation and the history's protection rest on, compared with what the planner
+    installed: FORCE row-level security and the one policy (its expressions) per table, every
+    append-only trigger (UPDATE, DELETE, TRUNCATE; enabled), the functions (body, SECURITY DEFINER,
+    search_path), the gemeente defaults, no rights for PUBLIC, no statistics on personal columns.
+    The problems found (empty: all as installed)."""
+    problems = []
+    schema = con.execute("SELECT current_schema()").fetchone()[0]
+    tables = {name: f"{schema}.{name}" for name, *_ in LAYERS} | {"writers": WRITERS_TABLE}
+    oids = {name: con.execute("SELECT to_regclass(?)::oid", (qualified,)).fetchone()[0]
+            for name, qualified in tables.items()}
+    expected = f"(gemeente = ( SELECT {ACL}.gemeente() AS gemeente))"
+    for name, oid in oids.items():
+        if oid is None:
+            problems.append(f"tabel {tables[name]} ontbreekt")
+            continue
+        enabled, forced, acl = con.execute("SELECT relrowsecurity, relforcerowsecurity, relacl::text FROM "
+                                           "pg_catalog.pg_class WHERE oid = ?", (oid,)).fetchone()
+        if not (enabled and forced):
+            problems.append(f"tabel {name}: row-level security staat uit of niet geforceerd (FORCE)")
+        if acl and any(item.startswith("=") for item in acl.strip("{}").split(",")):
+            problems.append(f"tabel {name}: PUBLIC (iedere rol) heeft rechten")
+        policies = con.execute("SELECT polname, polcmd, polpermissive, polroles::text, pg_get_expr(polqual, polrelid), "
+                               "pg_get_expr(polwithcheck, polrelid) FROM pg_catalog.pg_policy WHERE polrelid = ?",
+                               (oid,)).fetchall()
+        wanted = (f"{name}_gemeente", "*", True, "{0}", expected, expected)
+        if [tuple(_normal(v) if isinstance(v, str) else v for v in p) for p in policies] != [wanted]:
+            problems.append(f"tabel {name}: policies gewijzigd ({'; '.join(_normal(p[0]) + ': ' + _normal(p[4]) for p in policies) or 'geen'})")
+        if name != "writers":
+            default = con.execute("SELECT pg_get_expr(d.adbin, d.adrelid) FROM pg_catalog.pg_attrdef d JOIN "
+                                  "pg_catalog.pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum "
+                                  "WHERE d.adrelid = ? AND a.attname = 'gemeente'", (oid,)).fetchone()
+            if default is None or _normal(default[0]) != f"{ACL}.gemeente()":
+                problems.append(f"tabel {name}: standaardwaarde van gemeente gewijzigd")
+        for column in NO_STATISTICS.get(name, ()):
+            target = con.execute("SELECT attstattarget FROM pg_catalog.pg_attribute WHERE attrelid = ? AND attname = ?",
+                                 (oid, column)).fetchone()
+            if target is None or target[0] != 0:
+                problems.append(f"kolom {name}.{column}: statistieken worden bewaard (persoonsgegevens)")
+    triggers = {r[0]: (r[1], r[2]) for r in con.execute(
+        "SELECT tgname, tgenabled, pg_get_triggerdef(oid) FROM pg_catalog.pg_trigger WHERE NOT tgisinternal "
+        "AND tgrelid = ANY(?)", ([o for o in oids.values() if o is not None],))}
+    for trigger, (table, event, message) in append_only_triggers().items():
+        each = "STATEMENT" if event == "TRUNCATE" else "ROW"
+        want = (f"CREATE TRIGGER {trigger} BEFORE {event} ON {schema}.{table} FOR EACH {each} EXECUTE FUNCTION "
+                f"{ACL}.append_only('{message}')")
+        if trigger not in triggers:
+            problems.append(f"trigger {trigger} ontbreekt (geschiedenis niet beschermd)")
+        elif triggers[trigger][0] not in ("O", "A"):
+            problems.append(f"trigger {trigger} staat uit (geschiedenis niet beschermd)")
+        elif _normal(triggers[trigger][1]) != want:
+            problems.append(f"trigger {trigger} gewijzigd")
+    functions = {}
+    for name, args, body, definer, config, acl in con.execute(
+            "SELECT proname, pg_get_function_identity_arguments(oid), prosrc, prosecdef, proconfig::text, "
+            "proacl::text FROM pg_catalog.pg_proc WHERE pronamespace = to_regnamespace(?)", (ACL,)):
+        functions.setdefault(name, []).append((args, body, definer, config))
+    for name, (args, result, definer, body) in FUNCTIONS.items():
+        want = [(args, body, definer, '{"search_path=pg_catalog, pg_temp"}')]
+        if functions.get(name) != want:
+            problems.append(f"functie {ACL}.{name} gewijzigd of ontbreekt (de isolatie van de gemeenten hangt ervan af)")
+    problems += [f"onbekende functie {ACL}.{name}" for name in functions if name not in FUNCTIONS]
+    acl = con.execute("SELECT relacl::text FROM pg_catalog.pg_class WHERE oid = to_regclass(?)",
+                      (STAFF_TABLE,)).fetchone()
+    if acl is None:
+        problems.append(f"tabel {STAFF_TABLE} ontbreekt")
+    elif acl[0] and any(item.startswith("=") for item in acl[0].strip("{}").split(",")):
+        problems.append(f"tabel {STAFF_TABLE}: PUBLIC (iedere rol) kan de koppeling van rollen aan gemeenten lezen")
+    return problems
+
+
 def check_register(con, loc: Location):
     """``planner store check`` on PostgreSQL: PostGIS, tables, triggers, policies, geometries, dates."""
     from .store_check import DATE_COLUMNS, Finding, _valid_date, missing_parts_pg
@@ -678,14 +753,12 @@ def check_register(con, loc: Location):
     version = con.execute("SELECT postgis_lib_version()").fetchone()[0]
     add("PostGIS", [], f"versie {version}")
     missing = missing_parts_pg(con)
-    triggers = {r[0] for r in con.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")}
-    missing += [f"trigger {t} ontbreekt (geschiedenis niet beschermd)" for t in TRIGGERS if t not in triggers]
-    rls = {r[0] for r in con.execute("SELECT relname FROM pg_class WHERE relrowsecurity AND relforcerowsecurity")}
-    missing += [f"tabel {t} zonder row-level security" for t, *_ in LAYERS if t not in rls]
     v = stored_version(con)
     if v != int(SCHEMA_VERSION):
         missing.append(f"schemaversie {v}, verwacht {SCHEMA_VERSION}")
     add("planner: schema", missing, f"versie {SCHEMA_VERSION}, gemeente {con.gemeente}")
+    add("beveiliging: row-level security, triggers, functies, rechten", check_security(con),
+        "zoals de planner ze heeft ingericht")
     problems = []
     geo = {r[0]: (r[1].upper(), r[2]) for r in con.execute(
         "SELECT f_table_name, type, srid FROM geometry_columns WHERE f_table_schema = current_schema()")}

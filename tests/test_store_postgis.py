@@ -18,7 +18,7 @@ import shapely
 from planner import cli, history, register as reg
 from planner.errors import InputError, StoreError
 from planner.store import Store
-from conftest import env, run_json  # noqa: F401,E402  (env: fixture)
+from conftest import PG_ROLE, env, run_json  # noqa: F401,E402  (env: fixture)
 
 NOW = "2026-10-01T12:00:00Z"
 
@@ -511,3 +511,32 @@ def test_erasure_while_a_reader_holds_the_table_warns_and_the_next_owner_write_c
     assert _traces(_database_files(postgis_server, postgis_url))
     ok(capsys, "officer", "set", "LM04", "--name", "Agent Bakker", "--phone", "0900-8844", "--store", postgis_url)
     assert _traces(_database_files(postgis_server, postgis_url)) == []
+
+
+TAMPERING = {  # what an owner (or a script run as the owner) may change behind the planner's back
+    "trigger uit": "ALTER TABLE group_events DISABLE TRIGGER group_events_append_only_delete",
+    "truncate-trigger weg": "DROP TRIGGER sign_events_append_only_truncate ON sign_events",
+    "policy open": "ALTER POLICY admins_gemeente ON admins USING (true)",
+    "extra policy": "CREATE POLICY iedereen ON requests USING (true)",
+    "geen FORCE": "ALTER TABLE admins NO FORCE ROW LEVEL SECURITY",
+    "rls uit": "ALTER TABLE groups DISABLE ROW LEVEL SECURITY",
+    "functie": "CREATE OR REPLACE FUNCTION planner_acl.gemeente() RETURNS text LANGUAGE sql STABLE "
+               "SET search_path = pg_catalog, pg_temp AS $$ SELECT 'GM0363' $$",
+    "search_path": "ALTER FUNCTION planner_acl.staff_of(name) RESET search_path",
+    "public": "GRANT SELECT ON planner_acl.staff TO PUBLIC",
+    "statistieken": "ALTER TABLE admins ALTER COLUMN name SET STATISTICS 100",
+}
+
+
+def test_store_check_finds_every_change_to_the_security_and_exits_2(env, capsys, postgis_server):
+    base = postgis_server.new_database()
+    ok(capsys, "init", "--store", postgis_server.url(base))
+    assert ok(capsys, "store", "check", "--store", postgis_server.url(base))["ok"]
+    for k, (what, sql) in enumerate(TAMPERING.items()):
+        db = f"{base}_t{k}"
+        postgis_server.psql("postgres", f"CREATE DATABASE {db} TEMPLATE {base} OWNER {PG_ROLE}")
+        postgis_server.psql(db, f"SET ROLE {PG_ROLE}; {sql}")
+        code, data, err = run(capsys, "store", "check", "--store", postgis_server.url(db), "--json")
+        assert code == 2 and err.startswith("error: ") and "beveiliging" in err, (what, err)
+        found = next(c for c in data["checks"] if c["check"].startswith("beveiliging"))
+        assert not found["ok"], what
