@@ -33,7 +33,7 @@ from __future__ import annotations
 import re
 from contextlib import contextmanager
 from functools import lru_cache
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 import shapely
 
@@ -45,32 +45,83 @@ ALL = "*"  # planner_acl.staff.gemeente: every municipality (the owner)
 GEMEENTE_CODE = re.compile(r"[A-Za-z0-9_.-]{1,40}")
 
 
+# libpq's "key=value" connection string (psql "host=db dbname=registers user=gis"), also accepted.
+_CONNINFO = re.compile(r"^\s*(host|hostaddr|port|dbname|user|password|passfile|service|sslmode|options|"
+                       r"connect_timeout|application_name|target_session_attrs|gemeente)\s*=", re.IGNORECASE)
+_GEMEENTE_KEY = re.compile(r"(?:^|\s)gemeente\s*=\s*('(?:[^'\\]|\\.)*'|\S+)", re.IGNORECASE)
+EXAMPLE_URL = "postgresql://gebruiker@server:5432/database?gemeente=GM0415"
+
+
 def is_url(value) -> bool:
-    """Is ``value`` a PostgreSQL connection URL (``postgresql://...``)?"""
-    return isinstance(value, (str, Location)) and str(value).split("://", 1)[0].lower() in URL_SCHEMES \
-        and "://" in str(value)
+    """Is ``value`` a PostgreSQL register: a ``postgresql://...`` URL or a ``key=value`` connection string?"""
+    if isinstance(value, Location):
+        return True
+    if not isinstance(value, str):
+        return False
+    text = value.strip()
+    return ("://" in text and text.split("://", 1)[0].lower() in URL_SCHEMES) or bool(_CONNINFO.match(text))
+
+
+def _query_pairs(query: str) -> list[tuple[str, str, str]]:
+    """``(key, value, raw)`` of each ``key=value`` in a URL query; the raw text is passed on as given."""
+    out = []
+    for raw in filter(None, query.split("&")):
+        key, _, value = raw.partition("=")
+        out.append((unquote(key), unquote(value), raw))
+    return out
 
 
 class Location:
-    """A register on a PostgreSQL server: the URL without ``gemeente``, and the gemeente.
+    """A register on a PostgreSQL server: the URL (or ``key=value`` string) without ``gemeente``, and the
+    gemeente.
 
-    ``str()`` never shows the password.
+    ``str()`` never shows the password; every other part is passed to libpq exactly as given (no
+    re-encoding: ``options=-c%20planner.gemeente%3DGM0415`` works as in psql). A malformed URL is an
+    :class:`InputError` that does not repeat it (it may hold a password).
     """
 
     def __init__(self, url: str):
         url = str(url.url if isinstance(url, Location) else url).strip()
-        parts = urlsplit(url)
-        query = parse_qsl(parts.query, keep_blank_values=True)
-        self.gemeente = next((v.strip() for k, v in query if k == "gemeente"), "") or None
-        rest = [(k, v) for k, v in query if k != "gemeente"]
         self.url = url
-        self.conninfo = urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(rest), ""))
+        if _CONNINFO.match(url) and "://" not in url.split("=", 1)[0]:
+            self._from_keywords(url)
+        else:
+            self._from_url(url)
+        self.name = self._shown
+
+    def _from_url(self, url: str) -> None:
+        try:
+            parts = urlsplit(url)
+            parts.port  # noqa: B018  (checks the port)
+        except ValueError as exc:
+            raise InputError(f"--store/PLANNER_STORE: ongeldige PostgreSQL-URL ({str(exc)[:80]}); schrijf bijv. "
+                             f"{EXAMPLE_URL} (een IPv6-adres tussen [ ])") from None
+        pairs = _query_pairs(parts.query)
+        self.gemeente = next((v.strip() for k, v, _ in pairs if k == "gemeente"), "") or None
+        rest = "&".join(raw for k, _, raw in pairs if k != "gemeente")
+        self.conninfo = urlunsplit((parts.scheme, parts.netloc, parts.path, rest, ""))
         netloc = parts.netloc.rsplit("@", 1)
         user = netloc[0].split(":", 1)[0] + "@" if len(netloc) == 2 else ""
-        self.password = parts.password
-        shown = [(k, v) for k, v in query if k != "password"]
-        self._shown = urlunsplit((parts.scheme, user + netloc[-1], parts.path, urlencode(shown), ""))
-        self.name = self._shown
+        secret = [parts.password] if parts.password else []
+        secret += [v for k, v, raw in pairs if k == "password"] + [raw for k, _, raw in pairs if k == "password"]
+        self.passwords = [p for p in secret + [unquote(p) for p in secret] if p]
+        shown = "&".join(raw for k, _, raw in pairs if k != "password")
+        self._shown = urlunsplit((parts.scheme, user + netloc[-1], parts.path, shown, ""))
+
+    def _from_keywords(self, text: str) -> None:
+        found = _GEMEENTE_KEY.search(text)
+        self.gemeente = found.group(1).strip("'").strip() if found else None
+        rest = (text[:found.start()] + " " + text[found.end():]).strip() if found else text
+        try:
+            from psycopg.conninfo import conninfo_to_dict, make_conninfo
+            keys = conninfo_to_dict(rest)
+        except Exception:  # noqa: BLE001  (psycopg's parse error would repeat the string, password and all)
+            raise InputError("--store/PLANNER_STORE: ongeldige verbindingsreeks; schrijf 'host=... dbname=... "
+                             f"user=... gemeente=GM0415' of een URL als {EXAMPLE_URL}") from None
+        self.conninfo = rest
+        self.passwords = [str(keys["password"])] if keys.get("password") else []
+        self._shown = make_conninfo(**{k: v for k, v in keys.items() if k != "password"}) + (
+            f" gemeente={self.gemeente}" if self.gemeente else "")
 
     def __str__(self) -> str:
         return self._shown
@@ -86,8 +137,14 @@ class Location:
         return True
 
     def scrub(self, text: str) -> str:
-        """``text`` without the password (libpq never prints it; this makes sure)."""
-        return text.replace(self.password, "***") if self.password else text
+        """``text`` without any password (libpq never prints one; this makes sure): from the URL, the
+        ``key=value`` string or ``$PGPASSWORD``."""
+        import os
+
+        for secret in sorted(set(self.passwords + [os.environ.get("PGPASSWORD") or ""]), key=len, reverse=True):
+            if secret:
+                text = text.replace(secret, "***")
+        return re.sub(r"password\s*=\s*('(?:[^'\\]|\\.)*'|\S+)", "password=***", text, flags=re.IGNORECASE)
 
 
 # ----------------------------------------------------------------- connecting
@@ -125,14 +182,15 @@ def connect(loc: Location, *, timeout: float):
 def connect_error(loc: Location, exc) -> StoreError:
     text = loc.scrub(" ".join(str(exc).split()))
     low = text.lower()
-    if "password" in low or "authentication" in low or "role" in low and "does not exist" in low:
+    if "connection info string" in low or "invalid" in low and ("uri" in low or "option" in low or "integer" in low):
+        why = "ongeldige verbindingsgegevens"
+    elif "password" in low or "authentication" in low or "role" in low and "does not exist" in low:
         why = "inloggen geweigerd (gebruiker of wachtwoord onjuist)"
     elif "database" in low and "does not exist" in low:
         why = "de database bestaat niet"
     else:
         why = "de server is niet bereikbaar"
-    detail = re.sub(r"password=\S+", "password=***", text)
-    return StoreError(f"{loc}: {why} ({detail[:200]}); controleer --store of PLANNER_STORE")
+    return StoreError(f"{loc}: {why} ({text[:200]}); controleer --store of PLANNER_STORE")
 
 
 _PARAM = re.compile(r"\?")

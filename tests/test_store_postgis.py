@@ -540,3 +540,45 @@ def test_store_check_finds_every_change_to_the_security_and_exits_2(env, capsys,
         assert code == 2 and err.startswith("error: ") and "beveiliging" in err, (what, err)
         found = next(c for c in data["checks"] if c["check"].startswith("beveiliging"))
         assert not found["ok"], what
+
+
+# ----------------------------------------------------------------- URLs and connection strings
+
+
+def _one_clean_error(code, err, *secrets):
+    assert code == 2 and err.startswith("error: ") and err.count("\n") == 1, err
+    assert "interne fout" not in err
+    for secret in secrets:
+        assert secret not in err, err
+
+
+def test_a_malformed_url_is_one_error_without_the_password(env, capsys):
+    for url in ("postgresql://planner:geheim-ipv6@[::1/db?gemeente=GM0415",
+                "postgresql://planner:geheim-poort@localhost:99999/db?gemeente=GM0415",
+                "postgresql://planner:geheim-sleutel@/db?host=/tmp&nosuchkey=1&gemeente=GM0415"):
+        code, _, err = run(capsys, "group", "list", "--store", url)
+        _one_clean_error(code, err, "geheim-")
+
+
+def test_a_key_value_connection_string_works_and_never_shows_its_password(env, capsys, postgis_server, monkeypatch):
+    db = postgis_server.new_database()
+    keys = f"host={postgis_server.sock} port={postgis_server.port} dbname={db} user=planner"
+    ok(capsys, "init", "--store", f"{keys} gemeente=GM0415")
+    assert len(ok(capsys, "group", "list", "--store", f"{keys} password=geheim-kv gemeente=GM0415")) == 8
+    wrong = f"host={postgis_server.sock} port={postgis_server.port} dbname=bestaat_niet user=planner " \
+            "password='geheim kv' gemeente=GM0415"
+    code, _, err = run(capsys, "group", "list", "--store", wrong)
+    _one_clean_error(code, err, "geheim")
+    assert "bestaat niet" in err
+    monkeypatch.setenv("PGPASSWORD", "geheim-omgeving")
+    code, _, err = run(capsys, "group", "list", "--store", wrong.replace(" password='geheim kv'", ""))
+    _one_clean_error(code, err, "geheim")
+    code, _, err = run(capsys, "group", "list", "--store", "host=/tmp dbname='niet afgesloten password=geheim-q")
+    _one_clean_error(code, err, "geheim")
+
+
+def test_url_query_values_are_passed_as_given(env, capsys, postgis_server):
+    db = postgis_server.new_database()
+    ok(capsys, "init", "--store", postgis_server.url(db))
+    url = postgis_server.url(db, gemeente=None) + "&options=-c%20planner.gemeente%3DGM0415"
+    assert len(ok(capsys, "group", "list", "--store", url)) == 8
