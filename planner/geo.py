@@ -459,7 +459,9 @@ def load_groups(path) -> pd.DataFrame:
     """Load groups with their admins: one row per admin (personal data!).
 
     Columns: ``group_id``, ``group_name``, ``wabp_registered`` (ja/nee),
-    ``admin_name``, ``admin_phone``, ``admin_email``. A group has 1-3 admins.
+    ``admin_name``, ``admin_phone``, ``admin_email``, optional
+    ``admin_wijkagent`` (ja/nee: the admin wants to be introduced to the
+    wijkagent; default nee). A group has 1-3 admins.
     """
     source = str(path)
     df = read_table(path)
@@ -468,6 +470,7 @@ def load_groups(path) -> pd.DataFrame:
         if col not in df.columns:
             df[col] = ""
     df["wabp_registered"] = _truthy(df["wabp_registered"])
+    df["admin_wijkagent"] = _truthy(df["admin_wijkagent"]) if "admin_wijkagent" in df.columns else False
     if (df["group_id"] == "").any():
         raise InputError(f"{source}: rij {int((df['group_id'] == '').to_numpy().nonzero()[0][0]) + 2} "
                          "heeft geen group_id")

@@ -216,8 +216,10 @@ def _fill(con, wards, signs, groups, requests, source) -> None:
                         (gid, grp["group_name"].iloc[0], int(grp["wabp_registered"].any()), t))
             con.execute("INSERT INTO group_events (group_id, event, at, event_date, reason) VALUES (?, 'added', ?, ?, ?)",
                         (gid, t, today(), f"overgenomen bij init uit {Path(source).name or 'bestand'}"))
-            con.executemany("INSERT INTO admins (group_id, name, phone, email) VALUES (?, ?, ?, ?)",
-                            [(gid, r.admin_name, r.admin_phone, r.admin_email) for r in grp.itertuples()])
+            consent = grp["admin_wijkagent"] if "admin_wijkagent" in grp else [False] * len(grp)
+            con.executemany("INSERT INTO admins (group_id, name, phone, email, officer_consent) VALUES (?, ?, ?, ?, ?)",
+                            [(gid, r.admin_name, r.admin_phone, r.admin_email, int(bool(c)))
+                             for r, c in zip(grp.itertuples(), consent)])
     if requests is not None and len(requests):
         r = assign_wards(requests, wards)
         con.executemany(
@@ -282,6 +284,10 @@ class Store:
         self.pg = store_pg.is_url(path)
         if self.pg:
             self.path = store_pg.Location(path)
+            with store_pg.reading(self.path, self.busy_timeout) as con:
+                upgrade = store_pg.needs_upgrade(con)
+            if upgrade:  # schema version 2: brought up to date once (one transaction)
+                store_pg.upgrade(self.path, self.busy_timeout)
             with store_pg.reading(self.path, self.busy_timeout) as con:
                 store_pg.check_opened(con, self.path)
                 self.gemeente = con.gemeente
@@ -548,6 +554,10 @@ def check_store(path, *, busy_timeout: float | None = None) -> list[Finding]:
     if store_pg.is_url(path):
         loc = store_pg.Location(path)
         with store_pg.reading(loc, timeout) as con:
+            if store_pg.needs_upgrade(con):
+                return [Finding("planner: schema", False, f"schemaversie 2, deze planner kent versie {SCHEMA_VERSION}; "
+                                "de eerste planner-opdracht van de eigenaar van de tabellen (bijv. 'planner group "
+                                "list') werkt het bij")]
             if not store_pg.has_schema(con):
                 return [Finding("planner: schema", False, "geen planner-register in deze database")]
             findings = store_pg.check_register(con, loc)

@@ -700,6 +700,96 @@ def stored_version(con) -> int | None:
         return None
 
 
+# ----------------------------------------------------------------- older registers
+
+OLD_STAFF_TABLE = "planner_staff"  # schema version 2: the mapping in the tables' schema, readable by PUBLIC
+MIGRATABLE_PG = (2,)
+
+
+def _old_layout(con) -> bool:
+    return bool(con.execute(f"SELECT to_regclass('{OLD_STAFF_TABLE}') IS NOT NULL AND to_regclass('{STAFF_TABLE}') "
+                            "IS NULL AND to_regclass('store_meta') IS NOT NULL").fetchone()[0])
+
+
+def needs_upgrade(con) -> bool:
+    """A register of schema version 2 (or its layout, before issue 21), to be brought up to date."""
+    if _old_layout(con):
+        return True
+    return has_schema(con) and stored_version(con) in MIGRATABLE_PG
+
+
+def upgrade(loc: Location, busy_timeout: float) -> None:
+    """Bring a PostgreSQL register of schema version 2 to this planner's version, in one transaction.
+
+    The schema-wide part (:func:`secure_old_layout`, :func:`migrate_v2_to_v3_officer_consent_pg`) is
+    done once, by the owner of the tables, under the schema lock; then this gemeente's version. The
+    other gemeenten follow when they are opened (any of their roles may do that part).
+    """
+    with transaction(loc, busy_timeout) as con:
+        nowait = busy_timeout == 0
+        if _old_layout(con) or not con.execute(
+                "SELECT count(*) FROM information_schema.columns WHERE table_schema = current_schema() "
+                "AND table_name = 'admins' AND column_name = 'officer_consent'").fetchone()[0]:
+            if not _may_vacuum(con, "store_meta"):  # the tables' owner (or the database's)
+                raise StoreError(f"{loc}: register heeft schemaversie 2 en moet eenmaal worden bijgewerkt naar "
+                                 f"versie {SCHEMA_VERSION} door de eigenaar van de tabellen (de rol van de eerste "
+                                 "'planner init'); laat die het register openen, bijv. met 'planner group list' "
+                                 "(er is niets gewijzigd)")
+            if _old_layout(con):
+                con.execute(f"LOCK TABLE {OLD_STAFF_TABLE} IN SHARE ROW EXCLUSIVE MODE{' NOWAIT' if nowait else ''}")
+                secure_old_layout(con)
+            else:
+                lock_schema(con, nowait=nowait)
+            migrate_v2_to_v3_officer_consent_pg(con)
+        queue_writers(con, nowait=nowait)
+        con.execute("UPDATE store_meta SET value = ? WHERE key = 'schema_version' AND value IN ('2')",
+                    (SCHEMA_VERSION,))
+
+
+def migrate_v2_to_v3_officer_consent_pg(con) -> None:
+    """Version 2 -> 3 on PostgreSQL: ``admins.officer_consent`` (every admin so far: no)."""
+    con.execute("ALTER TABLE admins ADD COLUMN IF NOT EXISTS officer_consent integer NOT NULL DEFAULT 0")
+
+
+def secure_old_layout(con) -> None:
+    """The row-level security of a version-2 register rebuilt as :func:`create_schema` makes it: the
+    mapping, functions, lock and erasure tables in ``planner_acl``, the defaults and policies naming
+    them, the append-only triggers on its function, no PUBLIC rights, no statistics on personal
+    columns, no spatial index on requests; the old mapping table and functions dropped. Statistics
+    that ANALYZE kept before stay until the database's superuser removes them (README)."""
+    for statement in _ACL_SQL:
+        con.execute(statement)
+    con.execute(f"INSERT INTO {STAFF_TABLE} (role, gemeente) SELECT role, gemeente FROM {OLD_STAFF_TABLE} "
+                "ON CONFLICT DO NOTHING")
+    for name, *_ in LAYERS:
+        con.execute(f"ALTER TABLE {name} ALTER COLUMN gemeente SET DEFAULT {ACL}.gemeente()")
+        con.execute(f"DROP POLICY IF EXISTS {name}_gemeente ON {name}")
+        con.execute(f"CREATE POLICY {name}_gemeente ON {name} {POLICY_SQL}")
+        con.execute(f"ALTER TABLE {name} ENABLE ROW LEVEL SECURITY")
+        con.execute(f"ALTER TABLE {name} FORCE ROW LEVEL SECURITY")
+        con.execute(f"REVOKE ALL ON {name} FROM PUBLIC")
+        for column in NO_STATISTICS.get(name, ()):
+            con.execute(f"ALTER TABLE {name} ALTER COLUMN {column} SET STATISTICS 0")
+    for name in NO_SPATIAL_INDEX:
+        con.execute(f"DROP INDEX IF EXISTS {name}_geom")
+    for trigger, (table, event, message) in append_only_triggers().items():
+        each = "STATEMENT" if event == "TRUNCATE" else "ROW"
+        con.execute(f"DROP TRIGGER IF EXISTS {trigger} ON {table}")
+        con.execute(f"CREATE TRIGGER {trigger} BEFORE {event} ON {table} FOR EACH {each} "
+                    f"EXECUTE FUNCTION {ACL}.append_only('{message}')")
+    roles = [r[0] for r in con.execute(f"SELECT DISTINCT role FROM {OLD_STAFF_TABLE} WHERE gemeente <> '*' "
+                                       "AND role IN (SELECT rolname FROM pg_catalog.pg_roles)")]
+    _psycopg()
+    from psycopg import sql as psql
+    for role in roles:
+        ident = psql.Identifier(role).as_string(con.raw)
+        con.execute(f"GRANT SELECT, INSERT, UPDATE ON {WRITERS_TABLE} TO {ident}")
+        con.execute(f"GRANT INSERT ON {ERASURES_TABLE} TO {ident}")
+    con.execute("DROP FUNCTION IF EXISTS planner_append_only()")
+    con.execute("DROP FUNCTION IF EXISTS planner_gemeente()")
+    con.execute(f"DROP TABLE {OLD_STAFF_TABLE}")
+
+
 def check_opened(con, loc: Location) -> None:
     """The register of this gemeente exists and has this planner's schema version."""
     if not has_schema(con):

@@ -30,6 +30,9 @@ Schema versions
 2  ``request_events`` and ``group_events`` (append-only), sign event ``agreed``
    (positions agreed with the admin). A version-1 register is migrated when
    it is opened (:func:`migrate`, one transaction).
+3  ``admins.officer_consent``: the admin agreed to be introduced to the
+   wijkagent (``--wijkagent ja``; default no). Older registers are migrated
+   when opened (:func:`migrate_v2_to_v3_officer_consent`): every admin no.
 """
 
 from __future__ import annotations
@@ -40,8 +43,8 @@ import numpy as np
 import shapely
 
 SRS_ID = 28992
-SCHEMA_VERSION = "2"
-MIGRATABLE = (1,)  # older versions this planner migrates when it opens them
+SCHEMA_VERSION = "3"
+MIGRATABLE = (1, 2)  # older versions this planner migrates when it opens them
 APPLICATION_ID = 0x47504B47  # "GPKG"
 USER_VERSION = 10300  # GeoPackage 1.3 (GDAL < 3.7 warns on 1.4)
 
@@ -114,7 +117,7 @@ LAYERS: list[tuple[str, str | None, str, str]] = [
      "ward_code TEXT, created_at TEXT NOT NULL, removed_on TEXT"),
     ("admins", None, "Beheerders (PERSOONSGEGEVENS)",
      "group_id TEXT NOT NULL, name TEXT NOT NULL, phone TEXT NOT NULL DEFAULT '', "
-     "email TEXT NOT NULL DEFAULT ''"),
+     "email TEXT NOT NULL DEFAULT '', officer_consent BOOLEAN NOT NULL DEFAULT 0"),
     ("group_events", None, "Geschiedenis van groepen en beheerders (alleen toevoegen, zonder persoonsgegevens)",
      "group_id TEXT NOT NULL, event TEXT NOT NULL CHECK (event IN ('added','changed','removed','readded',"
      "'admin_added','admin_changed','admin_removed')), at TEXT NOT NULL, event_date TEXT NOT NULL, "
@@ -190,14 +193,31 @@ def migrate(con, version: int, *, now: str) -> None:
     """Bring a register of an older schema ``version`` (in :data:`MIGRATABLE`) to :data:`SCHEMA_VERSION`.
 
     Runs inside the caller's write transaction: either everything is done or
-    nothing. Version 1 -> 2: ``sign_events`` is rebuilt with the new event
+    nothing; one step per version (:func:`migrate_v1_to_v2`,
+    :func:`migrate_v2_to_v3_officer_consent`).
+    """
+    if version not in MIGRATABLE:
+        raise ValueError(f"schema version {version} cannot be migrated")
+    if version == 1:
+        migrate_v1_to_v2(con)
+    migrate_v2_to_v3_officer_consent(con)
+    con.execute("UPDATE store_meta SET value = ? WHERE key = 'schema_version'", (SCHEMA_VERSION,))
+    con.execute("INSERT INTO store_meta (key, value) VALUES ('migrated_at', ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (now,))
+
+
+def migrate_v2_to_v3_officer_consent(con) -> None:
+    """Version 2 -> 3: ``admins.officer_consent`` (introduced to the wijkagent), no for every admin so far."""
+    con.execute("ALTER TABLE admins ADD COLUMN officer_consent BOOLEAN NOT NULL DEFAULT 0")
+
+
+def migrate_v1_to_v2(con) -> None:
+    """Version 1 -> 2: ``sign_events`` is rebuilt with the new event
     ``agreed`` (rows, fids and triggers kept), ``request_events`` and
     ``group_events`` are created, and the life of every request so far is
     written into ``request_events`` (``received`` on its date, ``decided``
     when its decision was recorded).
     """
-    if version not in MIGRATABLE:
-        raise ValueError(f"schema version {version} cannot be migrated")
     layers = {name: (gtype, description, columns) for name, gtype, description, columns in LAYERS}
     # sign_events: the same columns with a wider CHECK; rebuilt under a temporary name, then renamed.
     gtype, _, columns = layers["sign_events"]
@@ -229,9 +249,6 @@ def migrate(con, version: int, *, now: str) -> None:
                 "SELECT group_id, 'removed', removed_on, substr(removed_on, 1, 10), "
                 "'overgenomen bij het bijwerken van het register' FROM groups WHERE removed_on IS NOT NULL "
                 "ORDER BY fid")
-    con.execute("UPDATE store_meta SET value = ? WHERE key = 'schema_version'", (SCHEMA_VERSION,))
-    con.execute("INSERT INTO store_meta (key, value) VALUES ('migrated_at', ?) "
-                "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (now,))
 
 
 # ----------------------------------------------------------------- geometry blobs

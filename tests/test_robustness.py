@@ -209,8 +209,8 @@ def test_store_check_finds_an_append_only_trigger_made_harmless(register, capsys
     assert "trigger group_events_append_only_delete gewijzigd" in out
 
 
-@pytest.mark.parametrize("version,words", [("99", ["schemaversie 99", "versie 2", "werk de planner bij"]),
-                                           ("0", ["schemaversie 0", "versie 2", "planner init"])])
+@pytest.mark.parametrize("version,words", [("99", ["schemaversie 99", "versie 3", "werk de planner bij"]),
+                                           ("0", ["schemaversie 0", "versie 3", "planner init"])])
 def test_a_register_of_another_schema_version_is_refused_with_both_versions(register, capsys, version, words):
     con = sqlite3.connect(register)
     con.execute("UPDATE store_meta SET value = ? WHERE key = 'schema_version'", (version,))

@@ -152,9 +152,40 @@ def test_officer_and_contacts_side_by_side(store, capsys):
     assert code == 0, err
     _, c, _ = run(capsys, "contacts", "LM04", "--json")
     assert c["officer"]["name"] == "Agent Bakker"
-    # groups G02 and G03 have requests in LM04 (demo data)
+    # groups G02 and G03 have requests in LM04 (demo data); nobody agreed to be introduced yet
     assert {g["group_id"] for g in c["groups"]} == {"G02", "G03"}
-    assert any(a["name"] == "Anna Fictief" for g in c["groups"] for a in g["admins"])
+    assert all(g["admins"] == [] and g["without_consent"] for g in c["groups"])
+    assert run(capsys, "admin", "set", "G02", "Anna Fictief", "--wijkagent", "ja", "--reason", "gevraagd")[0] == 0
+    _, c, _ = run(capsys, "contacts", "LM04", "--json")
+    g02 = next(g for g in c["groups"] if g["group_id"] == "G02")
+    assert [a["name"] for a in g02["admins"]] == ["Anna Fictief"] and g02["without_consent"] == 1
+    code, text, _ = run(capsys, "contacts", "LM04")
+    assert "Anna Fictief" in text and "Piet Proef" not in text and "zonder toestemming" in text
+
+
+def test_officer_consent_is_recorded_per_admin_with_its_date_and_never_the_person(store, capsys):
+    code, _, err = run(capsys, "group", "add", "G20", "--name", "Noord", "--admin", "Els Voorbeeld;0612345678;",
+                       "--admin", "Bo Test;;bo@example.org", "--wijkagent", "ja", "--wijkagent", "nee")
+    assert code == 0, err
+    _, g, _ = run(capsys, "group", "show", "G20", "--json")
+    assert [a["wijkagent"] for a in g["admins"]] == [True, False]
+    assert run(capsys, "group", "add-admin", "G20", "--admin", "Cas Derde;0612345679;", "--wijkagent", "ja")[0] == 0
+    assert run(capsys, "admin", "set", "G20", "2", "--wijkagent", "ja", "--reason", "belde zelf",
+               "--date", "2026-09-30")[0] == 0
+    _, g, _ = run(capsys, "group", "show", "G20", "--json")
+    assert [a["wijkagent"] for a in g["admins"]] == [True, True, True]
+    _, events, _ = run(capsys, "group", "history", "G20", "--json")
+    assert "wijkagent: 1 van 2 beheerder(s) ja" in events[0]["detail"]
+    assert events[1]["detail"] == "beheerder 3; wijkagent: ja"
+    assert events[2]["event_date"] == "2026-09-30"
+    assert events[2]["detail"] == "beheerder 2: toestemming voor contact met de wijkagent: ja"
+    assert not any(name in json.dumps(events) for name in ("Els", "Bo Test", "Cas"))
+    code, _, err = run(capsys, "group", "add", "G21", "--name", "X", "--admin", "A;0612345678;",
+                       "--admin", "B;0612345677;", "--wijkagent", "ja", "--wijkagent", "nee", "--wijkagent", "ja")
+    assert code == 2 and "--wijkagent" in err
+    with pytest.raises(SystemExit) as stop:  # argparse: usage and one error line
+        cli.main(["group", "add", "G21", "--name", "X", "--admin", "A;0612345678;", "--wijkagent", "misschien"])
+    assert stop.value.code == 2 and "ja of nee" in capsys.readouterr().err
 
 
 def test_unknown_ward_is_refused(store, capsys):

@@ -582,3 +582,67 @@ def test_url_query_values_are_passed_as_given(env, capsys, postgis_server):
     ok(capsys, "init", "--store", postgis_server.url(db))
     url = postgis_server.url(db, gemeente=None) + "&options=-c%20planner.gemeente%3DGM0415"
     assert len(ok(capsys, "group", "list", "--store", url)) == 8
+
+
+# ----------------------------------------------------------------- a register of schema version 2
+
+OLD_LAYOUT = """
+SET ROLE planner;
+CREATE TABLE planner_staff (role name NOT NULL, gemeente text NOT NULL, PRIMARY KEY (role, gemeente));
+GRANT SELECT ON planner_staff TO PUBLIC;
+INSERT INTO planner_staff SELECT role, gemeente FROM planner_acl.staff;
+CREATE FUNCTION planner_gemeente() RETURNS text LANGUAGE sql STABLE AS $$
+  SELECT CASE WHEN COALESCE(current_setting('planner.gemeente', true), '') = '' THEN
+    (SELECT min(gemeente) FROM planner_staff WHERE role = current_user AND gemeente <> '*' HAVING count(*) = 1)
+  ELSE (SELECT current_setting('planner.gemeente', true) FROM planner_staff s WHERE s.role = current_user
+        AND s.gemeente IN (current_setting('planner.gemeente', true), '*') LIMIT 1) END $$;
+CREATE FUNCTION planner_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN RAISE EXCEPTION '%', TG_ARGV[0] USING ERRCODE = 'restrict_violation'; END $$;
+DO $$ DECLARE t text; BEGIN
+  FOREACH t IN ARRAY ARRAY['wards','signs','sign_events','requests','proposals','decisions','request_events',
+                           'groups','admins','group_events','officers','store_meta'] LOOP
+    EXECUTE format('ALTER TABLE %I ALTER COLUMN gemeente SET DEFAULT planner_gemeente()', t);
+    EXECUTE format('DROP POLICY %I ON %I', t || '_gemeente', t);
+    EXECUTE format('CREATE POLICY %I ON %I USING (gemeente = (SELECT planner_gemeente())) '
+                   'WITH CHECK (gemeente = (SELECT planner_gemeente()))', t || '_gemeente', t);
+  END LOOP;
+  FOREACH t IN ARRAY ARRAY['sign_events','request_events','group_events'] LOOP
+    EXECUTE format('DROP TRIGGER %I ON %I', t || '_append_only_update', t);
+    EXECUTE format('CREATE TRIGGER %I BEFORE UPDATE ON %I FOR EACH ROW EXECUTE FUNCTION '
+                   'planner_append_only(''alleen toevoegen'')', t || '_append_only_update', t);
+    EXECUTE format('DROP TRIGGER %I ON %I', t || '_append_only_delete', t);
+    EXECUTE format('DROP TRIGGER %I ON %I', t || '_append_only_truncate', t);
+  END LOOP;
+END $$;
+DROP SCHEMA planner_acl CASCADE;
+CREATE INDEX requests_geom ON requests USING gist (geom);
+ALTER TABLE admins ALTER COLUMN name SET STATISTICS -1;
+ALTER TABLE admins DROP COLUMN officer_consent;
+SET planner.gemeente = 'GM0415';
+UPDATE store_meta SET value = '2' WHERE key = 'schema_version';
+SET planner.gemeente = 'GM0363';
+UPDATE store_meta SET value = '2' WHERE key = 'schema_version';
+"""
+
+
+def test_a_version_2_postgis_register_is_secured_and_migrated_by_its_owner(env, capsys, postgis_server):
+    db = postgis_server.new_database()
+    owner_a, owner_b = postgis_server.url(db), postgis_server.url(db, gemeente="GM0363")
+    ok(capsys, "init", "--store", owner_a)
+    ok(capsys, "init", "--store", owner_b)
+    postgis_server.psql("postgres", "CREATE ROLE staf_oud LOGIN")
+    ok(capsys, "store", "grant", "staf_oud", "GM0415", "--store", owner_a)
+    postgis_server.psql(db, OLD_LAYOUT)
+    staff = postgis_server.url(db, user="staf_oud")
+    code, _, err = run(capsys, "group", "list", "--store", staff)  # a staff role may not change the schema
+    assert code == 2 and "eigenaar" in err and err.count("\n") == 1, err
+    code, data, err = run(capsys, "store", "check", "--store", owner_a, "--json")
+    assert code == 2 and "schemaversie 2" in json.dumps(data)
+    group = ok(capsys, "group", "show", "G02", "--store", owner_a)  # the owner's first command brings it up to date
+    assert [a["wijkagent"] for a in group["admins"]] == [False, False]
+    assert ok(capsys, "store", "check", "--store", owner_a)["ok"]
+    assert len(ok(capsys, "group", "list", "--store", staff)) == 8  # the mapping came along
+    assert len(ok(capsys, "group", "list", "--store", owner_b)) == 8  # the other gemeente: its version only
+    assert ok(capsys, "store", "check", "--store", owner_b)["ok"]
+    ok(capsys, "group", "add", "G70", "--name", "Na de update", "--admin", "A;0612345678;", "--wijkagent", "ja",
+       "--store", staff)

@@ -15,7 +15,7 @@ from .. import geo, lifecycle, policy as policy_mod, register as reg
 from ..errors import InputError
 from ..history import REQUEST_STATES
 from ..vocabulary import OUTCOME_NL
-from .common import add_json_option, add_store_option, console, load_inputs, print_json
+from .common import add_json_option, add_store_option, console, load_inputs, print_json, yes_no
 from .parser import example
 
 
@@ -135,6 +135,8 @@ def register(sub) -> None:
     p.add_argument("--name", help="juiste naam")
     p.add_argument("--phone", help="juist telefoonnummer ('' om het te wissen)")
     p.add_argument("--email", help="juist e-mailadres ('' om het te wissen)")
+    p.add_argument("--wijkagent", type=yes_no, metavar="ja|nee",
+                   help="toestemming om de beheerder in contact te brengen met de wijkagent (datum: --date)")
     p.add_argument("--reason", required=True, help="waarom")
     p.add_argument("--date", help="datum van de wijziging, JJJJ-MM-DD (standaard: vandaag)")
     _common(p)
@@ -300,9 +302,12 @@ def cmd_group_history(args) -> int:
 
 def cmd_admin_set(args) -> int:
     g = reg.set_admin(_store(args), args.group_id, args.who, name=args.name, phone=args.phone, email=args.email,
-                      reason=args.reason, date=args.date)
-    return _say(args, g, f"Beheerder {args.who} van groep {g['group_id']} gecorrigeerd; de oude gegevens zijn "
-                         "gewist.")
+                      reason=args.reason, date=args.date, consent=args.wijkagent)
+    text = f"Beheerder {args.who} van groep {g['group_id']} gecorrigeerd; de oude gegevens zijn gewist."
+    if args.name is None and args.phone is None and args.email is None:
+        text = (f"Beheerder {args.who} van groep {g['group_id']}: contact met de wijkagent "
+                f"{'gewenst' if args.wijkagent else 'niet gewenst'} (vastgelegd in de geschiedenis).")
+    return _say(args, g, text)
 
 
 def cmd_admin_remove(args) -> int:
