@@ -1,26 +1,47 @@
 """The register on PostgreSQL + PostGIS: a shared register for a team or a region.
 
 ``--store postgresql://USER@HOST:PORT/DB?gemeente=GM0415`` (or the same in
-``$PLANNER_STORE``) keeps the register's layers as PostGIS tables in
-EPSG:28992 with GiST indexes (QGIS opens them directly). Every row carries
-its ``gemeente``; row-level security lets a role see and change only the
-rows of the municipalities it is mapped to in ``planner_staff`` (``*``: all,
-for the owner that created the schema). The gemeente of a connection is the
-URL's ``gemeente`` parameter (the setting ``planner.gemeente``), or the only
-one its role is mapped to (so QGIS needs no setting for a staff role).
+``$PLANNER_STORE``, or a libpq ``key=value`` string with ``gemeente=``)
+keeps the register's layers as PostGIS tables in EPSG:28992 with GiST
+indexes (QGIS opens them directly; ``requests`` has none, see below). Every
+row carries its ``gemeente``; row-level security (forced, also for the
+owner) lets a role see and change only the rows of the municipalities it is
+mapped to (``*``: all, for the owner that created the schema). The gemeente
+of a connection is the URL's ``gemeente`` parameter (the setting
+``planner.gemeente``, also when set with ``options=-c``), or the only one
+its role is mapped to (so QGIS needs no setting for a staff role).
 Superusers are refused: row-level security does not bind them.
 
+Against a hostile colleague with ``psql``: everything the policies use lives
+in the schema ``planner_acl`` (owned by the register's owner) and is named
+with its schema; every function has ``SET search_path = pg_catalog,
+pg_temp``, so no temporary table, function or operator can stand in for it.
+The mapping (``planner_acl.staff``) is closed to PUBLIC and read only
+through the ``SECURITY DEFINER`` function ``planner_acl.staff_of(role)``,
+which answers only for a role the session may act as. ANALYZE keeps no
+statistics of personal, home-location and staff free-text columns
+(:data:`NO_STATISTICS`), and ``requests`` has no GiST index (PostGIS's
+``ST_EstimatedExtent`` reads an index's root, which covers every
+municipality). ``store grant`` refuses PUBLIC, unknown, superuser and
+``pg_*`` roles. ``store check`` compares all of it with what was installed.
+
 The history tables are append-only (PL/pgSQL triggers raise on UPDATE,
-DELETE and TRUNCATE). A write transaction first takes a transaction-scoped
-advisory lock per gemeente, so writers of one municipality queue exactly as
-sqlite's ``BEGIN IMMEDIATE`` makes them queue (no lost update); one that
-waits longer than the busy timeout stops with "de opslag is bezet".
+DELETE and TRUNCATE). A write transaction first locks its gemeente's row of
+``planner_acl.writers`` (``SELECT ... FOR UPDATE``; the row is under
+row-level security, so only that municipality's roles can hold it), so
+writers of one municipality queue exactly as sqlite's ``BEGIN IMMEDIATE``
+makes them queue (no lost update); one that waits longer than the busy
+timeout stops with "de opslag is bezet" (busy timeout 0: ``NOWAIT``).
+Schema changes lock ``planner_acl.staff``, which only its owner may lock.
 Readers get a ``REPEATABLE READ READ ONLY`` snapshot. An erasure (``DELETE``
-or overwrite of admins) is followed by ``VACUUM FULL`` of the table, outside
-the transaction, so the dead row versions leave the table's data file too (it
-is rewritten; only the table's owner may do that, for other roles
-PostgreSQL skips it with a warning and autovacuum frees the space later). The
-write-ahead log keeps the old values until its segments are recycled.
+or overwrite of admins) is followed by ``VACUUM (FULL, VERBOSE)`` of the
+table, outside the transaction, so the dead row versions leave the table's
+data file too; when that cannot be done now (the role does not own the
+table, a reader holds it, an open transaction can still see the old rows)
+the command says so in one warning and the table is recorded in
+``planner_acl.erasures``: the owner's next write or ``store check``
+completes it. The write-ahead log keeps the old values until its segments
+are recycled.
 
 The SQL of the register modules is written for sqlite; :class:`PgConnection`
 runs it here: ``?`` placeholders, GeoPackage geometry blobs as parameters
