@@ -148,6 +148,10 @@ def _decode(data: bytes, path: Path) -> str:
             continue
         if "\x00" not in text:
             return text
+    if encodings != ("utf-16",) and 0 < data.count(b"\x00") * 8 < len(data):  # a few NULs, not UTF-16 text
+        where = data.index(b"\x00")
+        raise InputError(f"{path}: bevat een NUL-teken (byte {where}); de planner kapt een naam "
+                         "daar niet af maar weigert het bestand: verwijder het teken")
     raise InputError(f"{path}: geen leesbaar CSV-bestand (onbekende tekenset; sla op als UTF-8)")
 
 

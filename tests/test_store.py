@@ -406,6 +406,11 @@ def test_control_characters_in_names_are_refused_never_cut(env, capsys, data_dir
     code, _, err = run(capsys, "init", "--from", folder, "--store", "x.gpkg")
     assert code == 2 and err.startswith("error: ") and err.count("\n") == 1 and "NUL" in err, err
     assert not (env / "x.gpkg").exists()
+    (folder / "wijken.geojson").write_text((data_dir / "wijken.geojson").read_text(encoding="utf-8"), encoding="utf-8")
+    groups = (data_dir / "groepen.csv").read_text(encoding="utf-8").replace("Jan Voorbeeld", "Jan\x00Voorbeeld")
+    (folder / "groepen.csv").write_text(groups, encoding="utf-8")
+    code, _, err = run(capsys, "init", "--from", folder, "--store", "x.gpkg")
+    assert code == 2 and err.startswith("error: ") and err.count("\n") == 1 and "NUL" in err, err
     assert run(capsys, "init", "--store", "x.gpkg")[0] == 0
     for argv in (["group", "add", "G21", "--name", "Noord\x00Zuid", "--admin", "A;0612345678;"],
                  ["group", "add", "G21", "--name", "Noord", "--admin", "Els\x00Geheim;0612345678;"],
