@@ -286,12 +286,14 @@ class Store:
             self.path = store_pg.Location(path)
             with store_pg.reading(self.path, self.busy_timeout) as con:
                 upgrade = store_pg.needs_upgrade(con)
+                if not upgrade:
+                    store_pg.check_opened(con, self.path)
+                    self.gemeente = con.gemeente
             if upgrade:  # schema version 2: brought up to date once (one transaction)
                 store_pg.upgrade(self.path, self.busy_timeout)
-            with store_pg.reading(self.path, self.busy_timeout) as con:
-                store_pg.check_opened(con, self.path)
-                self.gemeente = con.gemeente
-            return
+                with store_pg.reading(self.path, self.busy_timeout) as con:
+                    store_pg.check_opened(con, self.path)
+                    self.gemeente = con.gemeente
         self.path = Path(path)
         check_file(self.path)
         self._migrate_older_schema()

@@ -893,11 +893,11 @@ def check_security(con) -> list[str]:
         elif _normal(triggers[trigger][1]) != want:
             problems.append(f"trigger {trigger} gewijzigd")
     functions = {}
-    for name, args, body, definer, config, acl in con.execute(
-            "SELECT proname, pg_get_function_identity_arguments(oid), prosrc, prosecdef, proconfig::text, "
-            "proacl::text FROM pg_catalog.pg_proc WHERE pronamespace = to_regnamespace(?)", (ACL,)):
+    for name, args, body, definer, config in con.execute(
+            "SELECT proname, pg_get_function_identity_arguments(oid), prosrc, prosecdef, proconfig::text "
+            "FROM pg_catalog.pg_proc WHERE pronamespace = to_regnamespace(?)", (ACL,)):
         functions.setdefault(name, []).append((args, body, definer, config))
-    for name, (args, result, definer, body) in FUNCTIONS.items():
+    for name, (args, _result, definer, body) in FUNCTIONS.items():
         want = [(args, body, definer, '{"search_path=pg_catalog, pg_temp"}')]
         if functions.get(name) != want:
             problems.append(f"functie {ACL}.{name} gewijzigd of ontbreekt (de isolatie van de gemeenten hangt ervan af)")
