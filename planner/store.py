@@ -294,6 +294,7 @@ class Store:
                 with store_pg.reading(self.path, self.busy_timeout) as con:
                     store_pg.check_opened(con, self.path)
                     self.gemeente = con.gemeente
+            return
         self.path = Path(path)
         check_file(self.path)
         self._migrate_older_schema()
