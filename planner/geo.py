@@ -73,9 +73,9 @@ def _check_file(path) -> Path:
     return path
 
 
-# A NUL in a JSON string (``\u0000``, not preceded by an escaping backslash) or a raw NUL byte: GDAL
-# cuts the text there without a word, so such a file is refused instead.
-_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000|\x00", re.IGNORECASE)
+# A NUL in a JSON string (``\u0000``, not preceded by an escaping backslash): GDAL cuts the text there
+# without a word, so such a file is refused instead (a raw NUL byte is no JSON: GDAL refuses it).
+_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000", re.IGNORECASE)
 
 
 def _refuse_nul(path: Path, source: str) -> None:
