@@ -18,6 +18,7 @@ from __future__ import annotations
 import csv
 import io
 import logging
+import re
 from pathlib import Path
 
 import geopandas as gpd
@@ -56,6 +57,25 @@ def _check_file(path) -> Path:
     if path.stat().st_size == 0:
         raise InputError(f"{path}: bestand is leeg")
     return path
+
+
+# A NUL in a JSON string (``\u0000``, not preceded by an escaping backslash): GDAL cuts the text there
+# without a word, so such a file is refused instead (a raw NUL byte is no JSON: GDAL refuses it).
+_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000", re.IGNORECASE)
+
+
+def _refuse_nul(path: Path, source: str) -> None:
+    """InputError when a GeoJSON file holds a NUL character anywhere (read as bytes, without a copy)."""
+    import mmap
+
+    try:
+        with open(path, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            found = _NUL.search(data)
+    except (ValueError, OSError):  # an empty file: read_dataframe reports it
+        return
+    if found:
+        raise InputError(f"{source}: bevat een NUL-teken (\\u0000) in een naam of waarde (byte {found.start()}); "
+                         "GDAL zou de tekst daar afkappen; verwijder het teken uit het bestand")
 
 
 def read_table(path) -> pd.DataFrame:
@@ -114,6 +134,10 @@ def _decode(data: bytes, path: Path) -> str:
             continue
         if "\x00" not in text:
             return text
+    if encodings != ("utf-16",) and 0 < data.count(b"\x00") * 8 < len(data):  # a few NULs, not UTF-16 text
+        where = data.index(b"\x00")
+        raise InputError(f"{path}: bevat een NUL-teken (byte {where}); de planner kapt een naam "
+                         "daar niet af maar weigert het bestand: verwijder het teken")
     raise InputError(f"{path}: geen leesbaar CSV-bestand (onbekende tekenset; sla op als UTF-8)")
 
 
@@ -193,6 +217,8 @@ def read_vector(path, *, layer=None, source=None, kind=None, bbox=None, fids=Non
         raise InputError(
             f"{source}: onbekend bestandstype '{path.suffix}'; gebruik GeoJSON, GeoPackage, Shapefile of CSV"
         )
+    if path.suffix.lower() in {".geojson", ".json"}:
+        _refuse_nul(path, source)
     layer = _choose_layer(path, source, kind, layer)
     options = {}
     if bbox is not None:
@@ -423,7 +449,9 @@ def load_groups(path) -> pd.DataFrame:
     """Load groups with their admins: one row per admin (personal data!).
 
     Columns: ``group_id``, ``group_name``, ``wabp_registered`` (ja/nee),
-    ``admin_name``, ``admin_phone``, ``admin_email``. A group has 1-3 admins.
+    ``admin_name``, ``admin_phone``, ``admin_email``, optional
+    ``admin_wijkagent`` (ja/nee: the admin wants to be introduced to the
+    wijkagent; default nee). A group has 1-3 admins.
     """
     source = str(path)
     df = read_table(path)
@@ -432,6 +460,7 @@ def load_groups(path) -> pd.DataFrame:
         if col not in df.columns:
             df[col] = ""
     df["wabp_registered"] = _truthy(df["wabp_registered"])
+    df["admin_wijkagent"] = _truthy(df["admin_wijkagent"]) if "admin_wijkagent" in df.columns else False
     if (df["group_id"] == "").any():
         raise InputError(f"{source}: rij {int((df['group_id'] == '').to_numpy().nonzero()[0][0]) + 2} "
                          "heeft geen group_id")

@@ -335,8 +335,9 @@ def test_a_version_2_register_gets_the_population_columns_when_opened(run_cli, g
     store = tmp_path / "planner.gpkg"
     assert run_cli("import", "wards", gpkg, "--gemeente", "Landsmeer", "--store", store).returncode == 0
     con = sqlite3.connect(store, isolation_level=None)
-    for column in ("population", "wijk_code", "wijk_name", "gemeente_code"):
+    for column in ("population", "wijk_code", "wijk_name", "gemeente_code"):  # version 3
         con.execute(f"ALTER TABLE wards DROP COLUMN {column}")
+    con.execute("ALTER TABLE admins DROP COLUMN officer_consent")  # version 4
     con.execute("UPDATE store_meta SET value = '2' WHERE key = 'schema_version'")
     con.close()
     res = run_cli("stats", "--store", store, "--json")  # any command migrates

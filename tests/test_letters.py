@@ -55,6 +55,7 @@ def first_page(path, tmp_path) -> np.ndarray:
 
 
 def test_approval_letter_says_decision_reason_wijkagent_positions_relocation_and_objection(store, capsys, env):  # noqa: F811
+    ok(capsys, "admin", "set", "G02", "1", "--wijkagent", "ja", "--reason", "gevraagd per mail", "--json")
     r = ok(capsys, "brief", "A002", "--json")
     assert r["written"] == ["brieven/brief-A002.pdf", "brieven/brief-A002.docx"] and r["internal"] is True
     info = ok(capsys, "request", "show", "A002", "--json")
@@ -64,12 +65,28 @@ def test_approval_letter_says_decision_reason_wijkagent_positions_relocation_and
         assert "In wijk Landsmeer-Oost hangen nog geen borden" in text  # the reason
         assert "Geachte Anna Fictief en Piet Proef," in text
         assert "Agent Bakker" in text and "0900-8844" in text and "bakker@politie.example" in text
+        assert "Met uw toestemming brengen wij Anna Fictief in contact met de wijkagent" in text
+        assert "Piet Proef heeft daar (nog) niet om gevraagd" in text and "Bel 020-4877111" in text
         for k, s in enumerate(info["signs"], start=1):
             assert f"{k}. {s['street']}, " in text
             assert f"Bord {s['id']}, coördinaten {s['lat']:.5f}, {s['lon']:.5f}." in text
         assert "behoudt het recht om de borden te verplaatsen" in text
         assert "binnen zes weken" in text and "Algemene wet bestuursrecht" in text
         assert "illustratieve gegevens" in text  # the default sender is the demo one
+
+
+def test_the_letter_introduces_only_admins_who_agreed_and_tells_the_others_how_to_ask(store, capsys, env):  # noqa: F811
+    ok(capsys, "brief", "A002", "--format", "docx", "--json")  # nobody agreed (the default)
+    text = docx_text(env / "brieven" / "brief-A002.docx")
+    assert "Agent Bakker" not in text and "bakker@politie.example" not in text
+    assert "U heeft daar (nog) niet om gevraagd" in text and "noem het kenmerk aanvraag A002" in text
+    assert "Bel dan altijd eerst 112" in text
+    ok(capsys, "admin", "set", "G02", "2", "--wijkagent", "ja", "--reason", "telefonisch", "--json")
+    ok(capsys, "admin", "set", "G02", "1", "--wijkagent", "ja", "--reason", "telefonisch", "--json")
+    ok(capsys, "brief", "A002", "--format", "docx", "--json")
+    text = docx_text(env / "brieven" / "brief-A002.docx")
+    assert "Met uw toestemming brengen wij Anna Fictief en Piet Proef in contact" in text and "Agent Bakker" in text
+    assert "niet om gevraagd" not in text
 
 
 def test_the_first_page_shows_a_map_with_the_ward_and_numbered_positions(store, capsys, env, tmp_path):  # noqa: F811

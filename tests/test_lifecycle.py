@@ -327,9 +327,28 @@ def _downgrade_to_v1(path):
                     f"BEGIN SELECT RAISE(ABORT, 'de geschiedenis van borden kan niet worden {verb}'); END")
     for column in ("population", "wijk_code", "wijk_name", "gemeente_code"):  # version 3
         con.execute(f"ALTER TABLE wards DROP COLUMN {column}")
+    con.execute("ALTER TABLE admins DROP COLUMN officer_consent")  # version 4
     con.execute("UPDATE store_meta SET value = '1' WHERE key = 'schema_version'")
     con.execute("COMMIT")
     con.close()
+
+
+def test_a_version_2_register_is_migrated_when_opened_every_admin_without_consent(store, capsys):
+    gpkg_only(store)
+    con = sqlite3.connect(store, isolation_level=None)
+    con.execute("ALTER TABLE admins DROP COLUMN officer_consent")  # version 4
+    for column in ("population", "wijk_code", "wijk_name", "gemeente_code"):  # version 3
+        con.execute(f"ALTER TABLE wards DROP COLUMN {column}")
+    con.execute("UPDATE store_meta SET value = '2' WHERE key = 'schema_version'")
+    con.close()
+    before = Store(store).table("group_events")
+    group = ok(capsys, "group", "show", "G02", "--json")  # any command migrates
+    assert [a["wijkagent"] for a in group["admins"]] == [False, False]
+    con = sqlite3.connect(store)
+    assert con.execute("SELECT value FROM store_meta WHERE key = 'schema_version'").fetchone()[0] == SCHEMA_VERSION
+    con.close()
+    assert Store(store).table("group_events").equals(before)
+    assert ok(capsys, "store", "check", "--json")["ok"] is True
 
 
 def test_a_version_1_register_is_migrated_when_opened(store, capsys):

@@ -201,6 +201,17 @@ def test_store_check_names_what_is_wrong(register, capsys):
     assert "2021-02-31" in out
 
 
+def test_store_check_finds_an_append_only_trigger_made_harmless(register, capsys):
+    con = sqlite3.connect(register)
+    con.execute("DROP TRIGGER group_events_append_only_delete")
+    con.execute("CREATE TRIGGER group_events_append_only_delete BEFORE DELETE ON group_events BEGIN SELECT 1; END")
+    con.commit()
+    con.close()
+    code, out, err = run(capsys, "store", "check")
+    assert code == 2 and err.count("\n") == 1
+    assert "trigger group_events_append_only_delete gewijzigd" in out
+
+
 @pytest.mark.parametrize("version,words", [("99", ["schemaversie 99", f"versie {SCHEMA_VERSION}", "werk de planner bij"]),
                                            ("0", ["schemaversie 0", f"versie {SCHEMA_VERSION}", "planner init"])])
 def test_a_register_of_another_schema_version_is_refused_with_both_versions(register, capsys, version, words):

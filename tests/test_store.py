@@ -17,6 +17,7 @@ import pyogrio
 import pytest
 from conftest import env, gpkg_only, register_bytes, run_json  # noqa: F401  (env: fixture)
 
+from planner import cli
 from planner.register.store import Store
 
 LAYERS = {"wards", "signs", "sign_events", "requests", "request_events", "proposals", "decisions", "groups",
@@ -150,9 +151,40 @@ def test_officer_and_contacts_side_by_side(store, capsys):
     assert code == 0, err
     _, c, _ = run(capsys, "contacts", "LM04", "--json")
     assert c["officer"]["name"] == "Agent Bakker"
-    # groups G02 and G03 have requests in LM04 (demo data)
+    # groups G02 and G03 have requests in LM04 (demo data); nobody agreed to be introduced yet
     assert {g["group_id"] for g in c["groups"]} == {"G02", "G03"}
-    assert any(a["name"] == "Anna Fictief" for g in c["groups"] for a in g["admins"])
+    assert all(g["admins"] == [] and g["without_consent"] for g in c["groups"])
+    assert run(capsys, "admin", "set", "G02", "Anna Fictief", "--wijkagent", "ja", "--reason", "gevraagd")[0] == 0
+    _, c, _ = run(capsys, "contacts", "LM04", "--json")
+    g02 = next(g for g in c["groups"] if g["group_id"] == "G02")
+    assert [a["name"] for a in g02["admins"]] == ["Anna Fictief"] and g02["without_consent"] == 1
+    code, text, _ = run(capsys, "contacts", "LM04")
+    assert "Anna Fictief" in text and "Piet Proef" not in text and "zonder toestemming" in text
+
+
+def test_officer_consent_is_recorded_per_admin_with_its_date_and_never_the_person(store, capsys):
+    code, _, err = run(capsys, "group", "add", "G20", "--name", "Noord", "--admin", "Els Voorbeeld;0612345678;",
+                       "--admin", "Bo Test;;bo@example.org", "--wijkagent", "ja", "--wijkagent", "nee")
+    assert code == 0, err
+    _, g, _ = run(capsys, "group", "show", "G20", "--json")
+    assert [a["wijkagent"] for a in g["admins"]] == [True, False]
+    assert run(capsys, "group", "add-admin", "G20", "--admin", "Cas Derde;0612345679;", "--wijkagent", "ja")[0] == 0
+    assert run(capsys, "admin", "set", "G20", "2", "--wijkagent", "ja", "--reason", "belde zelf",
+               "--date", "2026-09-30")[0] == 0
+    _, g, _ = run(capsys, "group", "show", "G20", "--json")
+    assert [a["wijkagent"] for a in g["admins"]] == [True, True, True]
+    _, events, _ = run(capsys, "group", "history", "G20", "--json")
+    assert "wijkagent: 1 van 2 beheerder(s) ja" in events[0]["detail"]
+    assert events[1]["detail"] == "beheerder 3; wijkagent: ja"
+    assert events[2]["event_date"] == "2026-09-30"
+    assert events[2]["detail"] == "beheerder 2: toestemming voor contact met de wijkagent: ja"
+    assert not any(name in json.dumps(events) for name in ("Els", "Bo Test", "Cas"))
+    code, _, err = run(capsys, "group", "add", "G21", "--name", "X", "--admin", "A;0612345678;",
+                       "--admin", "B;0612345677;", "--wijkagent", "ja", "--wijkagent", "nee", "--wijkagent", "ja")
+    assert code == 2 and "--wijkagent" in err
+    with pytest.raises(SystemExit) as stop:  # argparse: usage and one error line
+        cli.main(["group", "add", "G21", "--name", "X", "--admin", "A;0612345678;", "--wijkagent", "misschien"])
+    assert stop.value.code == 2 and "ja of nee" in capsys.readouterr().err
 
 
 def test_unknown_ward_is_refused(store, capsys):
@@ -308,12 +340,86 @@ def test_export_is_tidy_no_local_paths_rounded_coordinates(store, capsys, env, d
     code, _, err = run(capsys, "export", "--out", env / "export", "--format", "csv")
     assert code == 0, err
     events = (env / "export" / "sign_events.csv").read_text(encoding="utf-8")
-    assert str(data_dir) not in events and "overgenomen bij init uit data" in events
-    import pandas as pd
+    assert str(data_dir) not in events and "overgenomen bij init" not in events  # fixed words only
+    assert set(pd.read_csv(env / "export" / "sign_events.csv")["description"]) == {"goedgekeurd", "geplaatst"}
     signs = pd.read_csv(env / "export" / "signs.csv")
     assert (signs["lon"].round(7) == signs["lon"]).all() and (signs["lat"].round(7) == signs["lat"]).all()
     groups = pd.read_csv(env / "export" / "groups.csv")
     assert set(groups["wabp_registered"]) <= {True, False}
+
+
+STAFF_NOTE = "gebeld met Els Verzonnen 06-00000006, woont Purmerlanderweg 12"
+
+
+def test_no_staff_free_text_in_any_public_output(store, capsys, env):
+    """Every reason and note staff can type holds the marker; no public output may show it."""
+    commands = [
+        ["group", "add", "G20", "--name", "Buurtapp Noord", "--ward", "LM02", "--admin", "Els Voorbeeld;0612345678;",
+         "--admin", "Bo Test;;bo@example.org", "--reason", STAFF_NOTE],
+        ["group", "set", "G07", "--wabp", "--reason", STAFF_NOTE],
+        ["admin", "set", "G02", "2", "--phone", "06-12345670", "--reason", STAFF_NOTE],
+        ["admin", "remove", "G20", "2", "--reason", STAFF_NOTE],
+        ["group", "add-admin", "G20", "--admin", "Cas Derde;0612345679;", "--reason", STAFF_NOTE],
+        ["decide"],
+        ["request", "resolve", "A004", "--reject", "--reason", STAFF_NOTE],
+        ["request", "resolve", "A007", "--approve", "--reason", STAFF_NOTE],
+        ["request", "agree", "A008", "--without-wish", "--note", STAFF_NOTE],
+        ["request", "agree", "A002", "--without-wish", "--note", STAFF_NOTE],
+        ["sign", "place", "A002-1"],
+        ["sign", "relocate", "A002-1", "--to-rd", "123810,493990", "--force", "--reason", STAFF_NOTE],
+        ["sign", "remove", "B004", "--reason", STAFF_NOTE],
+        ["group", "remove", "G05", "--reason", STAFF_NOTE],
+    ]
+    for argv in commands:
+        code, _, err = run(capsys, *argv, "--json")
+        assert code == 0, (argv, err)
+    internal = env / "intern"
+    assert run(capsys, "export", "--internal", "--out", internal)[0] == 0
+    assert STAFF_NOTE in (internal / "sign_events.csv").read_text(encoding="utf-8")  # kept for the municipality
+    public = env / "openbaar"
+    assert run(capsys, "export", "--out", public)[0] == 0
+    assert run(capsys, "map", "--public", "--out", public / "kaart.html")[0] == 0
+    for rid in ("A002", "A004", "A007", "A008"):  # the decision maps are public too
+        code, _, err = run(capsys, "map", "--request", rid, "--out", public / f"besluit-{rid}.html")
+        assert code == 0, err
+    files = sorted(p for p in public.rglob("*") if p.is_file())
+    assert len(files) == 14  # 6 layers as CSV, 3 as GeoJSON, the public map, 4 decision maps
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        for part in ("Els Verzonnen", "06-00000006", "Purmerlanderweg 12"):
+            assert part not in text, (path.name, part)
+    events = pd.read_csv(public / "sign_events.csv")
+    assert "reason" not in events.columns
+    assert {"verplaatst door de gemeente", "weggehaald door de gemeente",
+            "plek afgesproken met de beheerder"} <= set(events["description"])
+
+
+def test_control_characters_in_names_are_refused_never_cut(env, capsys, data_dir, tmp_path):
+    import json as _json
+
+    wards = _json.loads((data_dir / "wijken.geojson").read_text(encoding="utf-8"))
+    wards["features"][0]["properties"]["name"] = "Landsmeer\u0000-Oost"
+    folder = tmp_path / "invoer"
+    shutil.copytree(data_dir, folder)
+    (folder / "wijken.geojson").write_text(_json.dumps(wards), encoding="utf-8")
+    code, _, err = run(capsys, "init", "--from", folder, "--store", "x.gpkg")
+    assert code == 2 and err.startswith("error: ") and err.count("\n") == 1 and "NUL" in err, err
+    assert not (env / "x.gpkg").exists()
+    (folder / "wijken.geojson").write_text((data_dir / "wijken.geojson").read_text(encoding="utf-8"), encoding="utf-8")
+    groups = (data_dir / "groepen.csv").read_text(encoding="utf-8").replace("Jan Voorbeeld", "Jan\x00Voorbeeld")
+    (folder / "groepen.csv").write_text(groups, encoding="utf-8")
+    code, _, err = run(capsys, "init", "--from", folder, "--store", "x.gpkg")
+    assert code == 2 and err.startswith("error: ") and err.count("\n") == 1 and "NUL" in err, err
+    assert run(capsys, "init", "--store", "x.gpkg")[0] == 0
+    for argv in (["group", "add", "G21", "--name", "Noord\x00Zuid", "--admin", "A;0612345678;"],
+                 ["group", "add", "G21", "--name", "Noord", "--admin", "Els\x00Geheim;0612345678;"],
+                 ["group", "set", "G01", "--name", "Nieuw\x1bNaam", "--reason", "x"],
+                 ["admin", "set", "G01", "1", "--name", "Els\x07", "--reason", "x"],
+                 ["officer", "set", "LM04", "--name", "Agent\x00Bakker", "--phone", "0900-8844"],
+                 ["sign", "remove", "B004", "--reason", "weg\x00"]):
+        code, _, err = run(capsys, *argv, "--store", "x.gpkg")
+        assert code == 2 and err.startswith("error: ") and err.count("\n") == 1, (argv, err)
+        assert "stuurteken" in err, err
 
 
 # ----------------------------------------------------------------- round trip

@@ -8,12 +8,13 @@ at the end); each test gets a fresh database. Register tests that take
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 
 import pytest
 import shapely
-from conftest import env, run_json  # noqa: F401,E402  (env: fixture)
+from conftest import PG_ROLE, env, run_json  # noqa: F401,E402  (env: fixture)
 
 from planner import cli
 from planner.errors import InputError, StoreError
@@ -127,7 +128,8 @@ def test_postgis_layers_are_in_rd_new_with_spatial_indexes(env, capsys, postgis_
         cols = {r[0]: (r[1], r[2]) for r in con.execute("SELECT f_table_name, type, srid FROM geometry_columns")}
         gist = {r[0] for r in con.execute("SELECT tablename FROM pg_indexes WHERE indexdef LIKE '%gist%'")}
     assert cols["wards"] == ("MULTIPOLYGON", 28992) and cols["signs"] == ("POINT", 28992)
-    assert {"wards", "signs", "sign_events", "requests", "proposals"} <= gist
+    assert {"wards", "signs", "sign_events", "proposals"} <= gist
+    assert "requests" not in gist  # its index root would show every municipality's request points (homes)
     assert st.extent("wards") is not None
 
 
@@ -344,9 +346,9 @@ def test_a_busy_postgis_register_gives_a_clear_error_and_changes_nothing(env, ca
     ok(capsys, "init", "--store", postgis_url)
     before = Store(postgis_url).dump()
     monkeypatch.setenv("PLANNER_BUSY_TIMEOUT", "0.3")
-    holder = psycopg.connect(Location(postgis_url).conninfo, autocommit=True)
+    holder = psycopg.connect(Location(postgis_url).conninfo, options="-c planner.gemeente=GM0415")
     try:  # another writer of the same municipality holds the register
-        holder.execute("SELECT pg_advisory_lock(hashtext('planner:GM0415'))")
+        holder.execute("SELECT 1 FROM planner_acl.writers WHERE gemeente = 'GM0415' FOR UPDATE")
         code, _, err = run(capsys, "group", "add", "G60", "--name", "X", "--admin", "A;0612345678;",
                            "--store", postgis_url)
         other = postgis_url.replace("GM0415", "GM0363")  # another municipality does not wait for it
@@ -355,3 +357,294 @@ def test_a_busy_postgis_register_gives_a_clear_error_and_changes_nothing(env, ca
         holder.close()
     assert code == 2 and err.startswith("error: ") and "bezet" in err and err.count("\n") == 1
     assert Store(postgis_url).dump() == before
+
+
+def test_advisory_locks_of_another_role_block_no_writer_and_no_init(env, capsys, postgis_server, monkeypatch):
+    import psycopg
+
+    db = postgis_server.new_database()
+    owner = postgis_server.url(db)
+    ok(capsys, "init", "--store", owner)
+    postgis_server.psql("postgres", "CREATE ROLE staf_dwars LOGIN")
+    ok(capsys, "store", "grant", "staf_dwars", "GM0415", "--store", owner)
+    monkeypatch.setenv("PLANNER_BUSY_TIMEOUT", "0.5")
+    hostile = psycopg.connect(f"host={postgis_server.sock} port={postgis_server.port} dbname={db} user=staf_dwars",
+                              autocommit=True)
+    try:
+        for key in ("planner:GM0415", "planner:GM0363", "planner:schema"):
+            hostile.execute("SELECT pg_advisory_lock(hashtext(%s))", (key,))
+        with pytest.raises(psycopg.Error):  # the schema lock is the owner's: the mapping table is closed to it
+            hostile.execute("BEGIN; LOCK TABLE planner_acl.staff IN SHARE ROW EXCLUSIVE MODE")
+        hostile.execute("ROLLBACK")
+        ok(capsys, "group", "add", "G61", "--name", "X", "--admin", "A;0612345678;", "--store", owner)
+        ok(capsys, "init", "--store", postgis_server.url(db, gemeente="GM0363"))
+    finally:
+        hostile.close()
+
+
+def test_busy_timeout_zero_means_do_not_wait_on_postgis(env, capsys, postgis_url, monkeypatch):
+    import time
+
+    import psycopg
+
+    from planner.register.postgres import Location
+
+    ok(capsys, "init", "--store", postgis_url)
+    holder = psycopg.connect(Location(postgis_url).conninfo, options="-c planner.gemeente=GM0415")
+    try:
+        holder.execute("SELECT 1 FROM planner_acl.writers WHERE gemeente = 'GM0415' FOR UPDATE")
+        monkeypatch.setenv("PLANNER_BUSY_TIMEOUT", "0")
+        start = time.monotonic()
+        code, _, err = run(capsys, "group", "add", "G60", "--name", "X", "--admin", "A;0612345678;",
+                           "--store", postgis_url)
+        assert time.monotonic() - start < 3
+    finally:
+        holder.close()
+    assert code == 2 and "bezet" in err and "0 s" in err
+    assert ok(capsys, "group", "add", "G60", "--name", "X", "--admin", "A;0612345678;", "--store", postgis_url)
+
+
+def test_busy_timeout_zero_means_do_not_wait_on_geopackage(env, capsys, monkeypatch):
+    import sqlite3
+    import time
+
+    ok(capsys, "init", "--store", "r.gpkg")
+    holder = sqlite3.connect(env / "r.gpkg", isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        monkeypatch.setenv("PLANNER_BUSY_TIMEOUT", "0")
+        start = time.monotonic()
+        code, _, err = run(capsys, "group", "add", "G60", "--name", "X", "--admin", "A;0612345678;",
+                           "--store", "r.gpkg")
+        assert time.monotonic() - start < 3
+    finally:
+        holder.close()
+    assert code == 2 and "bezet" in err
+
+
+def test_two_first_inits_at_once_both_end_well(env, capsys, postgis_server):
+    db = postgis_server.new_database()
+    pids = [_fork(["init", "--store", postgis_server.url(db, gemeente=g)]) for g in ("GM0415", "GM0363", "GM0384")]
+    assert [_wait(p) for p in pids] == [0, 0, 0]
+    for g in ("GM0415", "GM0363", "GM0384"):
+        assert len(Store(postgis_server.url(db, gemeente=g)).table("wards")) == 9
+
+
+# ----------------------------------------------------------------- erasure: no trace in the cluster's files
+
+
+def _database_files(server, url) -> bytes:
+    """Every data file of the register's database (tables, indexes, pg_statistic, ...) after a CHECKPOINT."""
+    with Store(url).reading() as con:
+        oid = con.execute("SELECT oid FROM pg_database WHERE datname = current_database()").fetchone()[0]
+    server.psql("postgres", "CHECKPOINT")
+    folder = server.data / "base" / str(oid)
+    return b"".join(p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file())
+
+
+ERASED = {"G30": ("Geheime Naam", "0611119999", "verdwijn@example.org"),  # group remove
+          "G31-1": ("Oude Naam", "0622228888", "oud@example.org"),          # admin set (all three changed)
+          "G31-2": ("Weg Persoon", "0633337777", "weg@example.org")}         # admin remove
+
+
+def _erase_all(capsys, url):
+    for gid in ("G30", "G31"):
+        admins = [a for k, a in ERASED.items() if k.split("-")[0] == gid] + [("Blijft Hier", "0644446666", "")]
+        ok(capsys, "group", "add", gid, "--name", f"Groep {gid}", "--store", url,
+           *[x for a in admins for x in ("--admin", ";".join(a))])
+    return [["group", "remove", "G30", "--reason", "verzoek"],
+            ["admin", "set", "G31", "1", "--name", "Nieuwe Naam", "--phone", "0655555555", "--email", "n@example.org",
+             "--reason", "correctie"],
+            ["admin", "remove", "G31", "2", "--reason", "verzoek"]]
+
+
+def _traces(data: bytes) -> list[str]:
+    return [v for values in ERASED.values() for v in values if v.encode() in data]
+
+
+def test_erasure_leaves_no_trace_in_tables_statistics_or_data_files(env, capsys, postgis_server):
+    url = postgis_server.url(postgis_server.new_database())
+    ok(capsys, "init", "--store", url)
+    commands = _erase_all(capsys, url)
+    postgis_server.psql(url.split("/")[3].split("?")[0], "ANALYZE")  # as autoanalyze would, with the values in
+    assert _traces(_database_files(postgis_server, url))  # the check can see them while they are there
+    for argv in commands:
+        code, _, err = run(capsys, *argv, "--store", url)
+        assert code == 0 and "waarschuwing" not in err, err
+    postgis_server.psql(url.split("/")[3].split("?")[0], "ANALYZE")
+    assert _traces(_database_files(postgis_server, url)) == []
+
+
+def test_erasure_by_a_staff_role_warns_records_and_store_check_completes_it(env, capsys, postgis_server):
+    db = postgis_server.new_database()
+    owner = postgis_server.url(db)
+    ok(capsys, "init", "--store", owner)
+    postgis_server.psql("postgres", "CREATE ROLE staf_wis LOGIN")
+    ok(capsys, "store", "grant", "staf_wis", "GM0415", "--store", owner)
+    staff = postgis_server.url(db, user="staf_wis", gemeente=None)
+    commands = _erase_all(capsys, staff)
+    for argv in commands:
+        code, _, err = run(capsys, *argv, "--store", staff)
+        assert code == 0, err
+        assert err.count("waarschuwing: ") == 1 and "niet de eigenaar" in err and "store check" in err, err
+    assert _traces(_database_files(postgis_server, owner))  # pending: still in the old data file
+    data = ok(capsys, "store", "check", "--store", owner)
+    assert data["ok"] and any(c["check"] == "gewiste gegevens" and c["ok"] for c in data["checks"]), data
+    assert _traces(_database_files(postgis_server, owner)) == []
+
+
+def test_erasure_while_a_reader_holds_the_table_warns_and_the_next_owner_write_completes_it(
+        env, capsys, postgis_url, postgis_server, monkeypatch):
+    import psycopg
+
+    from planner.register.postgres import Location
+
+    ok(capsys, "init", "--store", postgis_url)
+    commands = _erase_all(capsys, postgis_url)
+    monkeypatch.setenv("PLANNER_BUSY_TIMEOUT", "0.3")
+    reader = psycopg.connect(Location(postgis_url).conninfo, options="-c planner.gemeente=GM0415")
+    try:  # e.g. QGIS with the admins table open in a transaction
+        reader.execute("SELECT count(*) FROM admins").fetchone()
+        for argv in commands:
+            code, _, err = run(capsys, *argv, "--store", postgis_url)
+            assert code == 0 and err.count("waarschuwing: ") == 1 and "leest de tabel" in err, err
+    finally:
+        reader.close()
+    assert _traces(_database_files(postgis_server, postgis_url))
+    ok(capsys, "officer", "set", "LM04", "--name", "Agent Bakker", "--phone", "0900-8844", "--store", postgis_url)
+    assert _traces(_database_files(postgis_server, postgis_url)) == []
+
+
+TAMPERING = {  # what an owner (or a script run as the owner) may change behind the planner's back
+    "trigger uit": "ALTER TABLE group_events DISABLE TRIGGER group_events_append_only_delete",
+    "truncate-trigger weg": "DROP TRIGGER sign_events_append_only_truncate ON sign_events",
+    "policy open": "ALTER POLICY admins_gemeente ON admins USING (true)",
+    "extra policy": "CREATE POLICY iedereen ON requests USING (true)",
+    "geen FORCE": "ALTER TABLE admins NO FORCE ROW LEVEL SECURITY",
+    "rls uit": "ALTER TABLE groups DISABLE ROW LEVEL SECURITY",
+    "functie": "CREATE OR REPLACE FUNCTION planner_acl.gemeente() RETURNS text LANGUAGE sql STABLE "
+               "SET search_path = pg_catalog, pg_temp AS $$ SELECT 'GM0363' $$",
+    "search_path": "ALTER FUNCTION planner_acl.staff_of(name) RESET search_path",
+    "public": "GRANT SELECT ON planner_acl.staff TO PUBLIC",
+    "statistieken": "ALTER TABLE admins ALTER COLUMN name SET STATISTICS 100",
+}
+
+
+def test_store_check_finds_every_change_to_the_security_and_exits_2(env, capsys, postgis_server):
+    base = postgis_server.new_database()
+    ok(capsys, "init", "--store", postgis_server.url(base))
+    assert ok(capsys, "store", "check", "--store", postgis_server.url(base))["ok"]
+    for k, (what, sql) in enumerate(TAMPERING.items()):
+        db = f"{base}_t{k}"
+        postgis_server.psql("postgres", f"CREATE DATABASE {db} TEMPLATE {base} OWNER {PG_ROLE}")
+        postgis_server.psql(db, f"SET ROLE {PG_ROLE}; {sql}")
+        code, data, err = run(capsys, "store", "check", "--store", postgis_server.url(db), "--json")
+        assert code == 2 and err.startswith("error: ") and "beveiliging" in err, (what, err)
+        found = next(c for c in data["checks"] if c["check"].startswith("beveiliging"))
+        assert not found["ok"], what
+
+
+# ----------------------------------------------------------------- URLs and connection strings
+
+
+def _one_clean_error(code, err, *secrets):
+    assert code == 2 and err.startswith("error: ") and err.count("\n") == 1, err
+    assert "interne fout" not in err
+    for secret in secrets:
+        assert secret not in err, err
+
+
+def test_a_malformed_url_is_one_error_without_the_password(env, capsys):
+    for url in ("postgresql://planner:geheim-ipv6@[::1/db?gemeente=GM0415",
+                "postgresql://planner:geheim-poort@localhost:99999/db?gemeente=GM0415",
+                "postgresql://planner:geheim-sleutel@/db?host=/tmp&nosuchkey=1&gemeente=GM0415"):
+        code, _, err = run(capsys, "group", "list", "--store", url)
+        _one_clean_error(code, err, "geheim-")
+
+
+def test_a_key_value_connection_string_works_and_never_shows_its_password(env, capsys, postgis_server, monkeypatch):
+    db = postgis_server.new_database()
+    keys = f"host={postgis_server.sock} port={postgis_server.port} dbname={db} user=planner"
+    ok(capsys, "init", "--store", f"{keys} gemeente=GM0415")
+    assert len(ok(capsys, "group", "list", "--store", f"{keys} password=geheim-kv gemeente=GM0415")) == 8
+    wrong = f"host={postgis_server.sock} port={postgis_server.port} dbname=bestaat_niet user=planner " \
+            "password='geheim kv' gemeente=GM0415"
+    code, _, err = run(capsys, "group", "list", "--store", wrong)
+    _one_clean_error(code, err, "geheim")
+    assert "bestaat niet" in err
+    monkeypatch.setenv("PGPASSWORD", "geheim-omgeving")
+    code, _, err = run(capsys, "group", "list", "--store", wrong.replace(" password='geheim kv'", ""))
+    _one_clean_error(code, err, "geheim")
+    code, _, err = run(capsys, "group", "list", "--store", "host=/tmp dbname='niet afgesloten password=geheim-q")
+    _one_clean_error(code, err, "geheim")
+
+
+def test_url_query_values_are_passed_as_given(env, capsys, postgis_server):
+    db = postgis_server.new_database()
+    ok(capsys, "init", "--store", postgis_server.url(db))
+    url = postgis_server.url(db, gemeente=None) + "&options=-c%20planner.gemeente%3DGM0415"
+    assert len(ok(capsys, "group", "list", "--store", url)) == 8
+
+
+# ----------------------------------------------------------------- a register of schema version 2
+
+OLD_LAYOUT = """
+SET ROLE planner;
+CREATE TABLE planner_staff (role name NOT NULL, gemeente text NOT NULL, PRIMARY KEY (role, gemeente));
+GRANT SELECT ON planner_staff TO PUBLIC;
+INSERT INTO planner_staff SELECT role, gemeente FROM planner_acl.staff;
+CREATE FUNCTION planner_gemeente() RETURNS text LANGUAGE sql STABLE AS $$
+  SELECT CASE WHEN COALESCE(current_setting('planner.gemeente', true), '') = '' THEN
+    (SELECT min(gemeente) FROM planner_staff WHERE role = current_user AND gemeente <> '*' HAVING count(*) = 1)
+  ELSE (SELECT current_setting('planner.gemeente', true) FROM planner_staff s WHERE s.role = current_user
+        AND s.gemeente IN (current_setting('planner.gemeente', true), '*') LIMIT 1) END $$;
+CREATE FUNCTION planner_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN RAISE EXCEPTION '%', TG_ARGV[0] USING ERRCODE = 'restrict_violation'; END $$;
+DO $$ DECLARE t text; BEGIN
+  FOREACH t IN ARRAY ARRAY['wards','signs','sign_events','requests','proposals','decisions','request_events',
+                           'groups','admins','group_events','officers','store_meta'] LOOP
+    EXECUTE format('ALTER TABLE %I ALTER COLUMN gemeente SET DEFAULT planner_gemeente()', t);
+    EXECUTE format('DROP POLICY %I ON %I', t || '_gemeente', t);
+    EXECUTE format('CREATE POLICY %I ON %I USING (gemeente = (SELECT planner_gemeente())) '
+                   'WITH CHECK (gemeente = (SELECT planner_gemeente()))', t || '_gemeente', t);
+  END LOOP;
+  FOREACH t IN ARRAY ARRAY['sign_events','request_events','group_events'] LOOP
+    EXECUTE format('DROP TRIGGER %I ON %I', t || '_append_only_update', t);
+    EXECUTE format('CREATE TRIGGER %I BEFORE UPDATE ON %I FOR EACH ROW EXECUTE FUNCTION '
+                   'planner_append_only(''alleen toevoegen'')', t || '_append_only_update', t);
+    EXECUTE format('DROP TRIGGER %I ON %I', t || '_append_only_delete', t);
+    EXECUTE format('DROP TRIGGER %I ON %I', t || '_append_only_truncate', t);
+  END LOOP;
+END $$;
+DROP SCHEMA planner_acl CASCADE;
+CREATE INDEX requests_geom ON requests USING gist (geom);
+ALTER TABLE admins ALTER COLUMN name SET STATISTICS -1;
+ALTER TABLE admins DROP COLUMN officer_consent;
+SET planner.gemeente = 'GM0415';
+UPDATE store_meta SET value = '2' WHERE key = 'schema_version';
+SET planner.gemeente = 'GM0363';
+UPDATE store_meta SET value = '2' WHERE key = 'schema_version';
+"""
+
+
+def test_a_version_2_postgis_register_is_secured_and_migrated_by_its_owner(env, capsys, postgis_server):
+    db = postgis_server.new_database()
+    owner_a, owner_b = postgis_server.url(db), postgis_server.url(db, gemeente="GM0363")
+    ok(capsys, "init", "--store", owner_a)
+    ok(capsys, "init", "--store", owner_b)
+    postgis_server.psql("postgres", "CREATE ROLE staf_oud LOGIN")
+    ok(capsys, "store", "grant", "staf_oud", "GM0415", "--store", owner_a)
+    postgis_server.psql(db, OLD_LAYOUT)
+    staff = postgis_server.url(db, user="staf_oud")
+    code, _, err = run(capsys, "group", "list", "--store", staff)  # a staff role may not change the schema
+    assert code == 2 and "eigenaar" in err and err.count("\n") == 1, err
+    code, data, err = run(capsys, "store", "check", "--store", owner_a, "--json")
+    assert code == 2 and "schemaversie 2" in json.dumps(data)
+    group = ok(capsys, "group", "show", "G02", "--store", owner_a)  # the owner's first command brings it up to date
+    assert [a["wijkagent"] for a in group["admins"]] == [False, False]
+    assert ok(capsys, "store", "check", "--store", owner_a)["ok"]
+    assert len(ok(capsys, "group", "list", "--store", staff)) == 8  # the mapping came along
+    assert len(ok(capsys, "group", "list", "--store", owner_b)) == 8  # the other gemeente: its version only
+    assert ok(capsys, "store", "check", "--store", owner_b)["ok"]
+    ok(capsys, "group", "add", "G70", "--name", "Na de update", "--admin", "A;0612345678;", "--wijkagent", "ja",
+       "--store", staff)

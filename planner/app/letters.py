@@ -4,7 +4,8 @@ One letter per request, in Dutch, from the municipality in the config file
 (:mod:`planner.render.letters.municipality`): the decision and its reason (a review resolved by
 staff counts as its resolution), for an approval the positions with a small
 map of the ward (:mod:`planner.render.letters.map`), the wijkagent's work contact
-(this is where the admins are introduced to the wijkagent), the
+(only the admins who agreed are introduced to the wijkagent; the others
+read how to ask for it), the
 municipality's right to relocate the signs, and the objection clause
 (bezwaar within six weeks, Awb). Rendered as PDF and DOCX by
 :mod:`planner.render.letters.render`.

@@ -303,11 +303,7 @@ def resolve_request(store: Store, request_id: str, *, approve: bool, reason: str
     Returns :func:`request_info` of the request.
     """
     from planner.core.wards import in_ward
-    from planner.placement import (
-        Decision,
-        share_poles,
-        ward_states,
-    )
+    from planner.placement import Decision, share_poles, ward_states
     from planner.siting.proposals import make_proposer
 
     reason = _required(reason, "een beoordeling afhandelen")
@@ -330,7 +326,7 @@ def resolve_request(store: Store, request_id: str, *, approve: bool, reason: str
                 raise InputError(f"aanvraag {request_id} ligt niet in wijk {ward}; kies een wijk die de locatie raakt")
             code = ward
         if not approve:
-            sentence = f"Na beoordeling door de gemeente afgewezen: {reason}"
+            sentence = "Na beoordeling door de gemeente afgewezen."  # fixed words: maps show it; the reason is internal
             request_event(con, request_id, "resolved", event_date=date, outcome="rejected", ward_code=code,
                           reason=reason, detail={"reason_code": "review_rejected", "decision_reason": sentence,
                                                  "review_reason_code": d["reason_code"]})
@@ -367,7 +363,7 @@ def resolve_request(store: Store, request_id: str, *, approve: bool, reason: str
                 share_poles([probe], layers["wards"], layers["signs"], policy, roads=roads)
                 proposals, notes = probe.proposals, probe.notes
         n = len(proposals) or budget
-        sentence = f"Na beoordeling door de gemeente toegekend: {reason}. " + approval_sentence(name, n, bool(proposals))
+        sentence = "Na beoordeling door de gemeente toegekend. " + approval_sentence(name, n, bool(proposals))
         request_event(con, request_id, "resolved", event_date=date, outcome="approved", ward_code=code,
                       reason=reason, detail={"reason_code": "review_approved", "decision_reason": sentence,
                                              "review_reason_code": d["reason_code"], "signs_to_place": n,

@@ -190,3 +190,15 @@ def add_text_row(table, *cells) -> None:
 def print_json(data) -> None:
     # One string, one write: json.dump's many small writes cost seconds at national scale.
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def yes_no(value: str) -> bool:
+    """``ja``/``nee`` (also yes/no, j/n, 1/0) of an option such as ``--wijkagent``."""
+    import argparse
+
+    text = str(value).strip().lower()
+    if text in ("ja", "j", "yes", "y", "1", "true"):
+        return True
+    if text in ("nee", "n", "no", "0", "false"):
+        return False
+    raise argparse.ArgumentTypeError(f"{value!r}: geef ja of nee")

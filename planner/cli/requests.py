@@ -18,6 +18,7 @@ from planner.cli.common import (
     console,
     load_inputs,
     print_json,
+    yes_no,
 )
 from planner.cli.parser import example
 from planner.core import policy as policy_mod
@@ -144,6 +145,8 @@ def register(sub) -> None:
     p.add_argument("--name", help="juiste naam")
     p.add_argument("--phone", help="juist telefoonnummer ('' om het te wissen)")
     p.add_argument("--email", help="juist e-mailadres ('' om het te wissen)")
+    p.add_argument("--wijkagent", type=yes_no, metavar="ja|nee",
+                   help="toestemming om de beheerder in contact te brengen met de wijkagent (datum: --date)")
     p.add_argument("--reason", required=True, help="waarom")
     p.add_argument("--date", help="datum van de wijziging, JJJJ-MM-DD (standaard: vandaag)")
     _common(p)
@@ -313,9 +316,12 @@ def cmd_group_history(args) -> int:
 
 def cmd_admin_set(args) -> int:
     g = reg.set_admin(_store(args), args.group_id, args.who, name=args.name, phone=args.phone, email=args.email,
-                      reason=args.reason, date=args.date)
-    return _say(args, g, f"Beheerder {args.who} van groep {g['group_id']} gecorrigeerd; de oude gegevens zijn "
-                         "gewist.")
+                      reason=args.reason, date=args.date, consent=args.wijkagent)
+    text = f"Beheerder {args.who} van groep {g['group_id']} gecorrigeerd; de oude gegevens zijn gewist."
+    if args.name is None and args.phone is None and args.email is None:
+        text = (f"Beheerder {args.who} van groep {g['group_id']}: contact met de wijkagent "
+                f"{'gewenst' if args.wijkagent else 'niet gewenst'} (vastgelegd in de geschiedenis).")
+    return _say(args, g, text)
 
 
 def cmd_admin_remove(args) -> int:

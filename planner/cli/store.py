@@ -22,6 +22,7 @@ from planner.cli.common import (
     console,
     location_from_args,
     print_json,
+    yes_no,
 )
 from planner.core.coords import parse_lonlat, point_rd
 from planner.core.vocabulary import SIGN_STATUS_NL
@@ -111,6 +112,9 @@ def register(sub) -> None:
                    help="een beheerder (herhaal voor 2 of 3); telefoon of e-mail mag leeg zijn, niet allebei")
     p.add_argument("--wabp", action="store_true", help="aangemeld bij Stichting WABP")
     p.add_argument("--ward", metavar="WARD_CODE", help="de wijk waar de groep actief is")
+    p.add_argument("--wijkagent", action="append", type=yes_no, metavar="ja|nee",
+                   help="wil de beheerder in contact gebracht worden met de wijkagent? (standaard nee); één keer "
+                        "voor alle beheerders of één keer per --admin, in dezelfde volgorde")
     _history_options(p)
     _common(p)
     p.set_defaults(func=cmd_group_add)
@@ -121,6 +125,8 @@ def register(sub) -> None:
     p.add_argument("group_id", metavar="GROUP_ID", help="id van de groep")
     p.add_argument("--admin", required=True, metavar="'NAAM;TELEFOON;EMAIL'",
                    help="de beheerder; telefoon of e-mail mag leeg zijn, niet allebei")
+    p.add_argument("--wijkagent", type=yes_no, default=False, metavar="ja|nee",
+                   help="wil de beheerder in contact gebracht worden met de wijkagent? (standaard nee)")
     _history_options(p)
     _common(p)
     p.set_defaults(func=cmd_group_add_admin)
@@ -374,14 +380,17 @@ def _history_options(p) -> None:
 def cmd_group_add(args) -> int:
     admins = [reg.parse_admin(a) for a in args.admin]
     reg.check_admin_count(args.group_id, len(admins))
+    consent = args.wijkagent or [False]
+    if len(consent) == 1:
+        consent = consent * len(admins)
     g = reg.add_group(_store(args), args.group_id, args.name, admins, registered=args.wabp,
-                      ward_code=args.ward, reason=args.reason, date=args.date)
+                      ward_code=args.ward, reason=args.reason, date=args.date, consent=consent)
     return _say(args, g, f"Groep {g['group_id']} ({g['group_name']}) toegevoegd met {len(g['admins'])} beheerder(s).")
 
 
 def cmd_group_add_admin(args) -> int:
     g = reg.add_admin(_store(args), args.group_id, reg.parse_admin(args.admin), reason=args.reason,
-                      date=args.date)
+                      date=args.date, consent=args.wijkagent)
     return _say(args, g, f"Beheerder toegevoegd aan groep {g['group_id']}; nu {len(g['admins'])} beheerder(s).")
 
 
@@ -408,7 +417,8 @@ def cmd_group_show(args) -> int:
     g = reg.show_group(_store(args), args.group_id)
     lines = [f"Groep {g['group_id']}: {g['group_name']} (WABP: {'ja' if g['wabp_registered'] else 'nee'}; "
              f"wijken: {', '.join(g['wards']) or '-'})"]
-    lines += [f"  beheerder {a['nr']}: {_contact_line(a)}" for a in g["admins"]]
+    lines += [f"  beheerder {a['nr']}: {_contact_line(a)} (wijkagent: {'ja' if a['wijkagent'] else 'nee'})"
+              for a in g["admins"]]
     return _say(args, g, "\n".join(lines))
 
 
@@ -444,6 +454,8 @@ def cmd_contacts(args) -> int:
     table.add_column("beheerders (groep)")
     table.add_column("wijkagent")
     admins = [f"{_contact_line(a)} ({g['group_id']} {g['group_name']})" for g in c["groups"] for a in g["admins"]]
+    admins += [f"{g['without_consent']} beheerder(s) van {g['group_id']} zonder toestemming (niet getoond; "
+               "'planner admin set ... --wijkagent ja' als zij het willen)" for g in c["groups"] if g["without_consent"]]
     officer = _contact_line(c["officer"]) if c["officer"] else "nog niet bekend ('planner officer set')"
     add_text_row(table, "\n".join(admins) or "geen groep bekend in deze wijk", officer)
     _con().print(table)

@@ -55,6 +55,12 @@ REQUEST_STATE_NL = {
 # Requests on the maps: still open (planner.request_state.OPEN_STATES) or settled.
 REQUEST_OPEN_NL = {"open": "aanvraag in behandeling", "settled": "aanvraag afgehandeld"}
 
+# What happened to a sign, in fixed words: the public export says this instead of the reason staff
+# typed (free text stays internal).
+SIGN_EVENT_NL = {"proposed": "voorgesteld", "approved": "goedgekeurd", "agreed": "plek afgesproken met de beheerder",
+                 "placed": "geplaatst", "relocated": "verplaatst door de gemeente",
+                 "removed": "weggehaald door de gemeente"}
+
 # Marker kinds on the maps, as the legend names them.
 MARKER_NL = {
     "bord": "bord (geplaatst)",
@@ -109,6 +115,6 @@ def outcome_nl(outcome: str) -> str:
     return OUTCOME_NL[outcome]
 
 
-__all__ = ["OUTCOME_NL", "WARD_STATE_NL", "WARD_STATE_LEGEND", "SIGN_STATUS_NL", "REQUEST_STATE_NL", "REQUEST_OPEN_NL",
+__all__ = ["OUTCOME_NL", "WARD_STATE_NL", "WARD_STATE_LEGEND", "SIGN_STATUS_NL", "SIGN_EVENT_NL", "REQUEST_STATE_NL", "REQUEST_OPEN_NL",
            "MARKER_NL", "ROAD_CLASS_NL", "UNNAMED_ROAD", "UNKNOWN", "OUTSIDE_WARDS", "YES_NO",
            "MONTHS_NL", "SHARED_POLE_NL", "road_class_nl", "outcome_nl", "date_nl"]

@@ -66,6 +66,18 @@ def expected_columns() -> dict[str, tuple[str, ...]]:
         con.close()
 
 
+@lru_cache(maxsize=1)
+def expected_triggers() -> dict[str, str]:
+    """Trigger -> its SQL (whitespace normalized) in a register made by this planner."""
+    con = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        create_schema(con)
+        return {r[0]: " ".join(str(r[1]).split()) for r in con.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")}
+    finally:
+        con.close()
+
+
 def check_file(path: Path) -> None:
     """The file exists, is a file and starts like a SQLite database; StoreError otherwise."""
     if not path.exists():
@@ -261,9 +273,12 @@ def check_register(con, path: Path) -> list[Finding]:
     except StoreError as exc:
         problems.append(str(exc).removeprefix(f"{path}: "))
     problems += [f"{m} ontbreekt" for m in missing_parts(con)]
-    triggers = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    triggers = {r[0]: " ".join(str(r[1]).split()) for r in con.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")}
     problems += [f"trigger {t} ontbreekt (geschiedenis niet beschermd)"
                  for t in TRIGGERS if t not in triggers]
+    problems += [f"trigger {t} gewijzigd (geschiedenis niet beschermd)" for t, sql in expected_triggers().items()
+                 if t in triggers and triggers[t] != sql]
     add("planner: schema", problems, f"versie {SCHEMA_VERSION}")
     if any("tabel" in p for p in problems):
         return out

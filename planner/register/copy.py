@@ -63,18 +63,18 @@ def copy_store(src, dst) -> dict:
         raise InputError("store copy: bron en doel zijn hetzelfde register")
     layers = read_layers(source)
     if store_pg.is_url(target):
-        with store_pg.transaction(target, settings.busy_timeout()) as con:
-            con.execute("SELECT pg_advisory_xact_lock(hashtext('planner:schema'))")
-            if not store_pg.has_schema(con):
-                store_pg.create_schema(con)
-            if store_pg.stored_version(con) is not None:
-                raise StoreError(f"{target}: register van gemeente {con.gemeente} bestaat al; kopieer naar een "
-                                 "andere gemeente of database")
-            _insert_all(con, layers)
-            for name, *_ in LAYERS:  # the next generated fid follows the copied ones
-                con.execute(f"SELECT setval(pg_get_serial_sequence('{name}', 'fid'), GREATEST("
-                            f"(SELECT COALESCE(max(fid), 0) FROM {name}) + 1, nextval(pg_get_serial_sequence("
-                            f"'{name}', 'fid'))), false)")
+        for attempt in range(3):  # a first init at the same moment: once more, then the schema is there
+            try:
+                with store_pg.transaction(target, settings.busy_timeout(), create=True) as con:
+                    _insert_all(con, layers)
+                    for name, *_ in LAYERS:  # the next generated fid follows the copied ones
+                        con.execute(f"SELECT setval(pg_get_serial_sequence('{name}', 'fid'), GREATEST("
+                                    f"(SELECT COALESCE(max(fid), 0) FROM {name}) + 1, nextval(pg_get_serial_sequence("
+                                    f"'{name}', 'fid'))), false)")
+                break
+            except store_pg.SchemaRace:
+                if attempt == 2:
+                    raise
     else:
         path = Path(target)
         if path.exists():

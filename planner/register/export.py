@@ -3,7 +3,10 @@
 The public export (the default) holds no personal data: no admin or officer
 names, phone numbers or e-mail addresses, and no request locations (a
 request's location may be an admin's home). Groups appear by id and name
-only. The internal export (``internal=True``, for the municipality's own
+only; staff free text (the reasons and notes typed with ``request
+resolve``, ``request agree``, ``sign relocate``, ``sign remove`` and the
+group and admin commands) never: a sign event says what happened in fixed
+words (``description``, e.g. "verplaatst door de gemeente"). The internal export (``internal=True``, for the municipality's own
 systems) adds the requests with their locations, the proposals, the admins'
 contact data and the wijkagenten. GeoJSON is RFC 7946 (WGS84, counterclockwise
 outer rings, 7 decimals; :func:`planner.geojson.to_geojson`); CSV carries RD
@@ -19,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from planner.core.coords import to_lonlat
+from planner.core.vocabulary import SIGN_EVENT_NL
 from planner.errors import InputError
 from planner.io.files import write_files_atomic
 from planner.io.geojson import to_geojson
@@ -27,7 +31,8 @@ FORMATS = ("csv", "geojson")
 PUBLIC_LAYERS = {
     "wards": ["code", "name", "population", "wijk_code", "wijk_name", "gemeente_code"],  # CBS figures are public
     "signs": ["sign_id", "status", "ward_code", "street", "placed_on", "request_id"],
-    "sign_events": ["sign_id", "event", "event_date", "ward_code", "request_id", "reason", "from_x", "from_y"],
+    # description: fixed words for the event (vocabulary.SIGN_EVENT_NL), never the reason staff typed
+    "sign_events": ["sign_id", "event", "event_date", "description", "ward_code", "request_id", "from_x", "from_y"],
     "decisions": ["request_id", "decided_at", "policy", "group_id", "ward_code", "outcome", "reason_code",
                   "reason", "n_proposals"],
     "groups": ["group_id", "group_name", "wabp_registered"],
@@ -37,6 +42,8 @@ PUBLIC_LAYERS = {
 }
 INTERNAL_LAYERS = {
     **PUBLIC_LAYERS,
+    "sign_events": ["sign_id", "event", "event_date", "description", "ward_code", "request_id", "reason", "from_x",
+                    "from_y"],
     "request_events": ["request_id", "event", "event_date", "outcome", "ward_code", "reason", "detail"],
     "group_events": ["group_id", "event", "event_date", "reason", "detail"],
     "requests": ["request_id", "date", "group_id", "ward_code", "preferred", "status"],
@@ -70,6 +77,8 @@ def export_register(store, out, formats=FORMATS, *, internal: bool = False) -> l
     groups = groups[groups["removed_on"].isna()].copy()
     groups["wabp_registered"] = groups["wabp_registered"].astype(bool)
     tables["groups"] = groups
+    events = tables["sign_events"]
+    events["description"] = events["event"].map(SIGN_EVENT_NL).fillna("")
     files = {}
     for name, cols in layers.items():
         df = tables[name]

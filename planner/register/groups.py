@@ -134,9 +134,17 @@ def _erased(con, table: str) -> None:
         con.vacuum.add(table)
 
 
+def _consent_nl(yes) -> str:
+    return "ja" if yes else "nee"
+
+
 def add_group(store, group_id: str, name: str, admins: list[Contact], *, registered: bool = False,
-              ward_code: str | None = None, reason: str = "", date: str | None = None) -> dict:
+              ward_code: str | None = None, reason: str = "", date: str | None = None,
+              consent: list[bool] | None = None) -> dict:
     """Add a group with 1-3 admins in one transaction.
+
+    ``consent``: per admin, whether they want to be introduced to the wijkagent (default: no one);
+    the group's history records how many did, on ``date``, never who.
 
     The id of a removed group may be used again: the group is added anew
     (``readded`` in its history); its earlier requests, decisions and signs
@@ -147,6 +155,11 @@ def add_group(store, group_id: str, name: str, admins: list[Contact], *, registe
     if not name:
         raise InputError(f"groep {group_id}: naam ontbreekt")
     check_admin_count(group_id, len(admins))
+    consent = [bool(c) for c in (consent or [False] * len(admins))]
+    if len(consent) != len(admins):
+        raise InputError(f"groep {group_id}: geef --wijkagent één keer (voor alle beheerders) of één keer per "
+                         f"--admin ({len(admins)}), niet {len(consent)} keer")
+    said = f"; wijkagent: {sum(consent)} van {len(admins)} beheerder(s) ja"
     reason, date = _reason(reason, required=False, what="toevoegen"), event_date(date)
     with store.transaction() as con:
         if ward_code:
@@ -158,28 +171,30 @@ def add_group(store, group_id: str, name: str, admins: list[Contact], *, registe
             con.execute("INSERT INTO groups (group_id, group_name, wabp_registered, ward_code, created_at) "
                         "VALUES (?, ?, ?, ?, ?)", (group_id, name, int(registered), ward_code, _now()))
             _group_event(con, group_id, "added", date=date, reason=reason,
-                         detail=f"{len(admins)} beheerder(s); WABP: {'ja' if registered else 'nee'}")
+                         detail=f"{len(admins)} beheerder(s); WABP: {'ja' if registered else 'nee'}{said}")
         else:
             con.execute("UPDATE groups SET group_name = ?, wabp_registered = ?, ward_code = ?, removed_on = NULL "
                         "WHERE group_id = ?", (name, int(registered), ward_code, group_id))
             _group_event(con, group_id, "readded", date=date, reason=reason,
                          detail=f"id opnieuw in gebruik (verwijderd op {row[0][:10]}); {len(admins)} beheerder(s); "
-                                f"WABP: {'ja' if registered else 'nee'}")
-        con.executemany("INSERT INTO admins (group_id, name, phone, email) VALUES (?, ?, ?, ?)",
-                        [(group_id, a.name, a.phone, a.email) for a in admins])
+                                f"WABP: {'ja' if registered else 'nee'}{said}")
+        con.executemany("INSERT INTO admins (group_id, name, phone, email, officer_consent) VALUES (?, ?, ?, ?, ?)",
+                        [(group_id, a.name, a.phone, a.email, int(c)) for a, c in zip(admins, consent)])
     return show_group(store, group_id)
 
 
-def add_admin(store, group_id: str, admin: Contact, *, reason: str = "", date: str | None = None) -> dict:
-    """Add one admin to an existing group (at most 3 in all)."""
+def add_admin(store, group_id: str, admin: Contact, *, reason: str = "", date: str | None = None,
+              consent: bool = False) -> dict:
+    """Add one admin to an existing group (at most 3 in all); ``consent``: introduce them to the wijkagent."""
     reason, date = _reason(reason, required=False, what="beheerder toevoegen"), event_date(date)
     with store.transaction() as con:
         active_group(con, group_id)
         n = con.execute("SELECT count(*) FROM admins WHERE group_id = ?", (group_id,)).fetchone()[0]
         check_admin_count(group_id, n + 1)
-        con.execute("INSERT INTO admins (group_id, name, phone, email) VALUES (?, ?, ?, ?)",
-                    (group_id, admin.name, admin.phone, admin.email))
-        _group_event(con, group_id, "admin_added", date=date, reason=reason, detail=f"beheerder {n + 1}")
+        con.execute("INSERT INTO admins (group_id, name, phone, email, officer_consent) VALUES (?, ?, ?, ?, ?)",
+                    (group_id, admin.name, admin.phone, admin.email, int(bool(consent))))
+        _group_event(con, group_id, "admin_added", date=date, reason=reason,
+                     detail=f"beheerder {n + 1}; wijkagent: {_consent_nl(consent)}")
     return show_group(store, group_id)
 
 
@@ -236,30 +251,41 @@ def _admin_row(con, group_id: str, who) -> tuple[int, int, int]:
 
 
 def set_admin(store, group_id: str, who, *, name: str | None = None, phone: str | None = None,
-              email: str | None = None, reason: str, date: str | None = None) -> dict:
-    """Correct one admin's name, phone and/or e-mail (AVG right to rectification).
+              email: str | None = None, reason: str, date: str | None = None, consent: bool | None = None) -> dict:
+    """Correct one admin's name, phone and/or e-mail (AVG right to rectification), and/or record their
+    consent to be introduced to the wijkagent (``consent``).
 
     The old values are overwritten with ``secure_delete`` (they leave the
-    file); the history records which fields changed, never their values.
+    file); the history records which fields changed, never their values
+    (the consent: yes or no, on ``date``).
     """
     group_id = check_id(group_id, "groep-id")
     reason, date = _reason(reason, required=True, what="een beheerder wijzigen"), event_date(date)
-    if name is None and phone is None and email is None:
-        raise InputError("niets te wijzigen; geef --name, --phone en/of --email")
+    if name is None and phone is None and email is None and consent is None:
+        raise InputError("niets te wijzigen; geef --name, --phone, --email en/of --wijkagent")
     with store.transaction() as con:
         fid, k, _ = _admin_row(con, group_id, who)
-        old = Contact(*con.execute("SELECT name, phone, email FROM admins WHERE fid = ?", (fid,)).fetchone())
+        *row, old_consent = con.execute("SELECT name, phone, email, officer_consent FROM admins WHERE fid = ?",
+                                        (fid,)).fetchone()
+        old = Contact(*row)
         new = contact(old.name if name is None else name, old.phone if phone is None else phone,
                       old.email if email is None else email)
         fields = [nl for key, nl in (("name", "naam"), ("phone", "telefoon"), ("email", "e-mail"))
                   if getattr(new, key) != getattr(old, key)]
-        if not fields:
+        consent_changed = consent is not None and bool(consent) != bool(old_consent)
+        if not fields and not consent_changed:
             raise InputError(f"beheerder {k} van groep {group_id} heeft deze gegevens al; er is niets gewijzigd")
-        con.execute("UPDATE admins SET name = ?, phone = ?, email = ? WHERE fid = ?",
-                    (new.name, new.phone, new.email, fid))
-        _erased(con, "admins")
+        said = []
+        if fields:
+            con.execute("UPDATE admins SET name = ?, phone = ?, email = ? WHERE fid = ?",
+                        (new.name, new.phone, new.email, fid))
+            _erased(con, "admins")
+            said.append(f"{', '.join(fields)} gewijzigd")
+        if consent_changed:
+            con.execute("UPDATE admins SET officer_consent = ? WHERE fid = ?", (int(bool(consent)), fid))
+            said.append(f"toestemming voor contact met de wijkagent: {_consent_nl(consent)}")
         _group_event(con, group_id, "admin_changed", date=date, reason=reason,
-                     detail=f"beheerder {k}: {', '.join(fields)} gewijzigd")
+                     detail=f"beheerder {k}: {'; '.join(said)}")
     return show_group(store, group_id)
 
 
@@ -328,8 +354,9 @@ def show_group(store, group_id: str) -> dict:
     """One group with its admins' contact data (internal use only)."""
     with store.reading() as con:
         name, registered, ward, _ = active_group(con, group_id)
-        admins = [{"nr": k, **Contact(*r).to_dict()} for k, r in enumerate(con.execute(
-            "SELECT name, phone, email FROM admins WHERE group_id = ? ORDER BY fid", (group_id,)), start=1)]
+        admins = [{"nr": k, **Contact(*r[:3]).to_dict(), "wijkagent": bool(r[3])} for k, r in enumerate(con.execute(
+            "SELECT name, phone, email, officer_consent FROM admins WHERE group_id = ? ORDER BY fid", (group_id,)),
+            start=1)]
         wards = sorted({r[0] for r in con.execute(
             "SELECT ward_code FROM requests WHERE group_id = ? AND ward_code IS NOT NULL", (group_id,))}
             | ({ward} if ward else set()))
@@ -367,7 +394,8 @@ def set_officer(store, ward_code: str, officer: Contact) -> dict:
 
 
 def contacts(store, ward_code: str) -> dict:
-    """The admins of the groups active in a ward and the ward's wijkagent, side by side.
+    """The admins of the groups active in a ward who agreed to be introduced to the wijkagent, and the
+    ward's wijkagent, side by side; per group, how many admins did not agree (never who).
 
     A group is active in a ward when it was added with that ward or has a
     request located in it.
@@ -382,5 +410,6 @@ def contacts(store, ward_code: str) -> dict:
     groups = [show_group(store, gid) for gid in gids]
     return {"ward_code": ward_code, "ward_name": ward_name,
             "officer": Contact(*officer).to_dict() if officer else None,
-            "groups": [{"group_id": g["group_id"], "group_name": g["group_name"], "admins": g["admins"]}
-                       for g in groups]}
+            "groups": [{"group_id": g["group_id"], "group_name": g["group_name"],
+                        "admins": [a for a in g["admins"] if a["wijkagent"]],
+                        "without_consent": sum(not a["wijkagent"] for a in g["admins"])} for g in groups]}

@@ -21,7 +21,7 @@ import shapely
 from planner.core.coords import event_date, parse_wishes
 from planner.core.request_state import DRAWN_AS_SIGNS, request_state
 from planner.core.text import check_text
-from planner.core.vocabulary import REQUEST_STATE_NL
+from planner.core.vocabulary import OUTCOME_NL, REQUEST_STATE_NL
 from planner.core.wards import STREET_SEARCH_RADIUS, in_ward, nearest_street
 from planner.errors import InputError
 from planner.register import groups as register
@@ -395,7 +395,9 @@ def recorded_decisions(store: Store) -> list:
             r["notes"] = json.dumps([f"Eerder besluit: ter beoordeling ({r['reason']})"] + notes, ensure_ascii=False)
             detail = json.loads(r["resolution_detail"] or "{}")
             r["outcome"], r["reason_code"] = r["resolved_outcome"], detail.get("reason_code", "review_resolved")
-            r["reason"] = detail.get("decision_reason") or r["resolution"]
+            # fixed words (a register of before issue 21 may have the staff's reason in the sentence: left out)
+            r["reason"] = (detail.get("decision_reason") or "").replace(f": {r['resolution']}", "") or \
+                f"Na beoordeling door de gemeente {OUTCOME_NL[r['outcome']]}."
             ward = {"code": r["resolved_ward"], "name": r["resolved_ward_name"]} if r["resolved_ward"] else None
         out.append(Decision(
             request_id=r["request_id"], date=r["date"], group_id=r["group_id"], outcome=r["outcome"],

@@ -32,6 +32,9 @@ Schema versions
 3  the CBS figures of each ward: ``wards.population`` (residents, NULL when
    unknown), ``wijk_code``, ``wijk_name`` and ``gemeente_code``.
 
+4  ``admins.officer_consent``: the admin agreed to be introduced to the
+   wijkagent (``--wijkagent ja``; default no; every admin of an older register: no).
+
 An older register is migrated when it is opened (:func:`migrate`, one
 transaction, one function per step).
 """
@@ -44,8 +47,8 @@ import numpy as np
 import shapely
 
 SRS_ID = 28992
-SCHEMA_VERSION = "3"
-MIGRATABLE = (1, 2)  # older versions this planner migrates when it opens them
+SCHEMA_VERSION = "4"
+MIGRATABLE = (1, 2, 3)  # older versions this planner migrates when it opens them
 APPLICATION_ID = 0x47504B47  # "GPKG"
 USER_VERSION = 10300  # GeoPackage 1.3 (GDAL < 3.7 warns on 1.4)
 
@@ -123,7 +126,7 @@ LAYERS: list[tuple[str, str | None, str, str]] = [
      "ward_code TEXT, created_at TEXT NOT NULL, removed_on TEXT"),
     ("admins", None, "Beheerders (PERSOONSGEGEVENS)",
      "group_id TEXT NOT NULL, name TEXT NOT NULL, phone TEXT NOT NULL DEFAULT '', "
-     "email TEXT NOT NULL DEFAULT ''"),
+     "email TEXT NOT NULL DEFAULT '', officer_consent BOOLEAN NOT NULL DEFAULT 0"),
     ("group_events", None, "Geschiedenis van groepen en beheerders (alleen toevoegen, zonder persoonsgegevens)",
      "group_id TEXT NOT NULL, event TEXT NOT NULL CHECK (event IN ('added','changed','removed','readded',"
      "'admin_added','admin_changed','admin_removed')), at TEXT NOT NULL, event_date TEXT NOT NULL, "
@@ -200,7 +203,8 @@ def migrate(con, version: int, *, now: str) -> None:
 
     Runs inside the caller's write transaction: either everything is done or
     nothing. Each step is its own function: :func:`migrate_v1_to_v2`,
-    :func:`migrate_v2_to_v3_population`.
+    :func:`migrate_v2_to_v3_population`,
+    :func:`migrate_v3_to_v4_officer_consent`.
     """
     if version not in MIGRATABLE:
         raise ValueError(f"schema version {version} cannot be migrated")
@@ -208,9 +212,16 @@ def migrate(con, version: int, *, now: str) -> None:
         migrate_v1_to_v2(con)
     if version < 3:
         migrate_v2_to_v3_population(con)
+    if version < 4:
+        migrate_v3_to_v4_officer_consent(con)
     con.execute("UPDATE store_meta SET value = ? WHERE key = 'schema_version'", (SCHEMA_VERSION,))
     con.execute("INSERT INTO store_meta (key, value) VALUES ('migrated_at', ?) "
                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (now,))
+
+
+def migrate_v3_to_v4_officer_consent(con) -> None:
+    """Version 3 -> 4: ``admins.officer_consent`` (introduced to the wijkagent), no for every admin so far."""
+    con.execute("ALTER TABLE admins ADD COLUMN officer_consent BOOLEAN NOT NULL DEFAULT 0")
 
 
 def migrate_v1_to_v2(con) -> None:

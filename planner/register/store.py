@@ -180,14 +180,14 @@ def _create_pg(loc, wards, signs, groups, requests, source):
     if groups is not None:
         register.validate_groups(groups, "groepen")
     _check_sign_dates(signs)
-    with store_pg.transaction(loc, settings.busy_timeout()) as con:
-        con.execute("SELECT pg_advisory_xact_lock(hashtext('planner:schema'))")
-        if not store_pg.has_schema(con):
-            store_pg.create_schema(con)
-        if store_pg.stored_version(con) is not None:
-            raise StoreError(f"{loc}: register van gemeente {con.gemeente} bestaat al; kies een andere gemeente "
-                             "of database")
-        _fill(con, wards, signs, groups, requests, source)
+    for attempt in range(3):  # a first init at the same moment as another: once more, then the schema is there
+        try:
+            with store_pg.transaction(loc, settings.busy_timeout(), create=True) as con:
+                _fill(con, wards, signs, groups, requests, source)
+            return loc
+        except store_pg.SchemaRace:
+            if attempt == 2:
+                raise
     return loc
 
 
@@ -262,8 +262,10 @@ def _fill(con, wards, signs, groups, requests, source) -> None:
                         (gid, grp["group_name"].iloc[0], int(grp["wabp_registered"].any()), t))
             con.execute("INSERT INTO group_events (group_id, event, at, event_date, reason) VALUES (?, 'added', ?, ?, ?)",
                         (gid, t, today(), f"overgenomen bij init uit {Path(source).name or 'bestand'}"))
-            con.executemany("INSERT INTO admins (group_id, name, phone, email) VALUES (?, ?, ?, ?)",
-                            [(gid, r.admin_name, r.admin_phone, r.admin_email) for r in grp.itertuples()])
+            consent = grp["admin_wijkagent"] if "admin_wijkagent" in grp else [False] * len(grp)
+            con.executemany("INSERT INTO admins (group_id, name, phone, email, officer_consent) VALUES (?, ?, ?, ?, ?)",
+                            [(gid, r.admin_name, r.admin_phone, r.admin_email, int(bool(c)))
+                             for r, c in zip(grp.itertuples(), consent)])
     if requests is not None and len(requests):
         r = assign_wards(requests, wards)
         con.executemany(
@@ -329,8 +331,15 @@ class Store:
         if self.pg:
             self.path = store_pg.Location(path)
             with store_pg.reading(self.path, self.busy_timeout) as con:
-                store_pg.check_opened(con, self.path)
-                self.gemeente = con.gemeente
+                upgrade = store_pg.needs_upgrade(con)
+                if not upgrade:
+                    store_pg.check_opened(con, self.path)
+                    self.gemeente = con.gemeente
+            if upgrade:  # schema version 2: brought up to date once (one transaction)
+                store_pg.upgrade(self.path, self.busy_timeout)
+                with store_pg.reading(self.path, self.busy_timeout) as con:
+                    store_pg.check_opened(con, self.path)
+                    self.gemeente = con.gemeente
             return
         self.path = Path(path)
         check_file(self.path)
@@ -600,9 +609,14 @@ def check_store(path, *, busy_timeout: float | None = None) -> list[Finding]:
     if store_pg.is_url(path):
         loc = store_pg.Location(path)
         with store_pg.reading(loc, timeout) as con:
+            if store_pg.needs_upgrade(con):
+                return [Finding("planner: schema", False, f"schemaversie 2, deze planner kent versie {SCHEMA_VERSION}; "
+                                "de eerste planner-opdracht van de eigenaar van de tabellen (bijv. 'planner group "
+                                "list') werkt het bij")]
             if not store_pg.has_schema(con):
                 return [Finding("planner: schema", False, "geen planner-register in deze database")]
-            return store_pg.check_register(con, loc)
+            findings = store_pg.check_register(con, loc)
+        return findings + [store_pg.complete_erasures(loc, timeout)]  # pending erasures are completed here
     path = Path(path)
     check_file(path)
     with sqlite_errors(path):

@@ -14,7 +14,7 @@ import json
 from pathlib import Path
 
 from planner.core.vocabulary import (
-    OUTCOME_NL,  # noqa: E402  (one word per outcome, everywhere)
+    OUTCOME_NL,
     SHARED_POLE_NL,
     UNNAMED_ROAD,
     road_class_nl,

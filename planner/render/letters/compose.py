@@ -57,6 +57,39 @@ def join_nl(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " en " + items[-1]
 
 
+def how_to_reach(m: Municipality) -> str:
+    """How an admin reaches the municipality: ``bel ... of mail naar ...``."""
+    return " of ".join(v for v in (f"bel {m.telefoon}" if m.telefoon else "",
+                                   f"mail naar {m.email}" if m.email else "") if v) or "neem contact met ons op"
+
+
+def officer_paragraphs(admins: list[dict], officer: dict | None, ward_text: str, m: Municipality,
+                       rid: str) -> list[str]:
+    """The wijkagent section: only the admins who agreed (``wijkagent``) are introduced; the others read
+    how to ask for it. Every admin reads the 112 line."""
+    yes = [a["name"] for a in admins if a.get("wijkagent")]
+    no = [a["name"] for a in admins if not a.get("wijkagent")]
+    out = []
+    if officer is None:
+        out.append(f"De wijkagent van {ward_text} is nog niet bij ons bekend."
+                   + (f" Zodra dat zo is, brengen wij {join_nl(yes)} met de wijkagent in contact, zoals gevraagd."
+                      if yes else "") + " U kunt de politie ook bereiken via 0900-8844.")
+    elif yes:
+        contact = join_nl([v for v in (officer.get("phone"), officer.get("email")) if v])
+        out.append(f"Met uw toestemming brengen wij {join_nl(yes)} in contact met de wijkagent van {ward_text}: "
+                   f"{officer['name']}, bereikbaar via {contact} (werkcontact van de politie). De wijkagent weet "
+                   "van uw WhatsApp-groep en is uw aanspreekpunt voor de politie in de wijk.")
+    if no:
+        who = "U heeft" if not yes else f"{join_nl(no)} {'heeft' if len(no) == 1 else 'hebben'}"
+        how = how_to_reach(m)
+        out.append("Wij brengen beheerders alleen met hun toestemming in contact met de wijkagent en geven hun "
+                   f"gegevens niet zonder die toestemming aan de politie. {who} daar (nog) niet om gevraagd. "
+                   f"Wilt u wel in contact komen met de wijkagent? {how[0].upper() + how[1:]} en noem het kenmerk "
+                   f"aanvraag {rid}; dan leggen wij het contact.")
+    out.append("Ziet u een verdachte situatie die nu gebeurt? Bel dan altijd eerst 112.")
+    return out
+
+
 def compose_letter(info: dict, group: dict, officer: dict | None, municipality: Municipality,
                    map_png: bytes | None = None, *, date: str | None = None,
                    descriptions: list[dict] | None = None) -> Letter:
@@ -84,7 +117,11 @@ def compose_letter(info: dict, group: dict, officer: dict | None, municipality: 
     decision = {"approved": "Wij kennen uw aanvraag toe.", "rejected": "Wij wijzen uw aanvraag af.",
                 "needs_review": "Wij kunnen nog niet over uw aanvraag beslissen: een medewerker beoordeelt haar "
                                 "eerst. U krijgt daarna een besluit."}[outcome]
-    sections.append(("Ons besluit", [decision, f"Reden: {info['reason']}"]))
+    because = [f"Reden: {info['reason']}"]
+    resolution = info.get("resolution") or {}
+    if resolution.get("reason") and resolution["reason"] not in info["reason"]:  # the staff's reason: to the admin
+        because.append(f"Toelichting: {resolution['reason']}")
+    sections.append(("Ons besluit", [decision, *because]))
     positions, intro = [], ""
     if outcome == "approved":
         signs = [s for s in info["signs"] if s["status"] != "removed"]
@@ -114,18 +151,7 @@ def compose_letter(info: dict, group: dict, officer: dict | None, municipality: 
             "De gemeente plaatst de borden in overleg met u, maar behoudt het recht om de borden te verplaatsen "
             "als daar aanleiding toe is, bijvoorbeeld bij werkzaamheden aan de weg of een nieuwe paal. "
             "Wij laten u dat dan weten."]))
-    if officer:
-        contact = join_nl([v for v in (officer.get("phone"), officer.get("email")) if v])
-        sections.append(("Uw wijkagent", [
-            f"Graag brengen wij u in contact met de wijkagent van {ward_text}: {officer['name']}, bereikbaar via "
-            f"{contact} (werkcontact van de politie). De wijkagent weet van uw WhatsApp-groep en is uw "
-            "aanspreekpunt voor de politie in de wijk.",
-            "Ziet u een verdachte situatie die nu gebeurt? Bel dan altijd eerst 112."]))
-    else:
-        sections.append(("Uw wijkagent", [
-            f"De wijkagent van {ward_text} is nog niet bij ons bekend. Zodra dat zo is, brengen wij u met de "
-            "wijkagent in contact. U kunt de politie ook bereiken via 0900-8844.",
-            "Ziet u een verdachte situatie die nu gebeurt? Bel dan altijd eerst 112."]))
+    sections.append(("Uw wijkagent", officer_paragraphs(group["admins"], officer, ward_text, m, rid)))
     if outcome in ("approved", "rejected"):
         sections.append(("Bezwaar", [
             "Bent u het niet eens met dit besluit? Dan kunt u binnen zes weken na de dag waarop deze brief is "
@@ -133,8 +159,7 @@ def compose_letter(info: dict, group: dict, officer: dict | None, municipality: 
             f"Stuur uw bezwaarschrift naar: {m.objection_address}.",
             "Vermeld in uw bezwaarschrift uw naam en adres, de datum, het kenmerk van deze brief "
             f"(aanvraag {rid}), waarom u het niet eens bent met het besluit, en onderteken het."]))
-    contact = " of ".join(v for v in (f"bel {m.telefoon}" if m.telefoon else "",
-                                      f"mail naar {m.email}" if m.email else "") if v) or "neem contact met ons op"
+    contact = how_to_reach(m)
     sections.append(("Vragen en uw gegevens", [
         f"Heeft u vragen over deze brief? {contact[0].upper() + contact[1:]} en noem het kenmerk aanvraag {rid}.",
         "Wij bewaren uw naam en contactgegevens als beheerder in ons register zolang uw groep bij ons bekend is. "
