@@ -175,7 +175,7 @@ def _tiling(rng, n):
     return dict(seeds=seeds, polys=polys, r=r, F=F, fo=fo, n_int=n_int, c1=c1, c2=c2)
 
 
-def _pick(rng, table, k):
+def pick_column(rng, table, k):
     return rng.choice(np.array(list(table), dtype=object), k, p=np.array(list(table.values())))
 
 
@@ -242,7 +242,7 @@ def _roads(rng, T):
     ang, ln = rng.uniform(0, 2 * np.pi, len(w)), r[w] * rng.uniform(0.25, 0.6, len(w))
     d = np.c_[np.cos(ang), np.sin(ang)]
     mid = start + d * (ln / 2)[:, None] + np.c_[-d[:, 1], d[:, 0]] * (rng.normal(0, 0.06, len(w)) * ln)[:, None]
-    cls = np.where(rural[w], _pick(rng, LOCAL_RURAL, len(w)), _pick(rng, LOCAL_CITY, len(w)))
+    cls = np.where(rural[w], pick_column(rng, LOCAL_RURAL, len(w)), pick_column(rng, LOCAL_CITY, len(w)))
     cls[first & np.isin(cls, PATHS)] = "residential"
     seed_street = add(shapely.linestrings(np.stack([start, mid, start + d * ln[:, None]], 1)), cls,
                       own=[(w, 0.0, 0.9)])[first]
@@ -255,7 +255,7 @@ def _roads(rng, T):
     pb = seeds[b] + rng.normal(size=(len(e), 2)) * 0.1 * r[b, None]
     wob = lambda p, q: (p + q) / 2 + rng.normal(size=p.shape) * 0.04 * np.hypot(*(q - p).T)[:, None]  # noqa: E731
     g = shapely.linestrings(np.stack([pa, wob(pa, cross), cross, wob(cross, pb), pb], 1))
-    cls = np.where(rural[a] & rural[b], _pick(rng, RURAL_CLASSES, len(e)), _pick(rng, CITY_CLASSES, len(e)))
+    cls = np.where(rural[a] & rural[b], pick_column(rng, RURAL_CLASSES, len(e)), pick_column(rng, CITY_CLASSES, len(e)))
     dual = np.isin(cls, ["primary", "secondary", "tertiary"]) & (rng.random(len(e)) < 0.2)
     add(g[~dual], cls[~dual], own=[(a[~dual], 0.05, 0.4), (b[~dual], 0.95, 0.6)])
     gap, dual_names = rng.uniform(5, 10, dual.sum()), _street_names(rng, cls[dual])
@@ -272,7 +272,7 @@ def _roads(rng, T):
     tan = F[pos + 1] - F[pos - 1]
     off = rng.uniform(-1.8, 1.8, len(e)) * (rng.random(len(e)) > 0.2)
     pts = F[pos] + np.c_[-tan[:, 1], tan[:, 0]] / np.hypot(*tan.T)[:, None] * off[re, None]
-    add(shapely.linestrings(pts, indices=re), _pick(rng, {"residential": 0.5, "tertiary": 0.3,
+    add(shapely.linestrings(pts, indices=re), pick_column(rng, {"residential": 0.5, "tertiary": 0.3,
                                                           "unclassified": 0.2}, len(e)))
     for frac in (1 / 3, 2 / 3):
         p = pts[np.cumsum(cnt) - cnt + (frac * (cnt - 1)).astype(int)]

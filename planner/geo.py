@@ -48,7 +48,8 @@ VECTOR_SUFFIXES = {".geojson", ".json", ".gpkg", ".shp", ".fgb", ".zip"}
 # ----------------------------------------------------------------- reading
 
 
-def _check_file(path) -> Path:
+def check_input_file(path) -> Path:
+    """``path`` as a Path when it exists and is a readable file, else an :class:`InputError` naming it."""
     path = Path(path)
     if not path.exists():
         raise InputError(f"{path}: bestand bestaat niet")
@@ -88,7 +89,7 @@ def read_table(path) -> pd.DataFrame:
     have as many fields as the header (a ragged row is named, not shifted);
     blank lines are skipped.
     """
-    path = _check_file(path)
+    path = check_input_file(path)
     text = _decode(path.read_bytes(), path)
     header = text.lstrip().split("\n", 1)[0]
     sep = max((",", ";", "\t"), key=header.count)  # ties (none of them): ","
@@ -141,7 +142,8 @@ def _decode(data: bytes, path: Path) -> str:
     raise InputError(f"{path}: geen leesbaar CSV-bestand (onbekende tekenset; sla op als UTF-8)")
 
 
-def _first_line(exc: BaseException) -> str:
+def first_line(exc: BaseException) -> str:
+    """The first line of a library's error message (GDAL, pyogrio), without advice meant for developers."""
     text = str(exc).strip().splitlines()
     # GDAL appends advice about driver prefixes that does not help a planner user.
     return text[0].split("; It might help")[0] if text else type(exc).__name__
@@ -209,7 +211,7 @@ def read_vector(path, *, layer=None, source=None, kind=None, bbox=None, fids=Non
     """
     path, named = split_layer(path)
     layer = layer or named
-    path = _check_file(path)
+    path = check_input_file(path)
     source = source or (f"{path}:{layer}" if layer else str(path))
     if path.suffix.lower() in {".csv", ".txt"}:
         return points_from_table(read_table(path), source)
@@ -229,11 +231,11 @@ def read_vector(path, *, layer=None, source=None, kind=None, bbox=None, fids=Non
     try:
         gdf = pyogrio.read_dataframe(path, layer=layer, **options)
     except pyogrio.errors.DataSourceError as exc:
-        raise InputError(f"{source}: geen leesbaar GIS-bestand ({_first_line(exc)})") from exc
+        raise InputError(f"{source}: geen leesbaar GIS-bestand ({first_line(exc)})") from exc
     except pyogrio.errors.DataLayerError as exc:
-        raise InputError(f"{source}: laag niet leesbaar ({_first_line(exc)})") from exc
+        raise InputError(f"{source}: laag niet leesbaar ({first_line(exc)})") from exc
     except Exception as exc:  # GDAL can raise plain errors on corrupt files
-        raise InputError(f"{source}: geen leesbaar GIS-bestand ({_first_line(exc)})") from exc
+        raise InputError(f"{source}: geen leesbaar GIS-bestand ({first_line(exc)})") from exc
     if len(gdf) == 0 and options:  # nothing in the box: an empty layer with the file's columns
         cols = [c.strip().lower() for c in gdf.columns if c != "geometry"]
         return gpd.GeoDataFrame({c: pd.Series(dtype=object) for c in cols},
@@ -257,7 +259,7 @@ def _check_extent(path, layer, source) -> None:
     try:
         info = pyogrio.read_info(path, layer=layer, force_total_bounds=True)
     except Exception as exc:
-        raise InputError(f"{source}: geen leesbaar GIS-bestand ({_first_line(exc)})") from exc
+        raise InputError(f"{source}: geen leesbaar GIS-bestand ({first_line(exc)})") from exc
     bounds = info.get("total_bounds")
     if bounds is None or not np.all(np.isfinite(bounds)):
         return
@@ -288,7 +290,7 @@ def ward_by_code(path, code: str, *, layer=None) -> gpd.GeoDataFrame:
     """
     path, named = split_layer(path)
     layer = layer or named
-    checked = _check_file(path)
+    checked = check_input_file(path)
     wanted = str(code).strip()
     fids = None
     if checked.suffix.lower() in VECTOR_SUFFIXES:
@@ -296,7 +298,7 @@ def ward_by_code(path, code: str, *, layer=None) -> gpd.GeoDataFrame:
         try:
             attrs = pyogrio.read_dataframe(checked, layer=layer, read_geometry=False, fid_as_index=True)
         except Exception as exc:
-            raise InputError(f"{checked}: geen leesbaar GIS-bestand ({_first_line(exc)})") from exc
+            raise InputError(f"{checked}: geen leesbaar GIS-bestand ({first_line(exc)})") from exc
         attrs.columns = [c.strip().lower() for c in attrs.columns]
         column = next((c for c in ("code", "buurtcode", "wijkcode", "bu_code", "wk_code") if c in attrs), None)
         if column is not None:
@@ -327,7 +329,8 @@ def _require_columns(df, names, source, what):
         raise InputError(f"{source}: {what} mist kolom(men) {', '.join(missing)}")
 
 
-def _require_unique(series: pd.Series, source: str, what: str) -> None:
+def require_unique(series: pd.Series, source: str, what: str) -> None:
+    """Refuse duplicate values in ``series`` (an id column of ``source``) with an error naming them."""
     dup = series[series.duplicated()]
     if not dup.empty:
         raise InputError(f"{source}: dubbele {what} {dup.iloc[0]!r}")
@@ -362,7 +365,7 @@ def load_wards(path, *, layer=None, bbox=None, fids=None) -> gpd.GeoDataFrame:
         raise InputError(f"{source}: object {int((gdf['code'] == '').to_numpy().nonzero()[0][0]) + 1} "
                          "heeft geen wijkcode")
     _check_names(gdf, ("code", "name"), source)
-    _require_unique(gdf["code"], source, "wijkcode")
+    require_unique(gdf["code"], source, "wijkcode")
     return repair_polygons(gdf, source).reset_index(drop=True)
 
 
@@ -398,7 +401,7 @@ def load_signs(path, *, layer=None, bbox=None) -> gpd.GeoDataFrame:
         raise InputError(f"{source}: borden moeten punten zijn")
     gdf["id"] = gdf["id"].astype(str).str.strip()
     _check_names(gdf, ("id",), source)
-    _require_unique(gdf["id"], source, "bord-id")
+    require_unique(gdf["id"], source, "bord-id")
     gdf["status"] = gdf["status"].astype(str).str.strip().str.lower()
     bad = gdf.loc[~gdf["status"].isin(SIGN_STATUSES), "status"]
     if not bad.empty:
@@ -512,7 +515,7 @@ def load_requests(path, *, locate=None) -> gpd.GeoDataFrame:
     is_csv = Path(path).suffix.lower() in {".csv", ".txt"}
     check_ids(gdf["request_id"], source, "request_id", "aanvraag-id", csv=is_csv)
     check_ids(gdf["group_id"].astype(str), source, "group_id", "groep-id", csv=is_csv)
-    _require_unique(gdf["request_id"], source, "aanvraag-id")
+    require_unique(gdf["request_id"], source, "aanvraag-id")
     gdf["date"] = _dates(gdf["date"], source, "date", gdf["request_id"], "aanvraag", required=True)
     if "preferred" not in gdf.columns:
         gdf["preferred"] = ""

@@ -27,7 +27,7 @@ from planner.core.vocabulary import date_nl
 from planner.errors import InputError
 from planner.io.files import write_files_atomic
 from planner.register import groups as register
-from planner.register.store import Store, _frame
+from planner.register.store import Store, read_geoframe
 from planner.render.letters.compose import Letter, compose_letter
 from planner.render.letters.municipality import DEFAULT, Municipality
 from planner.render.letters.positions import describe_positions
@@ -58,7 +58,7 @@ def _ward_map(con, info: dict, wards, roads, policy) -> bytes | None:
     signs = [s for s in info["signs"] if s["status"] != "removed"]
     positions = [{"rank": k, "x": s["x"], "y": s["y"], "street": s.get("street") or ""}
                  for k, s in enumerate(signs, start=1)]
-    others = _frame(con, "SELECT geom FROM signs WHERE status != 'removed' AND (request_id IS NULL OR "
+    others = read_geoframe(con, "SELECT geom FROM signs WHERE status != 'removed' AND (request_id IS NULL OR "
                          "request_id != ?)", (info["request_id"],))
     other_xy = shapely.get_coordinates(others.geometry.values[in_ward(others.geometry.values, poly)]) \
         if len(others) else np.zeros((0, 2))
@@ -106,7 +106,7 @@ def letter_for(store: Store, request_id: str, *, municipality: Municipality = DE
             officer = dict(zip(("name", "phone", "email"), row)) if row else None
         map_png, descriptions = None, None
         if info["outcome"] == "approved" and info["ward"]:
-            wards = _frame(con, "SELECT geom, code, name FROM wards ORDER BY fid")
+            wards = read_geoframe(con, "SELECT geom, code, name FROM wards ORDER BY fid")
             map_png = _ward_map(con, info, wards, roads, policy)
             descriptions = _descriptions(info, wards, roads, addresses)
     return compose_letter(info, group, officer, municipality, map_png, descriptions=descriptions)

@@ -45,11 +45,11 @@ from planner.register.schema import to_blob
 from planner.register.store import (
     EFFECTIVE_DECISIONS,
     Store,
-    _event,
-    _frame,
-    _grow_extent,
+    grow_extent,
     lonlat_of,
     now,
+    read_geoframe,
+    record_sign_event,
 )
 
 REQUEST_EVENT_NL = {"received": "ontvangen", "decided": "beslist", "resolved": "afgehandeld na beoordeling",
@@ -79,7 +79,7 @@ def policy_of(name: str | None, given=None):
 
 
 def _request_row(con, request_id: str) -> dict:
-    df = _frame(con, "SELECT geom, request_id, date, group_id, ward_code, preferred, status, created_at "
+    df = read_geoframe(con, "SELECT geom, request_id, date, group_id, ward_code, preferred, status, created_at "
                      "FROM requests WHERE request_id = ?", (request_id,))
     if df.empty:
         raise InputError(f"onbekende aanvraag {shorten(request_id)}")
@@ -142,11 +142,11 @@ def request_info(store: Store, request_id: str, con=None) -> dict:
     agreed = next((e for e in reversed(events) if e["event"] == "agreed"), None)
     decided = next((e for e in events if e["event"] == "decided"), None)
     ward_code = d["ward_code"] if d else r["ward_code"]
-    signs = _frame(con, "SELECT geom, sign_id, status, street, placed_on FROM signs WHERE request_id = ? "
+    signs = read_geoframe(con, "SELECT geom, sign_id, status, street, placed_on FROM signs WHERE request_id = ? "
                         "ORDER BY fid", (request_id,))
-    props = _frame(con, "SELECT geom, rank, sign_id, road, road_class, score, explanation FROM proposals "
+    props = read_geoframe(con, "SELECT geom, rank, sign_id, road, road_class, score, explanation FROM proposals "
                         "WHERE request_id = ? ORDER BY rank", (request_id,))
-    sign_events = _frame(con, "SELECT e.geom, e.sign_id, e.event, e.at, e.event_date, e.reason, e.from_x, e.from_y "
+    sign_events = read_geoframe(con, "SELECT e.geom, e.sign_id, e.event, e.at, e.event_date, e.reason, e.from_x, e.from_y "
                               "FROM sign_events e WHERE e.request_id = ? ORDER BY e.fid", (request_id,))
     out = {
         "request_id": r["request_id"], "date": r["date"], "group_id": r["group_id"],
@@ -321,7 +321,7 @@ def resolve_request(store: Store, request_id: str, *, approve: bool, reason: str
             if code is not None and ward != code:
                 raise InputError(f"aanvraag {request_id} ligt in wijk {code}; --ward is alleen voor een aanvraag "
                                  "op de grens van twee wijken")
-            geom, _ = store._ward(con, ward)
+            geom, _ = store.ward_row(con, ward)
             if not in_ward([req["geometry"]], geom)[0]:
                 raise InputError(f"aanvraag {request_id} ligt niet in wijk {ward}; kies een wijk die de locatie raakt")
             code = ward
@@ -370,7 +370,7 @@ def resolve_request(store: Store, request_id: str, *, approve: bool, reason: str
                                              "notes": notes})
         record_proposals(con, request_id, code, proposals, sentence)
         for table in ("signs", "sign_events", "proposals"):
-            _grow_extent(con, table)
+            grow_extent(con, table)
         return request_info(store, request_id, con)
 
 
@@ -422,7 +422,7 @@ def agree_positions(store: Store, request_id: str, *, positions=None, choice: st
         _not_before(date, d["resolved_on"] or d["decided_at"], "het besluit")
         policy = policy_of(d["policy"], policy)
         code = d["ward_code"]
-        poly, name = store._ward(con, code)
+        poly, name = store.ward_row(con, code)
         layers = store.layers(con)
         signs = layers["signs"]
         mine = signs[signs["request_id"].fillna("").astype(str) == request_id]
@@ -491,7 +491,7 @@ def agree_positions(store: Store, request_id: str, *, positions=None, choice: st
                 if moved:
                     con.execute("UPDATE signs SET geom = ?, street = ?, updated_at = ? WHERE sign_id = ?",
                                 (to_blob(pt), street, now(), s["id"]))
-                _event(con, s["id"], "agreed", pt, ward_code=code, request_id=request_id, reason=why,
+                record_sign_event(con, s["id"], "agreed", pt, ward_code=code, request_id=request_id, reason=why,
                        event_date=date, from_xy=(old.x, old.y) if moved else (None, None))
                 kept.append(s["id"])
             else:
@@ -500,11 +500,11 @@ def agree_positions(store: Store, request_id: str, *, positions=None, choice: st
                 con.execute("INSERT INTO signs (geom, sign_id, status, ward_code, street, placed_on, request_id, "
                             "updated_at) VALUES (?, ?, 'planned', ?, ?, '', ?, ?)",
                             (to_blob(pt), sid, code, street, request_id, now()))
-                _event(con, sid, "agreed", pt, ward_code=code, request_id=request_id, reason=why, event_date=date)
+                record_sign_event(con, sid, "agreed", pt, ward_code=code, request_id=request_id, reason=why, event_date=date)
                 kept.append(sid)
         for s in current[len(targets):]:
             con.execute("UPDATE signs SET status = 'removed', updated_at = ? WHERE sign_id = ?", (now(), s["id"]))
-            _event(con, s["id"], "removed", s["geometry"], ward_code=code, request_id=request_id, event_date=date,
+            record_sign_event(con, s["id"], "removed", s["geometry"], ward_code=code, request_id=request_id, event_date=date,
                    reason="niet nodig volgens de afspraak met de beheerder")
         agreed = [{"sign_id": sid, **_point_record(pt)} for sid, pt in zip(kept, targets)]
         chosen = "positions" if positions is not None else choice
@@ -516,7 +516,7 @@ def agree_positions(store: Store, request_id: str, *, positions=None, choice: st
         request_event(con, request_id, "agreed", event_date=date, outcome="approved", ward_code=code, reason=note,
                       detail=detail)
         for table in ("signs", "sign_events"):
-            _grow_extent(con, table)
+            grow_extent(con, table)
         info = request_info(store, request_id, con)
     info["options"] = options
     return info

@@ -30,16 +30,19 @@ import warnings
 
 from planner import settings
 from planner.cli import core, imports
+from planner.cli import groups as groups_cli
 from planner.cli import letters as letters_cli
 from planner.cli import maps as maps_cli
 from planner.cli import proposals as proposals_cli
-from planner.cli import requests as lifecycle_cli
+from planner.cli import requests as requests_cli
+from planner.cli import signs as signs_cli
 from planner.cli import stats as stats_cli
 from planner.cli import store as store_cli
 from planner.cli.parser import DutchParser, example
 from planner.errors import InputError, PlannerError
 
-COMMAND_MODULES = [core, imports, store_cli, maps_cli, proposals_cli, stats_cli, lifecycle_cli, letters_cli]
+COMMAND_MODULES = [core, imports, store_cli, groups_cli, requests_cli, signs_cli, maps_cli, proposals_cli, stats_cli,
+                   letters_cli]
 # Warnings meant for developers of the libraries, not for staff running the planner.
 DEVELOPER_WARNINGS = (DeprecationWarning, PendingDeprecationWarning, FutureWarning, ImportWarning,
                       ResourceWarning)

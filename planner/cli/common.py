@@ -32,11 +32,14 @@ def add_input_options(parser, *names: str) -> None:
 
 
 def add_store_option(parser) -> None:
-    """``--store PATH``: the register (default ``$PLANNER_STORE``, else ``./planner.gpkg``)."""
-    if "--store" not in parser._option_string_actions:
+    """``--store PATH``: the register (default ``$PLANNER_STORE``, else ``./planner.gpkg``); once per command."""
+    import argparse
+    try:
         parser.add_argument("--store", metavar="FILE.gpkg|postgresql://...",
                             help="het register: een GeoPackage of een gedeeld register op PostgreSQL/PostGIS "
                                  "(standaard: $PLANNER_STORE, anders planner.gpkg als dat bestaat)")
+    except argparse.ArgumentError:  # the command has it already (its input options add it too)
+        pass
 
 
 STORELESS_COMMANDS = {"demo"}  # always the bundled/data files
@@ -202,3 +205,24 @@ def yes_no(value: str) -> bool:
     if text in ("nee", "n", "no", "0", "false"):
         return False
     raise argparse.ArgumentTypeError(f"{value!r}: geef ja of nee")
+
+
+def add_common_options(parser) -> None:
+    """``--store`` and ``--json``: the options of every register command."""
+    add_store_option(parser)
+    add_json_option(parser)
+
+
+def store_of(args):
+    """The register of a register command: ``--store``, else ``$PLANNER_STORE``, else ``./planner.gpkg``."""
+    from planner.register import store as store_mod
+    return store_mod.Store(store_mod.default_path(getattr(args, "store", None)))
+
+
+def say(args, data, text: str) -> int:
+    """A register command's answer: ``data`` as JSON with ``--json``, else ``text``; exit code 0."""
+    if args.json:
+        print_json(data)
+    else:
+        console().print(text)
+    return 0

@@ -161,7 +161,7 @@ def write_layer(gdf: gpd.GeoDataFrame, out: Path, layer: str) -> None:
         except OSError as exc:
             raise write_error(out, exc) from None
         except pyogrio.errors.DataSourceError as exc:
-            raise InputError(f"{out}: kan niet worden geschreven ({geo._first_line(exc)}); kies een andere map "
+            raise InputError(f"{out}: kan niet worden geschreven ({geo.first_line(exc)}); kies een andere map "
                              "of bestandsnaam (er is niets geschreven)") from None
     except BaseException:
         remove_folders(made)

@@ -1,57 +1,69 @@
-"""Register commands for the life of a request and real-life register edits.
+"""The register commands for requests: add, list, and their life (show, resolve, agree).
 
-``request show|resolve|agree`` (added to the ``request`` command),
-``group set|history`` (added to ``group``) and ``admin set|remove``. Every
-change is one transaction with a date and a reason in the history; bad
-input changes nothing and ends with ``error: ...`` and exit code 2.
+Every change is one transaction with a date and a reason in the history; bad input
+changes nothing and ends with ``error: ...`` and exit code 2.
 """
 
 from __future__ import annotations
 
-import argparse
-from pathlib import Path
+from rich.table import Table
 
 from planner.app import lifecycle
 from planner.cli.common import (
-    add_json_option,
-    add_store_option,
+    add_common_options,
+    add_location_options,
+    add_text_row,
     console,
     load_inputs,
+    location_from_args,
     print_json,
-    yes_no,
+    say,
+    store_of,
 )
 from planner.cli.parser import example
 from planner.core import policy as policy_mod
 from planner.core.coords import parse_lonlat, parse_wishes, point_rd
 from planner.core.vocabulary import OUTCOME_NL, date_nl
 from planner.errors import InputError
-from planner.register import groups as reg
-from planner.register.requests import REQUEST_STATES
-
-
-def _common(p) -> None:
-    add_store_option(p)
-    add_json_option(p)
-
-
-def _actions(sub, command: str):
-    """The subcommand action of an existing command (``request``, ``group``) to add actions to."""
-    parser = sub.choices[command]
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            return action
-    raise RuntimeError(f"command {command} has no actions")  # a bug: the register module changed
-
-
-def _roads_options(p) -> None:
-    p.add_argument("--roads", metavar="FILE", help="wegen, voor de plekken en de controle (standaard: "
-                                                   "data/wegen.geojson als die er is)")
-    p.add_argument("--policy", metavar="NAME|FILE.toml",
-                   help="beleid (standaard: het beleid waaronder de aanvraag is beslist)")
+from planner.register import requests as history
 
 
 def register(sub) -> None:
-    r = _actions(sub, "request")
+    """``request add|list|show|resolve|agree``."""
+    r = sub.add_parser("request", help="aanvragen voor borden",
+                       description="Aanvragen voor borden in het register; beslissen doet 'planner decide'.",
+                       epilog="Voorbeelden:\n"
+                              "  planner request add --group G20 --at 4.9045,52.4399\n"
+                              "  planner request list --pending").add_subparsers(
+        dest="action", metavar="ACTION", required=True)
+    p = r.add_parser("add", help="leg een aanvraag vast (beslis met 'planner decide')",
+                     description="Legt een aanvraag van een groep vast op een plek (WGS84, RD New of een adres);\n"
+                                 "'planner decide' beslist hem.",
+                     epilog="Voorbeelden:\n"
+                            "  planner request add --group G20 --at 4.9045,52.4399 --preferred \"4.905 52.440\"\n"
+                            "  planner request add --group G20 --address \"1121 AB 12\"")
+    p.add_argument("--group", required=True, metavar="GROUP_ID", help="de groep die aanvraagt")
+    add_location_options(p)
+    p.add_argument("--id", dest="request_id", help="id van de aanvraag (standaard: R0001, R0002, ...)")
+    p.add_argument("--date", help="datum van de aanvraag, JJJJ-MM-DD (standaard: vandaag)")
+    p.add_argument("--preferred", default="", metavar="'LON LAT; LON LAT'",
+                   help="voorkeursplekken van de beheerder, lengte eerst (optioneel)")
+    add_common_options(p)
+    p.set_defaults(func=cmd_request_add)
+    p = r.add_parser("list", help="de aanvragen",
+                     description="De aanvragen in het register met hun status (open of beslist).",
+                     epilog="Voorbeelden:\n"
+                            "  planner request list\n"
+                            "  planner request list --pending --json")
+    p.add_argument("--pending", action="store_true", help="alleen aanvragen die nog niet beslist zijn")
+    add_common_options(p)
+    p.set_defaults(func=cmd_request_list)
+    _request_show_action(r)
+    _request_resolve_action(r)
+    _request_agree_action(r)
+
+def _request_show_action(r) -> None:
+    """``request show``."""
     p = r.add_parser("show", help="één aanvraag: stand, besluit, borden, wens en geschiedenis (intern)",
                      description="Toont de echte stand van een aanvraag (ontvangen, beslist, ter beoordeling,\n"
                                  "toegekend, plekken voorgesteld/afgesproken, borden geplaatst), het besluit en de\n"
@@ -61,9 +73,11 @@ def register(sub) -> None:
                      epilog=example("planner request show A002", "planner request show A008 --json"))
     p.add_argument("request_id", metavar="REQUEST_ID", help="id van de aanvraag")
     _roads_options(p)
-    _common(p)
+    add_common_options(p)
     p.set_defaults(func=cmd_request_show)
 
+def _request_resolve_action(r) -> None:
+    """``request resolve``."""
     p = r.add_parser("resolve", help="handel een aanvraag ter beoordeling af: toekennen of afwijzen, met reden",
                      description="Een medewerker handelt een aanvraag ter beoordeling af. Het besluit blijft staan;\n"
                                  "de afhandeling komt er met datum en reden bij. Een toekenning wordt getoetst zoals\n"
@@ -80,9 +94,11 @@ def register(sub) -> None:
     p.add_argument("--ward", metavar="WARD_CODE", help="de wijk, bij een aanvraag op de grens van twee wijken")
     p.add_argument("--date", help="datum van de afhandeling, JJJJ-MM-DD (standaard: vandaag)")
     _roads_options(p)
-    _common(p)
+    add_common_options(p)
     p.set_defaults(func=cmd_request_resolve)
 
+def _request_agree_action(r) -> None:
+    """``request agree``."""
     p = r.add_parser("agree", help="leg de plekken vast die met de beheerder zijn afgesproken",
                      description="Legt de plekken vast die met de beheerder zijn afgesproken. Zonder plekken blijven\n"
                                  "de voorgestelde plekken; --at/--at-rd (herhaal per bord) neemt plekken uit het\n"
@@ -103,91 +119,21 @@ def register(sub) -> None:
     p.add_argument("--note", default="", help="wat er is afgesproken (optioneel)")
     p.add_argument("--date", help="datum van de afspraak, JJJJ-MM-DD (standaard: vandaag)")
     _roads_options(p)
-    _common(p)
+    add_common_options(p)
     p.set_defaults(func=cmd_request_agree)
 
-    g = _actions(sub, "group")
-    p = g.add_parser("set", help="wijzig naam, WABP-aanmelding of wijk van een groep (met reden)",
-                     description="Wijzigt de naam, de aanmelding bij Stichting WABP en/of de wijk van een groep;\n"
-                                 "de wijziging komt met datum en reden in de geschiedenis van de groep.",
-                     epilog=example('planner group set G07 --wabp --reason "aangemeld bij Stichting WABP"',
-                                    'planner group set G02 --name "WABP Oost" --reason "nieuwe naam"'))
-    p.add_argument("group_id", metavar="GROUP_ID", help="id van de groep")
-    p.add_argument("--name", help="nieuwe naam")
-    p.add_argument("--wabp", action=argparse.BooleanOptionalAction, default=None,
-                   help="aangemeld bij Stichting WABP (--no-wabp: niet aangemeld)")
-    p.add_argument("--ward", metavar="WARD_CODE", help="de wijk waar de groep actief is")
-    p.add_argument("--reason", required=True, help="waarom")
-    p.add_argument("--date", help="datum van de wijziging, JJJJ-MM-DD (standaard: vandaag)")
-    _common(p)
-    p.set_defaults(func=cmd_group_set)
-    p = g.add_parser("history", help="de geschiedenis van een groep (zonder persoonsgegevens)",
-                     description="Elke wijziging van een groep en haar beheerders, met datum en reden; welke\n"
-                                 "gegevens veranderden, nooit de gegevens zelf.",
-                     epilog=example("planner group history G02"))
-    p.add_argument("group_id", metavar="GROUP_ID", help="id van de groep")
-    _common(p)
-    p.set_defaults(func=cmd_group_history)
-
-    a = sub.add_parser("admin", help="één beheerder corrigeren of verwijderen (AVG)",
-                       description="Corrigeert of verwijdert één beheerder van een groep (AVG: recht op\n"
-                                   "rectificatie en op verwijdering). WIE is het nummer uit 'planner group show'\n"
-                                   "of de naam van de beheerder.",
-                       epilog=example('planner admin set G02 2 --phone 06-12345678 --reason "nieuw nummer"',
-                                      'planner admin remove G05 3 --reason "verzoek van de beheerder"')
-                       ).add_subparsers(dest="action", metavar="ACTIE", required=True)
-    p = a.add_parser("set", help="corrigeer naam, telefoon en/of e-mail van één beheerder",
-                     description="Corrigeert de gegevens van één beheerder; de oude gegevens worden overschreven\n"
-                                 "(secure_delete). De geschiedenis noemt welke velden veranderden, niet de waarden.",
-                     epilog=example('planner admin set G02 2 --email piet@example.org --reason "nieuw adres"'))
-    p.add_argument("group_id", metavar="GROUP_ID", help="id van de groep")
-    p.add_argument("who", metavar="WIE", help="nummer uit 'planner group show' (1-3) of de naam")
-    p.add_argument("--name", help="juiste naam")
-    p.add_argument("--phone", help="juist telefoonnummer ('' om het te wissen)")
-    p.add_argument("--email", help="juist e-mailadres ('' om het te wissen)")
-    p.add_argument("--wijkagent", type=yes_no, metavar="ja|nee",
-                   help="toestemming om de beheerder in contact te brengen met de wijkagent (datum: --date)")
-    p.add_argument("--reason", required=True, help="waarom")
-    p.add_argument("--date", help="datum van de wijziging, JJJJ-MM-DD (standaard: vandaag)")
-    _common(p)
-    p.set_defaults(func=cmd_admin_set)
-    p = a.add_parser("remove", help="verwijder één beheerder (AVG); nooit de laatste van een groep",
-                     description="Wist één beheerder met secure_delete (de gegevens verlaten het bestand).\n"
-                                 "De laatste beheerder van een groep gaat alleen met de hele groep\n"
-                                 "('planner group remove').",
-                     epilog=example('planner admin remove G05 "Kees Nepnaam" --reason "verzoek van de beheerder"'))
-    p.add_argument("group_id", metavar="GROUP_ID", help="id van de groep")
-    p.add_argument("who", metavar="WIE", help="nummer uit 'planner group show' (1-3) of de naam")
-    p.add_argument("--reason", required=True, help="waarom")
-    p.add_argument("--date", help="datum, JJJJ-MM-DD (standaard: vandaag)")
-    _common(p)
-    p.set_defaults(func=cmd_admin_remove)
-
-
-def _store(args):
-    from planner.register import store as store_mod
-    return store_mod.Store(store_mod.default_path(getattr(args, "store", None)))
-
-
-def _say(args, data, text: str) -> int:
-    if args.json:
-        print_json(data)
-    else:
-        console().print(text)
-    return 0
-
+def _roads_options(p) -> None:
+    p.add_argument("--roads", metavar="FILE", help="wegen, voor de plekken en de controle (standaard: "
+                                                   "data/wegen.geojson als die er is)")
+    p.add_argument("--policy", metavar="NAME|FILE.toml",
+                   help="beleid (standaard: het beleid waaronder de aanvraag is beslist)")
 
 def _roads_and_policy(args):
     base = load_inputs(args, "roads", optional=("roads",))
     return base.roads, (policy_mod.resolve(args.policy) if args.policy else None)
 
-
-# ----------------------------------------------------------------- requests
-
-
 def _where(p: dict) -> str:
     return f"{p.get('road') or 'naamloze weg'} ({p['lat']:.5f}, {p['lon']:.5f})"
-
 
 def _option_lines(options: dict | None) -> list[str]:
     if not options:
@@ -209,7 +155,6 @@ def _option_lines(options: dict | None) -> list[str]:
         lines.append(f"  gekozen bij de afspraak met de beheerder: {lifecycle.CHOICE_NL[chosen]}")
     head = "Wens van de beheerder en de keuze van de gemeente:" if options["wishes"] else "Keuze van de gemeente:"
     return [head] + lines if lines else []
-
 
 def request_text(info: dict) -> str:
     """The Dutch text of ``planner request show`` (and of resolve/agree)."""
@@ -239,16 +184,14 @@ def request_text(info: dict) -> str:
         lines.append(f"  {h['date']}  {h['subject']}: {h['event_nl']}{reason}")
     return "\n".join(lines)
 
-
 def cmd_request_show(args) -> int:
     roads, policy = _roads_and_policy(args)
-    info = lifecycle.show_request(_store(args), args.request_id, roads=roads, policy=policy)
-    return _say(args, info, request_text(info))
-
+    info = lifecycle.show_request(store_of(args), args.request_id, roads=roads, policy=policy)
+    return say(args, info, request_text(info))
 
 def cmd_request_resolve(args) -> int:
     roads, policy = _roads_and_policy(args)
-    info = lifecycle.resolve_request(_store(args), args.request_id, approve=args.approve, reason=args.reason,
+    info = lifecycle.resolve_request(store_of(args), args.request_id, approve=args.approve, reason=args.reason,
                                      ward=args.ward, date=args.date, roads=roads, policy=policy)
     what = OUTCOME_NL[info["outcome"]]
     text = f"Aanvraag {info['request_id']} afgehandeld: {what}. Stand: {info['state_nl']}."
@@ -258,8 +201,7 @@ def cmd_request_resolve(args) -> int:
         text += (f"\nGeen voorgestelde plekken (geen wegen of invalswegen); leg de afgesproken plekken vast met "
                  f"'planner request agree {info['request_id']} --at LON,LAT'.")
     text += f"\nBrief aan de beheerder(s): 'planner brief {info['request_id']}'."
-    return _say(args, info, text)
-
+    return say(args, info, text)
 
 def _positions(args) -> list | None:
     points = []
@@ -271,14 +213,13 @@ def _positions(args) -> list | None:
         points.append(point_rd(x=x, y=y, source="--at-rd"))
     return points or None
 
-
 def cmd_request_agree(args) -> int:
     positions = _positions(args)
     if positions is None and args.force:
         raise InputError("--force hoort bij --at/--at-rd (plekken die de gemeente kent)")
     choice = "with_wish" if args.with_wish else "without_wish" if args.without_wish else "proposals"
     roads, policy = _roads_and_policy(args)
-    info = lifecycle.agree_positions(_store(args), args.request_id, positions=positions, choice=choice,
+    info = lifecycle.agree_positions(store_of(args), args.request_id, positions=positions, choice=choice,
                                      force=args.force, note=args.note, date=args.date, roads=roads, policy=policy)
     spots = "\n".join(f"  {s['id']}: {_where({'road': s['street'], **s})}" for s in info["signs"]
                       if s["status"] != "removed")
@@ -287,54 +228,27 @@ def cmd_request_agree(args) -> int:
     lines = _option_lines(info.get("options"))
     if lines:
         text += "\n" + "\n".join(lines)
-    return _say(args, info, text)
-
-
-# ----------------------------------------------------------------- groups and admins
-
-
-GROUP_EVENT_NL = {"added": "toegevoegd", "changed": "gewijzigd", "removed": "verwijderd (beheerders gewist)",
-                  "readded": "opnieuw toegevoegd", "admin_added": "beheerder toegevoegd",
-                  "admin_changed": "beheerder gecorrigeerd", "admin_removed": "beheerder verwijderd"}
-
-
-def cmd_group_set(args) -> int:
-    g = reg.set_group(_store(args), args.group_id, name=args.name, registered=args.wabp, ward_code=args.ward,
-                      reason=args.reason, date=args.date)
-    return _say(args, g, f"Groep {g['group_id']} gewijzigd: {g['group_name']} (WABP: "
-                         f"{'ja' if g['wabp_registered'] else 'nee'}; wijk: {g['ward_code'] or '-'}).")
-
-
-def cmd_group_history(args) -> int:
-    events = reg.group_history(_store(args), args.group_id)
-    lines = [f"Geschiedenis van groep {args.group_id}:"]
-    for e in events:
-        extra = "; ".join(v for v in (e["detail"], e["reason"]) if v)
-        lines.append(f"  {e['event_date']}  {GROUP_EVENT_NL[e['event']]}" + (f" - {extra}" if extra else ""))
-    return _say(args, events, "\n".join(lines))
-
-
-def cmd_admin_set(args) -> int:
-    g = reg.set_admin(_store(args), args.group_id, args.who, name=args.name, phone=args.phone, email=args.email,
-                      reason=args.reason, date=args.date, consent=args.wijkagent)
-    text = f"Beheerder {args.who} van groep {g['group_id']} gecorrigeerd; de oude gegevens zijn gewist."
-    if args.name is None and args.phone is None and args.email is None:
-        text = (f"Beheerder {args.who} van groep {g['group_id']}: contact met de wijkagent "
-                f"{'gewenst' if args.wijkagent else 'niet gewenst'} (vastgelegd in de geschiedenis).")
-    return _say(args, g, text)
-
-
-def cmd_admin_remove(args) -> int:
-    from planner.app import outputs
-    g = reg.remove_admin(_store(args), args.group_id, args.who, reason=args.reason, date=args.date)
-    stale = [str(p) for p in outputs.internal_outputs(Path.cwd())]
-    g = {**g, "may_still_hold": stale}
-    text = (f"Beheerder {g['admin_removed']} van groep {g['group_id']} verwijderd; de gegevens zijn gewist. "
-            f"De groep heeft nu {len(g['admins'])} beheerder(s).")
-    if stale:
-        text += ("\nLet op: deze eerder gemaakte interne bestanden kunnen de gewiste gegevens nog bevatten: "
-                 f"{', '.join(stale)}. Verwijder ze of maak ze opnieuw; kopieën elders ook.")
-    return _say(args, g, text)
-
+    return say(args, info, text)
 
 __all__ = ["register", "request_text", "REQUEST_STATES"]
+
+
+def cmd_request_add(args) -> int:
+    point, _ = location_from_args(args)
+    r = history.add_request(store_of(args), point, args.group, request_id=args.request_id, date=args.date,
+                            preferred=args.preferred)
+    return say(args, r, f"Aanvraag {r['request_id']} van groep {r['group_id']} vastgelegd "
+                         f"(wijk {r['ward_code'] or 'geen'}); beslis met 'planner decide'.")
+
+def cmd_request_list(args) -> int:
+    rows = history.list_requests(store_of(args), "pending" if args.pending else None)
+    if args.json:
+        print_json(rows)
+        return 0
+    table = Table(title="Aanvragen")
+    for col in ("aanvraag", "datum", "groep", "wijk", "stand"):
+        table.add_column(col)
+    for r in rows:
+        add_text_row(table, r["request_id"], r["date"], r["group_id"], r["ward_code"] or "-", r["state_nl"])
+    console().print(table)
+    return 0

@@ -39,7 +39,8 @@ X_NAMES = ("x", "rd_x")
 Y_NAMES = ("y", "rd_y")
 
 
-def _pick(columns, names) -> str | None:
+def pick_column(columns, names) -> str | None:
+    """The first of ``names`` that is one of ``columns`` (e.g. ``x``/``X``/``rd_x``), else None."""
     for name in names:
         if name in columns:
             return name
@@ -58,8 +59,8 @@ def points_from_table(df: pd.DataFrame, source="invoer") -> gpd.GeoDataFrame:
     errors, not guesses.
     """
     cols = set(df.columns)
-    lon, lat = _pick(cols, LON_NAMES), _pick(cols, LAT_NAMES)
-    x, y = _pick(cols, X_NAMES), _pick(cols, Y_NAMES)
+    lon, lat = pick_column(cols, LON_NAMES), pick_column(cols, LAT_NAMES)
+    x, y = pick_column(cols, X_NAMES), pick_column(cols, Y_NAMES)
     has_ll, has_rd = bool(lon and lat), bool(x and y)
     if not (has_ll or has_rd):
         raise InputError(

@@ -198,7 +198,8 @@ def first_bad_date(con) -> str | None:
 # ----------------------------------------------------------------- the full check
 
 
-def _valid_date(text) -> bool:
+def valid_date(text) -> bool:
+    """Is ``text`` a real calendar date written as ``YYYY-MM-DD``?"""
     try:
         return dt.date.fromisoformat(str(text)).isoformat() == str(text)
     except ValueError:
@@ -296,7 +297,7 @@ def check_register(con, path: Path) -> list[Finding]:
     problems = []
     for table, key, column, what, extra in DATE_COLUMNS:
         rows = con.execute(f"SELECT {key}, {column} FROM {table} WHERE 1 = 1{extra}")
-        problems += [what.format(k, v) for k, v in rows if not _valid_date(v)]
+        problems += [what.format(k, v) for k, v in rows if not valid_date(v)]
     add("datums", problems, "alle JJJJ-MM-DD")
 
     left = sorted(p.name for p in path.parent.glob(f".{path.name}.*.tmp"))

@@ -163,7 +163,7 @@ def add_group(store, group_id: str, name: str, admins: list[Contact], *, registe
     reason, date = _reason(reason, required=False, what="toevoegen"), event_date(date)
     with store.transaction() as con:
         if ward_code:
-            store._ward(con, ward_code)
+            store.ward_row(con, ward_code)
         row = con.execute("SELECT removed_on FROM groups WHERE group_id = ?", (group_id,)).fetchone()
         if row is not None and row[0] is None:
             raise InputError(f"groep {group_id} bestaat al (wijzig haar met 'planner group set')")
@@ -217,7 +217,7 @@ def set_group(store, group_id: str, *, name: str | None = None, registered: bool
         if registered is not None and bool(registered) != bool(old_registered):
             changes.append(f"WABP: {'ja' if old_registered else 'nee'} -> {'ja' if registered else 'nee'}")
         if ward_code is not None:
-            store._ward(con, ward_code)
+            store.ward_row(con, ward_code)
             if ward_code != old_ward:
                 changes.append(f"wijk: {old_ward or '-'} -> {ward_code}")
         if not changes:
@@ -385,7 +385,7 @@ def remove_group(store, group_id: str, *, reason: str = "", date: str | None = N
 def set_officer(store, ward_code: str, officer: Contact) -> dict:
     """Set (or replace) the wijkagent of a ward."""
     with store.transaction() as con:
-        store._ward(con, ward_code)
+        store.ward_row(con, ward_code)
         con.execute("INSERT INTO officers (ward_code, name, phone, email, updated_at) VALUES (?, ?, ?, ?, ?) "
                     "ON CONFLICT (ward_code) DO UPDATE SET name=excluded.name, phone=excluded.phone, "
                     "email=excluded.email, updated_at=excluded.updated_at",
@@ -401,7 +401,7 @@ def contacts(store, ward_code: str) -> dict:
     request located in it.
     """
     with store.reading() as con:
-        _, ward_name = store._ward(con, ward_code)
+        _, ward_name = store.ward_row(con, ward_code)
         officer = con.execute("SELECT name, phone, email FROM officers WHERE ward_code = ?",
                               (ward_code,)).fetchone()
         gids = [r[0] for r in con.execute(

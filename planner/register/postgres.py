@@ -921,8 +921,8 @@ def check_register(con, loc: Location):
     from planner.register.check import (
         DATE_COLUMNS,
         Finding,
-        _valid_date,
         missing_parts_pg,
+        valid_date,
     )
     out = []
 
@@ -951,7 +951,7 @@ def check_register(con, loc: Location):
     problems = []
     for table, key, column, what, extra in DATE_COLUMNS:
         problems += [what.format(k, v) for k, v in con.execute(f"SELECT {key}, {column} FROM {table} WHERE 1 = 1{extra}")
-                     if not _valid_date(v)]
+                     if not valid_date(v)]
     add("datums", problems, "alle JJJJ-MM-DD")
     return out
 

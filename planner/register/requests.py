@@ -29,11 +29,11 @@ from planner.register.schema import to_blob
 from planner.register.store import (
     EFFECTIVE_DECISIONS,
     Store,
-    _event,
-    _frame,
-    _grow_extent,
+    grow_extent,
     lonlat_of,
     now,
+    read_geoframe,
+    record_sign_event,
     today,
 )
 
@@ -64,12 +64,12 @@ def add_request(store: Store, point, group_id: str, *, request_id: str | None = 
             while con.execute("SELECT 1 FROM requests WHERE request_id = ?", (f"R{n:04d}",)).fetchone():
                 n += 1
             request_id = f"R{n:04d}"
-        ward = store._ward_at(con, point)
+        ward = store.ward_at(con, point)
         con.execute("INSERT INTO requests (geom, request_id, date, group_id, ward_code, preferred, status, "
                     "created_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?)",
                     (to_blob(point), request_id, date, group_id, ward, preferred, now()))
         request_event(con, request_id, "received", event_date=date, ward_code=ward)
-        _grow_extent(con, "requests")
+        grow_extent(con, "requests")
     lon, lat = lonlat_of(point)
     return {"request_id": request_id, "date": date, "group_id": group_id, "ward_code": ward,
             "state": "received", "state_nl": REQUEST_STATES["received"], "x": round(point.x, 1),
@@ -126,7 +126,7 @@ def list_requests(store: Store, status: str | None = None) -> list[dict]:
     the answer, so the answer cannot say ``decided`` next to a state that is still open.
     """
     with store.reading() as con:
-        df = _frame(con, "SELECT geom, request_id, date, group_id, ward_code, preferred, status FROM requests "
+        df = read_geoframe(con, "SELECT geom, request_id, date, group_id, ward_code, preferred, status FROM requests "
                          + ("WHERE status = ? " if status else "") + "ORDER BY date, fid",
                     (status,) if status else ())
         states = request_states(con)
@@ -163,7 +163,7 @@ def decide_pending(store: Store, decide, policy_name: str) -> list:
         for d in decisions:
             _record_decision(con, d, policy_name, run)
         for table in ("signs", "sign_events", "proposals"):
-            _grow_extent(con, table)
+            grow_extent(con, table)
     return decisions
 
 
@@ -198,9 +198,9 @@ def record_proposals(con, request_id: str, ward: str | None, proposals: list[dic
         con.execute("INSERT INTO signs (geom, sign_id, status, ward_code, street, placed_on, request_id, updated_at) "
                     "VALUES (?, ?, 'planned', ?, ?, '', ?, ?)",
                     (to_blob(point), sign_id, ward, p.get("road", ""), request_id, now()))
-        _event(con, sign_id, "proposed", point, ward_code=ward, request_id=request_id,
+        record_sign_event(con, sign_id, "proposed", point, ward_code=ward, request_id=request_id,
                reason=p.get("explanation", ""))
-        _event(con, sign_id, "approved", point, ward_code=ward, request_id=request_id, reason=reason)
+        record_sign_event(con, sign_id, "approved", point, ward_code=ward, request_id=request_id, reason=reason)
         ids.append(sign_id)
     return ids
 
@@ -224,7 +224,7 @@ def place_sign(store: Store, sign_id: str, *, date: str | None = None, note: str
     with _changing_sign(store, sign_id, date, refuse) as (con, s, date):
         con.execute("UPDATE signs SET status='placed', placed_on=?, updated_at=? WHERE sign_id=?",
                     (date, now(), sign_id))
-        _event(con, sign_id, "placed", s["geometry"], ward_code=s["ward_code"], request_id=s["request_id"],
+        record_sign_event(con, sign_id, "placed", s["geometry"], ward_code=s["ward_code"], request_id=s["request_id"],
                reason=note, event_date=date)
     return sign_info(store, sign_id)
 
@@ -239,7 +239,7 @@ def _changing_sign(store: Store, sign_id: str, date: str | None, refuse: dict):
     """
     given, date = bool(date), event_date(date)
     with store.transaction() as con:
-        s = store._sign(con, sign_id)
+        s = store.sign_row(con, sign_id)
         if s["status"] in refuse:
             raise InputError(refuse[s["status"]])
         _not_before_history(con, sign_id, date, given)
@@ -289,7 +289,7 @@ def relocate_sign(store: Store, sign_id: str, to=None, *, reason: str, date: str
             to, why = chooser(sign_id, store.layers(con))
             if why:
                 reason = f"{reason} ({why})"
-        ward_geom, ward_name = store._ward(con, s["ward_code"]) if s["ward_code"] else (None, None)
+        ward_geom, ward_name = store.ward_row(con, s["ward_code"]) if s["ward_code"] else (None, None)
         if ward_geom is None or not in_ward([to], ward_geom)[0]:
             raise InputError(f"nieuwe positie van bord {sign_id} ligt buiten zijn wijk "
                              f"{ward_name or s['ward_code'] or '(geen)'}")
@@ -298,10 +298,10 @@ def relocate_sign(store: Store, sign_id: str, to=None, *, reason: str, date: str
             s["street"] if shapely.distance(old, to) <= STREET_SEARCH_RADIUS else "")
         con.execute("UPDATE signs SET geom=?, street=?, updated_at=? WHERE sign_id=?",
                     (to_blob(to), street, now(), sign_id))
-        _event(con, sign_id, "relocated", to, ward_code=s["ward_code"], request_id=s["request_id"],
+        record_sign_event(con, sign_id, "relocated", to, ward_code=s["ward_code"], request_id=s["request_id"],
                reason=reason, event_date=date, from_xy=(old.x, old.y))
-        _grow_extent(con, "signs")
-        _grow_extent(con, "sign_events")
+        grow_extent(con, "signs")
+        grow_extent(con, "sign_events")
     return sign_info(store, sign_id)
 
 
@@ -315,14 +315,14 @@ def remove_sign(store: Store, sign_id: str, *, reason: str, date: str | None = N
     reason = _required_reason(reason, "verwijderen")
     with _changing_sign(store, sign_id, date, {"removed": f"bord {sign_id} is al verwijderd"}) as (con, s, date):
         con.execute("UPDATE signs SET status='removed', updated_at=? WHERE sign_id=?", (now(), sign_id))
-        _event(con, sign_id, "removed", s["geometry"], ward_code=s["ward_code"], request_id=s["request_id"],
+        record_sign_event(con, sign_id, "removed", s["geometry"], ward_code=s["ward_code"], request_id=s["request_id"],
                reason=reason, event_date=date)
     return sign_info(store, sign_id)
 
 
 def sign_info(store: Store, sign_id: str) -> dict:
     with store.reading() as con:
-        s = store._sign(con, sign_id)
+        s = store.sign_row(con, sign_id)
     lon, lat = lonlat_of(s["geometry"])
     return {"id": sign_id, "status": s["status"], "ward_code": s["ward_code"], "street": s["street"],
             "request_id": s["request_id"], "x": round(s["geometry"].x, 1), "y": round(s["geometry"].y, 1),
@@ -332,8 +332,8 @@ def sign_info(store: Store, sign_id: str) -> dict:
 def sign_history(store: Store, sign_id: str) -> list[dict]:
     """Every event of a sign, oldest first, with its position then."""
     with store.reading() as con:
-        store._sign(con, sign_id)
-        df = _frame(con, "SELECT geom, event, event_date, at, ward_code, request_id, reason, from_x, from_y "
+        store.sign_row(con, sign_id)
+        df = read_geoframe(con, "SELECT geom, event, event_date, at, ward_code, request_id, reason, from_x, from_y "
                          "FROM sign_events WHERE sign_id = ? ORDER BY fid", (sign_id,))
     out = []
     for r in df.to_dict("records"):
@@ -363,7 +363,7 @@ def recorded_decisions(store: Store) -> list:
     from planner.placement import Decision
 
     with store.reading() as con:
-        reqs = _frame(con, "SELECT r.geom, r.request_id, r.date, d.group_id, d.ward_code, w.name AS ward_name, "
+        reqs = read_geoframe(con, "SELECT r.geom, r.request_id, r.date, d.group_id, d.ward_code, w.name AS ward_name, "
                            "d.outcome, d.reason_code, d.reason, d.notes, v.outcome AS resolved_outcome, "
                            "v.ward_code AS resolved_ward, rw.name AS resolved_ward_name, v.event_date AS resolved_on, "
                            "v.reason AS resolution, v.detail AS resolution_detail FROM decisions d "
@@ -371,7 +371,7 @@ def recorded_decisions(store: Store) -> list:
                            "LEFT JOIN request_events v ON v.request_id = d.request_id AND v.event = 'resolved' "
                            "LEFT JOIN wards rw ON rw.code = v.ward_code "
                            "ORDER BY r.date, d.fid")
-        props = _frame(con, "SELECT geom, request_id, rank, road, road_class, score, entries, explanation "
+        props = read_geoframe(con, "SELECT geom, request_id, rank, road, road_class, score, entries, explanation "
                             "FROM proposals ORDER BY request_id, rank")
         states = request_states(con)
     if reqs.empty:
@@ -412,7 +412,7 @@ def recorded_decisions(store: Store) -> list:
 
 def signs_frame(store: Store) -> gpd.GeoDataFrame:
     with store.reading() as con:
-        return _frame(con, "SELECT geom, sign_id, status, ward_code, street, placed_on, request_id, updated_at "
+        return read_geoframe(con, "SELECT geom, sign_id, status, ward_code, street, placed_on, request_id, updated_at "
                            "FROM signs ORDER BY sign_id")
 
 

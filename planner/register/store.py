@@ -253,7 +253,7 @@ def _fill(con, wards, signs, groups, requests, source) -> None:
                         "VALUES (?, ?, ?, ?, ?, ?, ?)",
                         (blob, sid, row.status, row.ward_code, row.street, row.placed_on, t))
             event = "placed" if row.status == "placed" else "approved"
-            _event(con, sid, event, row.geometry, ward_code=row.ward_code,
+            record_sign_event(con, sid, event, row.geometry, ward_code=row.ward_code,
                    event_date=row.placed_on or today(),
                    reason=f"overgenomen bij init uit {Path(source).name or 'bestand'}")  # no full path: it is public
     if groups is not None:
@@ -279,10 +279,10 @@ def _fill(con, wards, signs, groups, requests, source) -> None:
     con.executemany("INSERT INTO store_meta (key, value) VALUES (?, ?)",
                     [("schema_version", SCHEMA_VERSION), ("created_at", t), ("source", source)])
     for table in ("wards", "signs", "sign_events", "requests", "proposals"):
-        _grow_extent(con, table)
+        grow_extent(con, table)
 
 
-def _grow_extent(con, table: str) -> None:
+def grow_extent(con, table: str) -> None:
     """Widen the ``gpkg_contents`` bounds of ``table`` to cover all its geometries (PostGIS: nothing to do)."""
     if getattr(con, "backend", "sqlite") == "postgresql":
         return
@@ -292,8 +292,9 @@ def _grow_extent(con, table: str) -> None:
                 "last_change=strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE table_name=?", (*bounds, table))
 
 
-def _event(con, sign_id, event, geom, *, ward_code=None, request_id=None, reason="",
-           event_date=None, from_xy=(None, None)) -> None:
+def record_sign_event(con, sign_id, event, geom, *, ward_code=None, request_id=None, reason="",
+                      event_date=None, from_xy=(None, None)) -> None:
+    """Append one event to a sign's history (``sign_events``: append-only in the register)."""
     con.execute(
         "INSERT INTO sign_events (geom, sign_id, event, at, event_date, ward_code, request_id, reason, "
         "from_x, from_y) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -476,13 +477,13 @@ class Store:
         if con is None:
             with self.reading() as c:
                 return self.layers(c, pending_only=pending_only)
-        wards = _frame(con, "SELECT geom, code, name, population, wijk_code, wijk_name, gemeente_code FROM wards "
+        wards = read_geoframe(con, "SELECT geom, code, name, population, wijk_code, wijk_name, gemeente_code FROM wards "
                             "ORDER BY fid")
         wards["population"] = pd.to_numeric(wards["population"], errors="coerce").astype("Int64")
-        signs = _frame(con, "SELECT geom, sign_id AS id, status, placed_on, street, ward_code, request_id "
+        signs = read_geoframe(con, "SELECT geom, sign_id AS id, status, placed_on, street, ward_code, request_id "
                             "FROM signs WHERE status != 'removed' ORDER BY fid")
         where = "WHERE status = 'pending'" if pending_only else ""
-        requests = _frame(con, f"SELECT geom, request_id, date, group_id, preferred, status FROM requests "
+        requests = read_geoframe(con, f"SELECT geom, request_id, date, group_id, preferred, status FROM requests "
                                f"{where} ORDER BY fid")
         groups = read_frame(
             con, "SELECT g.group_id, g.group_name, g.wabp_registered, g.ward_code, a.name AS admin_name, "
@@ -522,10 +523,10 @@ class Store:
             if self.pg:
                 cols = store_pg.columns(name)
                 sql = f"SELECT {', '.join(cols)} FROM {name} ORDER BY fid"
-                return _frame(con, sql) if "geom" in cols else read_frame(con, sql)
+                return read_geoframe(con, sql) if "geom" in cols else read_frame(con, sql)
             cols = [r[1] for r in con.execute(f"PRAGMA table_info({name})")]
             if "geom" in cols:
-                return _frame(con, f"SELECT * FROM {name} ORDER BY fid")
+                return read_geoframe(con, f"SELECT * FROM {name} ORDER BY fid")
             return pd.read_sql_query(f"SELECT * FROM {name} ORDER BY fid", con)
 
     def dump(self) -> dict:
@@ -544,14 +545,16 @@ class Store:
     # ------------------------------------------------------------- helpers inside a transaction
 
     @staticmethod
-    def _ward(con, code: str):
+    def ward_row(con, code: str):
+        """The geometry and name of ward ``code``; an :class:`InputError` when the register has no such ward."""
         row = con.execute("SELECT geom, name FROM wards WHERE code = ?", (code,)).fetchone()
         if row is None:
             raise InputError(f"onbekende wijk {shorten(code)}")
         return from_blobs([row[0]])[0], row[1]
 
     @staticmethod
-    def _sign(con, sign_id: str) -> dict:
+    def sign_row(con, sign_id: str) -> dict:
+        """Sign ``sign_id`` as a dict (geometry, status, ward, request, street); an :class:`InputError` when unknown."""
         row = con.execute("SELECT geom, status, ward_code, request_id, street FROM signs WHERE sign_id = ?",
                           (sign_id,)).fetchone()
         if row is None:
@@ -560,8 +563,9 @@ class Store:
                 "request_id": row[3], "street": row[4]}
 
     @staticmethod
-    def _ward_at(con, point) -> str | None:
-        wards = _frame(con, "SELECT geom, code, name FROM wards ORDER BY fid")
+    def ward_at(con, point) -> str | None:
+        """The code of the only ward ``point`` lies in (:func:`planner.core.wards.in_ward`), else None."""
+        wards = read_geoframe(con, "SELECT geom, code, name FROM wards ORDER BY fid")
         return assign_wards(gpd.GeoDataFrame(geometry=[point], crs=RD_NEW), wards)["ward_code"].iloc[0]
 
 
@@ -585,7 +589,8 @@ def read_frame(con, sql: str, params=()) -> pd.DataFrame:
     return pd.DataFrame.from_records(cur.fetchall(), columns=[d[0] for d in cur.description], coerce_float=True)
 
 
-def _frame(con, sql: str, params=()) -> gpd.GeoDataFrame:
+def read_geoframe(con, sql: str, params=()) -> gpd.GeoDataFrame:
+    """The rows of ``sql`` as a GeoDataFrame in RD New (its ``geom`` column, a GeoPackage or PostGIS blob)."""
     cur = con.execute(sql, params)
     cols = [d[0] for d in cur.description]
     rows = cur.fetchall()

@@ -56,7 +56,8 @@ class WardProposal:
                 "wishes": self.wishes, "notes": self.notes}
 
 
-def _lonlat(xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def xy_to_lonlat_arrays(xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """RD New ``(n, 2)`` coordinates as WGS84 ``lon, lat`` arrays (rounded to 7 decimals)."""
     xy = np.asarray(xy, float).reshape(-1, 2)
     if len(xy) == 0:
         return np.zeros(0), np.zeros(0)
@@ -297,7 +298,7 @@ def _sign_xy(signs) -> np.ndarray:
 def _proposal_records(cand: dict, chosen: np.ndarray, cover: np.ndarray, e: dict, policy: Policy) -> list[dict]:
     """The chosen candidates as proposal dicts, ranked (wishes first, then score, road weight, x, y)."""
     xy = cand["xy"][chosen]
-    lon, lat = _lonlat(xy)
+    lon, lat = xy_to_lonlat_arrays(xy)
     recs = []
     for k, c in enumerate(chosen):
         covered = e["entry_id"][cover[k]].tolist()
@@ -328,7 +329,7 @@ def _proposal_records(cand: dict, chosen: np.ndarray, cover: np.ndarray, e: dict
 
 
 def _entry_records(e: dict, covered: np.ndarray) -> list[dict]:
-    lon, lat = _lonlat(e["xy"])
+    lon, lat = xy_to_lonlat_arrays(e["xy"])
     return [{"entry_id": i, "road": r, "road_class": c, "weight": float(w), "x": round(float(p[0]), 1),
              "y": round(float(p[1]), 1), "lon": round(float(lo), 7), "lat": round(float(la), 7),
              "covered": bool(cv)}

@@ -23,7 +23,7 @@ from planner.core.text import check_text
 from planner.core.wards import in_ward, ward_index
 from planner.errors import InputError
 from planner.siting.entries import road_candidates, road_network
-from planner.siting.proposals import MIN_MOVE, _lonlat, min_distance
+from planner.siting.proposals import MIN_MOVE, min_distance, xy_to_lonlat_arrays
 
 
 @dataclass
@@ -50,7 +50,7 @@ class Relocation:
 
 
 def _spot(x: float, y: float, road: str = "", road_class: str = "", **extra) -> dict:
-    lon, lat = _lonlat(np.array([[x, y]]))
+    lon, lat = xy_to_lonlat_arrays(np.array([[x, y]]))
     return {"x": round(float(x), 1), "y": round(float(y), 1), "lon": round(float(lon[0]), 7),
             "lat": round(float(lat[0]), 7), "road": road, "road_class": road_class, **extra}
 

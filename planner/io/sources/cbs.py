@@ -112,7 +112,7 @@ def _layers(path: Path) -> list[str]:
     try:
         return [str(name) for name, _ in pyogrio.list_layers(path)]
     except Exception as exc:
-        raise InputError(f"{path}: geen leesbaar GIS-bestand ({geo._first_line(exc)})") from exc
+        raise InputError(f"{path}: geen leesbaar GIS-bestand ({geo.first_line(exc)})") from exc
 
 
 def choose_layer(path: Path, level: str, year: int | None = None) -> str:
@@ -227,7 +227,7 @@ def read_cbs_wards(path, gemeente: str, *, level: str = "buurt", year: int | Non
     """
     if level not in LEVELS:
         raise InputError(f"onbekend niveau '{level}'; kies uit {', '.join(LEVELS)}")
-    path = geo._check_file(path)
+    path = geo.check_input_file(path)
     with _gis_errors(path):
         return _read_cbs_wards(path, gemeente, level, year, layer, progress)
 
@@ -239,7 +239,7 @@ def _gis_errors(path):
         yield
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, pyogrio.errors.FieldError,
             pyogrio.errors.GeometryError, pyogrio.errors.CRSError) as exc:
-        raise InputError(f"{path}: geen leesbaar GIS-bestand ({geo._first_line(exc)})") from exc
+        raise InputError(f"{path}: geen leesbaar GIS-bestand ({geo.first_line(exc)})") from exc
 
 
 def _read_cbs_wards(path, gemeente, level, year, layer, progress) -> gpd.GeoDataFrame:
@@ -313,7 +313,7 @@ def _to_wards(gdf: gpd.GeoDataFrame, schema: Schema, level: str, gm_code: str,
         },
         geometry=gdf.geometry.to_numpy(), crs=gdf.crs,
     )
-    geo._require_unique(wards["code"], source, "wijkcode")
+    geo.require_unique(wards["code"], source, "wijkcode")
     wards = geo.to_rd(wards, source)
     # CBS polygons are multipolygons; make_valid may leave lines or points.
     wards = geo.repair_polygons(wards, source)

@@ -39,7 +39,14 @@ import numpy as np
 import pandas as pd
 
 from planner import geo, settings
-from planner.core.coords import LAT_NAMES, LON_NAMES, X_NAMES, Y_NAMES, _pick, to_lonlat
+from planner.core.coords import (
+    LAT_NAMES,
+    LON_NAMES,
+    X_NAMES,
+    Y_NAMES,
+    pick_column,
+    to_lonlat,
+)
 from planner.errors import InputError, shorten
 from planner.settings import MAX_NAME_LENGTH
 
@@ -319,8 +326,8 @@ def locate_requests(table: pd.DataFrame, source: str = "aanvragen", **kwargs) ->
     if col is None:
         return table
     cols = set(table.columns)
-    pairs = [(_pick(cols, X_NAMES), _pick(cols, Y_NAMES)),
-             (_pick(cols, LON_NAMES), _pick(cols, LAT_NAMES))]
+    pairs = [(pick_column(cols, X_NAMES), pick_column(cols, Y_NAMES)),
+             (pick_column(cols, LON_NAMES), pick_column(cols, LAT_NAMES))]
     pairs = [p for p in pairs if all(p)]
     has_point = np.zeros(len(table), dtype=bool)
     for a, b in pairs:

@@ -206,7 +206,7 @@ def read_osm_roads(path, *, bbox=None, engine: str = "auto", progress: bool | No
         ``osm_id``, ``name`` ("" when unnamed), ``highway`` (one of
         :data:`ROAD_CLASSES`), line geometry in WGS84 (EPSG:4326).
     """
-    path = geo._check_file(path)
+    path = geo.check_input_file(path)
     if not path.name.lower().endswith(".pbf"):
         raise InputError(f"{path}: geen OSM-extract (.osm.pbf)")
     box = bbox_lonlat(bbox)
@@ -222,7 +222,7 @@ def read_osm_roads(path, *, bbox=None, engine: str = "auto", progress: bool | No
         except InputError:
             raise
         except Exception as exc:  # corrupt or truncated PBF
-            raise InputError(f"{path}: geen leesbaar OSM-bestand ({geo._first_line(exc)})") from exc
+            raise InputError(f"{path}: geen leesbaar OSM-bestand ({geo.first_line(exc)})") from exc
     gdf = gdf[gdf["highway"].isin(ROAD_CLASSES)]
     if bbox is not None:
         gdf = clip_to_box(gdf, bbox)
@@ -282,7 +282,7 @@ def read_line_roads(path, *, layer=None, bbox=None, name_column=None, class_colu
     GeoDataFrame
         ``name``, ``highway`` and the lines, in the file's CRS.
     """
-    path = geo._check_file(path)
+    path = geo.check_input_file(path)
     if path.suffix.lower() not in geo.VECTOR_SUFFIXES:
         raise InputError(f"{path}: onbekend bestandstype '{path.suffix}'; gebruik .osm.pbf, GeoPackage, "
                          "Shapefile of GeoJSON")
@@ -294,9 +294,9 @@ def read_line_roads(path, *, layer=None, bbox=None, name_column=None, class_colu
             read_bbox = _box_in_crs(box, info.get("crs"))
         gdf = pyogrio.read_dataframe(path, layer=layer, bbox=read_bbox)
     except pyogrio.errors.DataSourceError as exc:
-        raise InputError(f"{path}: geen leesbaar GIS-bestand ({geo._first_line(exc)})") from exc
+        raise InputError(f"{path}: geen leesbaar GIS-bestand ({geo.first_line(exc)})") from exc
     except pyogrio.errors.DataLayerError as exc:
-        raise InputError(f"{path}: laag niet leesbaar ({geo._first_line(exc)})") from exc
+        raise InputError(f"{path}: laag niet leesbaar ({geo.first_line(exc)})") from exc
     gdf.columns = [c if c == gdf.geometry.name else str(c).strip().lower() for c in gdf.columns]
     gdf = gdf[~gdf.geometry.isna() & ~gdf.geometry.is_empty]
     if box is not None and not gdf.empty and gdf.geom_type.isin(["LineString", "MultiLineString"]).all():

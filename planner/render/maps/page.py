@@ -338,7 +338,7 @@ def _bounds_rd(x0, y0, x1, y1):
     """RD New box -> [[south, west], [north, east]] in WGS84 (the corners of the projected box)."""
     xs = np.array([x0, x1, x0, x1])
     ys = np.array([y0, y0, y1, y1])
-    lon, lat = mt._TO_WGS84.transform(xs, ys)
+    lon, lat = mt.TO_WGS84.transform(xs, ys)
     return [[float(np.min(lat)), float(np.min(lon))], [float(np.max(lat)), float(np.max(lon))]]
 
 

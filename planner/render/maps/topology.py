@@ -33,7 +33,7 @@ from planner.core.coords import RD_NEW, WGS84
 QUANTUM = 1e-5      # degrees per step (about 1.1 m north-south, 0.7 m east-west here)
 SNAP = 1e-3         # metres: vertices this close are the same vertex
 
-_TO_WGS84 = Transformer.from_crs(RD_NEW, WGS84, always_xy=True)
+TO_WGS84 = Transformer.from_crs(RD_NEW, WGS84, always_xy=True)
 
 
 # ----------------------------------------------------------------- polyline encoding
@@ -110,7 +110,7 @@ class Grid:
     @classmethod
     def for_bounds(cls, xmin: float, ymin: float, quantum: float = QUANTUM) -> "Grid":
         """A grid whose origin is the south-west corner (RD New bounds), rounded to a step."""
-        lon, lat = _TO_WGS84.transform(xmin, ymin)
+        lon, lat = TO_WGS84.transform(xmin, ymin)
         # a little further south-west, so that every projected vertex has a positive step
         return cls((np.floor(lon / quantum - 2000) * quantum, np.floor(lat / quantum - 2000) * quantum),
                    quantum)
@@ -121,7 +121,7 @@ class Grid:
 
     def quantize_rd(self, xy: np.ndarray) -> np.ndarray:
         """RD New coordinates (n, 2) -> integer steps (n, 2)."""
-        lon, lat = _TO_WGS84.transform(xy[:, 0], xy[:, 1])
+        lon, lat = TO_WGS84.transform(xy[:, 0], xy[:, 1])
         return np.column_stack([np.round((np.asarray(lon) - self.origin[0]) / self.quantum),
                                 np.round((np.asarray(lat) - self.origin[1]) / self.quantum)]).astype(np.int64)
 
