@@ -480,16 +480,6 @@ def load_groups(path) -> pd.DataFrame:
     return df.reset_index(drop=True)
 
 
-def groups_summary(groups: pd.DataFrame) -> pd.DataFrame:
-    """One row per group (no personal data): id, name, registered, admin count."""
-    return (
-        groups.groupby("group_id", sort=True)
-        .agg(group_name=("group_name", "first"), wabp_registered=("wabp_registered", "max"),
-             admins=("admin_name", "size"))
-        .reset_index()
-    )
-
-
 def load_requests(path, *, locate=None) -> gpd.GeoDataFrame:
     """Load requests: ``request_id``, ``date``, ``group_id``, location.
 

@@ -82,11 +82,6 @@ class Policy:
             raise InputError(f"beleid {self.name}: " + "; ".join(problems))
         object.__setattr__(self, "coverage_statuses", tuple(self.coverage_statuses))
 
-    @property
-    def entry_classes(self) -> tuple[str, ...]:
-        """Road classes that count as entries (those with a weight)."""
-        return tuple(self.class_weights)
-
     def replace(self, **changes) -> "Policy":
         """A copy with some settings changed."""
         return dataclasses.replace(self, **changes)

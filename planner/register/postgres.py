@@ -956,10 +956,4 @@ def check_register(con, loc: Location):
     return out
 
 
-def ewkb_hex_to_blob(value):
-    """A geometry read from PostGIS (hex EWKB) as a GeoPackage blob."""
-    from planner.register.schema import to_blob
-    return None if value is None else to_blob(shapely.from_wkb(value))
-
-
 __all__ = ["Location", "is_url", "connect", "create_schema", "transaction", "reading", "grant"]

@@ -643,7 +643,3 @@ def writable(path: Path) -> bool:
     return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK)
 
 
-def open_store(path=None, *, busy_timeout: float | None = None) -> Store:
-    """The store at ``path`` (default :func:`default_path`)."""
-    return Store(default_path(path), busy_timeout=busy_timeout)
-

@@ -98,12 +98,6 @@ class CoverProblem:
             return np.ldexp(1.0, np.arange(self.n)[::-1])
         return np.arange(self.n, 0, -1, dtype=float)  # very large wards: earlier first, as a sum
 
-    def conflicts(self) -> np.ndarray:
-        """Candidate pairs (i < j) closer than ``min_spacing``, shape (k, 2)."""
-        i, j = np.triu_indices(self.n, k=1)
-        close = self.distances()[i, j] < self.min_spacing
-        return np.column_stack([i[close], j[close]])
-
     def objective(self, chosen) -> tuple[float, int, float, float]:
         """(weighted coverage, number of signs, road weight, spread) of a choice."""
         chosen = np.asarray(chosen, dtype=np.int64)

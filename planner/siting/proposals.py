@@ -397,11 +397,6 @@ class WardProposer:
         return ProposalResult(proposals=result.proposals, reason=result.reason, notes=notes + result.notes)
 
 
-def covered_weight(result: WardProposal) -> float:
-    """The summed weight of the entries a proposal covers (its MCLP objective)."""
-    return float(sum(e["weight"] for e in result.entries if e["covered"]))
-
-
 def wish_notes(without: WardProposal, with_wish: WardProposal) -> list[str]:
     """Dutch notes that weigh an admin's wishes against the municipality's own choice."""
     notes = []
@@ -410,7 +405,7 @@ def wish_notes(without: WardProposal, with_wish: WardProposal) -> list[str]:
         notes.append(f"{label} is geldig." if w["valid"] else f"{label} is niet geldig: {w['reason']}.")
     if any(w["valid"] for w in with_wish.wishes) and with_wish.proposals:
         # in words a beheerder reads in a letter or on a map: entry roads counted, the busiest first
-        # (the choice itself weighs them by road class, ``covered_weight``)
+        # (the choice itself weighs them by road class)
         n = len(without.entries)
         own = sum(bool(e["covered"]) for e in without.entries)
         wished = sum(bool(e["covered"]) for e in with_wish.entries)
