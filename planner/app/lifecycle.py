@@ -405,7 +405,6 @@ def agree_positions(store: Store, request_id: str, *, positions=None, choice: st
     Returns :func:`request_info` of the request (with ``options``).
     """
     from planner.core.wards import in_ward
-    from planner.siting.relocation import target_problems
 
     if choice not in CHOICES:
         raise InputError(f"onbekende keuze {choice!r}; kies uit {', '.join(CHOICES)}")
@@ -434,78 +433,13 @@ def agree_positions(store: Store, request_id: str, *, positions=None, choice: st
         if roads is not None:
             options = wish_options(layers["wards"], signs, roads, policy, request_id, code, req["preferred"])
         if positions is not None:
-            positions = list(positions)
-            if not positions:
-                raise InputError("geen plekken gegeven; geef --at of --at-rd (herhaal voor meer borden)")
-            if len(positions) > budget:
-                raise InputError(f"{len(positions)} plekken gegeven; in wijk {name} staat het beleid er {budget} toe")
-            network = None
-            if not force:
-                if roads is None:
-                    raise InputError("de plekken kunnen zonder wegen niet worden gecontroleerd; geef --roads, of "
-                                     "--force als de gemeente de plekken kent")
-                from planner.siting.entries import road_network
-                network = road_network(roads, policy)
-            taken = others_xy
-            far = np.array([[np.inf, np.inf]])
-            for k, pt in enumerate(positions, start=1):
-                if not in_ward([pt], poly)[0]:
-                    raise InputError(f"plek {k} ligt niet in wijk {name} van aanvraag {request_id}")
-                if network is not None:
-                    problems = target_problems(pt, poly, network, policy, far, taken)
-                    if problems:
-                        raise InputError(f"plek {k} {' en '.join(problems)}; kies een andere plek, of gebruik --force "
-                                         "als de gemeente de plek kent")
-                taken = np.vstack([taken, [[pt.x, pt.y]]])
-            targets, source = positions, "gekozen"
-        elif choice == "proposals":
-            if mine.empty:
-                raise InputError(f"aanvraag {request_id} heeft geen voorgestelde plekken; geef de afgesproken "
-                                 "plekken met --at LON,LAT of --at-rd X,Y (herhaal voor meer borden)")
-            targets, source = list(mine.geometry.values), "voorstel"
+            targets, source = _checked_positions(list(positions), poly, name, request_id, others_xy, budget,
+                                                 roads, policy, force), "gekozen"
         else:
-            if options is None:
-                raise InputError(f"--{choice.replace('_', '-')} vraagt wegen om de plekken te berekenen; geef --roads")
-            alt = options[choice]
-            if alt is None:
-                raise InputError(f"aanvraag {request_id} heeft geen voorkeursplek van de beheerder; kies "
-                                 "--without-wish of de voorgestelde plekken")
-            if choice == "with_wish" and not any(w["valid"] for w in options["wishes"]):
-                why = "; ".join(f"wens {k}: {w['reason']}" for k, w in enumerate(options["wishes"], start=1))
-                raise InputError(f"de voorkeursplek van de beheerder van aanvraag {request_id} is niet geldig ({why}); "
-                                 "kies --without-wish of de voorgestelde plekken")
-            if not alt["proposals"]:
-                raise InputError(f"geen geldige plekken {'met' if choice == 'with_wish' else 'zonder'} de wens: "
-                                 f"{alt['reason']}")
-            targets = [shapely.Point(p["x"], p["y"]) for p in alt["proposals"]]
-            source = "met wens" if choice == "with_wish" else "zonder wens"
+            targets, source = _chosen_targets(choice, mine, options, request_id)
         why = "plek afgesproken met de beheerder" + (f": {note}" if note else "")
-        current = list(mine.to_dict("records"))
-        kept = []
-        for k, pt in enumerate(targets):
-            if k < len(current):
-                s = current[k]
-                old = s["geometry"]
-                moved = shapely.distance(old, pt) > SAME_SPOT
-                street = (street_at(pt, roads) if roads is not None else "") if moved else s["street"]
-                if moved:
-                    con.execute("UPDATE signs SET geom = ?, street = ?, updated_at = ? WHERE sign_id = ?",
-                                (to_blob(pt), street, now(), s["id"]))
-                record_sign_event(con, s["id"], "agreed", pt, ward_code=code, request_id=request_id, reason=why,
-                       event_date=date, from_xy=(old.x, old.y) if moved else (None, None))
-                kept.append(s["id"])
-            else:
-                sid = free_sign_id(con, f"{request_id}-{k + 1}")
-                street = street_at(pt, roads) if roads is not None else ""
-                con.execute("INSERT INTO signs (geom, sign_id, status, ward_code, street, placed_on, request_id, "
-                            "updated_at) VALUES (?, ?, 'planned', ?, ?, '', ?, ?)",
-                            (to_blob(pt), sid, code, street, request_id, now()))
-                record_sign_event(con, sid, "agreed", pt, ward_code=code, request_id=request_id, reason=why, event_date=date)
-                kept.append(sid)
-        for s in current[len(targets):]:
-            con.execute("UPDATE signs SET status = 'removed', updated_at = ? WHERE sign_id = ?", (now(), s["id"]))
-            record_sign_event(con, s["id"], "removed", s["geometry"], ward_code=code, request_id=request_id, event_date=date,
-                   reason="niet nodig volgens de afspraak met de beheerder")
+        kept = _record_agreed_signs(con, list(mine.to_dict("records")), targets, code=code, request_id=request_id,
+                                    why=why, date=date, roads=roads)
         agreed = [{"sign_id": sid, **_point_record(pt)} for sid, pt in zip(kept, targets)]
         chosen = "positions" if positions is not None else choice
         detail = {"source": source, "chosen": chosen, "forced": bool(force and positions is not None),
@@ -520,6 +454,95 @@ def agree_positions(store: Store, request_id: str, *, positions=None, choice: st
         info = request_info(store, request_id, con)
     info["options"] = options
     return info
+
+
+def _checked_positions(positions: list, poly, name: str, request_id: str, others_xy, budget: int, roads, policy,
+                       force: bool) -> list:
+    """Positions chosen with the admin, each checked like ``sign relocate`` (unless ``force``: only the ward)."""
+    from planner.core.wards import in_ward
+    from planner.siting.relocation import target_problems
+
+    if not positions:
+        raise InputError("geen plekken gegeven; geef --at of --at-rd (herhaal voor meer borden)")
+    if len(positions) > budget:
+        raise InputError(f"{len(positions)} plekken gegeven; in wijk {name} staat het beleid er {budget} toe")
+    network = None
+    if not force:
+        if roads is None:
+            raise InputError("de plekken kunnen zonder wegen niet worden gecontroleerd; geef --roads, of "
+                             "--force als de gemeente de plekken kent")
+        from planner.siting.entries import road_network
+        network = road_network(roads, policy)
+    taken = others_xy
+    far = np.array([[np.inf, np.inf]])
+    for k, pt in enumerate(positions, start=1):
+        if not in_ward([pt], poly)[0]:
+            raise InputError(f"plek {k} ligt niet in wijk {name} van aanvraag {request_id}")
+        if network is not None:
+            problems = target_problems(pt, poly, network, policy, far, taken)
+            if problems:
+                raise InputError(f"plek {k} {' en '.join(problems)}; kies een andere plek, of gebruik --force "
+                                 "als de gemeente de plek kent")
+        taken = np.vstack([taken, [[pt.x, pt.y]]])
+    return positions
+
+
+def _chosen_targets(choice: str, mine, options: dict | None, request_id: str) -> tuple[list, str]:
+    """The positions of a choice without positions given: the proposals, or the best choice with or
+    without the admin's wish (:func:`wish_options`); and the word for where they came from."""
+    if choice == "proposals":
+        if mine.empty:
+            raise InputError(f"aanvraag {request_id} heeft geen voorgestelde plekken; geef de afgesproken "
+                             "plekken met --at LON,LAT of --at-rd X,Y (herhaal voor meer borden)")
+        return list(mine.geometry.values), "voorstel"
+    if options is None:
+        raise InputError(f"--{choice.replace('_', '-')} vraagt wegen om de plekken te berekenen; geef --roads")
+    alt = options[choice]
+    if alt is None:
+        raise InputError(f"aanvraag {request_id} heeft geen voorkeursplek van de beheerder; kies "
+                         "--without-wish of de voorgestelde plekken")
+    if choice == "with_wish" and not any(w["valid"] for w in options["wishes"]):
+        why = "; ".join(f"wens {k}: {w['reason']}" for k, w in enumerate(options["wishes"], start=1))
+        raise InputError(f"de voorkeursplek van de beheerder van aanvraag {request_id} is niet geldig ({why}); "
+                         "kies --without-wish of de voorgestelde plekken")
+    if not alt["proposals"]:
+        raise InputError(f"geen geldige plekken {'met' if choice == 'with_wish' else 'zonder'} de wens: "
+                         f"{alt['reason']}")
+    return ([shapely.Point(p["x"], p["y"]) for p in alt["proposals"]],
+            "met wens" if choice == "with_wish" else "zonder wens")
+
+
+def _record_agreed_signs(con, current: list[dict], targets: list, *, code: str, request_id: str, why: str,
+                         date: str, roads) -> list[str]:
+    """Move the request's planned signs to ``targets`` (an ``agreed`` event each), add new planned signs
+    for extra targets and remove the signs no longer needed; the ids of the signs at ``targets``."""
+    kept = []
+    for k, pt in enumerate(targets):
+        if k < len(current):
+            s = current[k]
+            old = s["geometry"]
+            moved = shapely.distance(old, pt) > SAME_SPOT
+            street = (street_at(pt, roads) if roads is not None else "") if moved else s["street"]
+            if moved:
+                con.execute("UPDATE signs SET geom = ?, street = ?, updated_at = ? WHERE sign_id = ?",
+                            (to_blob(pt), street, now(), s["id"]))
+            record_sign_event(con, s["id"], "agreed", pt, ward_code=code, request_id=request_id, reason=why,
+                              event_date=date, from_xy=(old.x, old.y) if moved else (None, None))
+            kept.append(s["id"])
+        else:
+            sid = free_sign_id(con, f"{request_id}-{k + 1}")
+            street = street_at(pt, roads) if roads is not None else ""
+            con.execute("INSERT INTO signs (geom, sign_id, status, ward_code, street, placed_on, request_id, "
+                        "updated_at) VALUES (?, ?, 'planned', ?, ?, '', ?, ?)",
+                        (to_blob(pt), sid, code, street, request_id, now()))
+            record_sign_event(con, sid, "agreed", pt, ward_code=code, request_id=request_id, reason=why,
+                              event_date=date)
+            kept.append(sid)
+    for s in current[len(targets):]:
+        con.execute("UPDATE signs SET status = 'removed', updated_at = ? WHERE sign_id = ?", (now(), s["id"]))
+        record_sign_event(con, s["id"], "removed", s["geometry"], ward_code=code, request_id=request_id,
+                          event_date=date, reason="niet nodig volgens de afspraak met de beheerder")
+    return kept
 
 
 __all__ = ["request_info", "show_request", "wish_options", "resolve_request", "agree_positions", "policy_of",

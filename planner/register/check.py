@@ -241,6 +241,39 @@ def check_register(con, path: Path) -> list[Finding]:
     add("GeoPackage: gpkg_spatial_ref_sys",
         [f"srs_id {s} ontbreekt" for s in (SRS_ID, 4326, -1, 0) if s not in srs], "EPSG:28992 aanwezig")
 
+    contents, problems = _contents_problems(con, tables, srs)
+    add("GeoPackage: gpkg_contents en gpkg_geometry_columns", problems, f"{len(contents)} lagen consistent")
+
+    problems = []
+    try:
+        schema_version(con, path)
+    except StoreError as exc:
+        problems.append(str(exc).removeprefix(f"{path}: "))
+    problems += [f"{m} ontbreekt" for m in missing_parts(con)]
+    triggers = {r[0]: " ".join(str(r[1]).split()) for r in con.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")}
+    problems += [f"trigger {t} ontbreekt (geschiedenis niet beschermd)"
+                 for t in TRIGGERS if t not in triggers]
+    problems += [f"trigger {t} gewijzigd (geschiedenis niet beschermd)" for t, sql in expected_triggers().items()
+                 if t in triggers and triggers[t] != sql]
+    add("planner: schema", problems, f"versie {SCHEMA_VERSION}")
+    if any("tabel" in p for p in problems):
+        return out
+
+    add("geometrieën", _geometry_problems(con), "alle in GeoPackage-formaat, EPSG:28992")
+    add("datums", _date_problems(con), "alle JJJJ-MM-DD")
+
+    left = sorted(p.name for p in path.parent.glob(f".{path.name}.*.tmp"))
+    journal = path.with_name(path.name + "-journal")
+    notes = [f"{journal.name} staat ernaast (een afgebroken schrijver; de volgende opdracht ruimt het op)"] \
+        if journal.exists() else []
+    notes += [f"achtergebleven tijdelijk bestand {name}" for name in left]
+    out.append(Finding("bestanden naast het register", True, "; ".join(notes) or "geen"))
+    return out
+
+
+def _contents_problems(con, tables: set, srs: set) -> tuple[dict, list[str]]:
+    """``gpkg_contents`` and ``gpkg_geometry_columns`` against the tables, the SRS and the planner's layers."""
     contents = {r[0]: (r[1], r[2]) for r in con.execute("SELECT table_name, data_type, srs_id FROM gpkg_contents")}
     geometry = {r[0]: (r[1], r[2], r[3]) for r in con.execute(
         "SELECT table_name, column_name, geometry_type_name, srs_id FROM gpkg_geometry_columns")}
@@ -266,24 +299,11 @@ def check_register(con, path: Path) -> list[Finding]:
     for table, *_ in LAYERS:
         if table in tables and table not in contents:
             problems.append(f"laag {table} staat niet in gpkg_contents (QGIS en GDAL zien hem niet)")
-    add("GeoPackage: gpkg_contents en gpkg_geometry_columns", problems, f"{len(contents)} lagen consistent")
+    return contents, problems
 
-    problems = []
-    try:
-        schema_version(con, path)
-    except StoreError as exc:
-        problems.append(str(exc).removeprefix(f"{path}: "))
-    problems += [f"{m} ontbreekt" for m in missing_parts(con)]
-    triggers = {r[0]: " ".join(str(r[1]).split()) for r in con.execute(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")}
-    problems += [f"trigger {t} ontbreekt (geschiedenis niet beschermd)"
-                 for t in TRIGGERS if t not in triggers]
-    problems += [f"trigger {t} gewijzigd (geschiedenis niet beschermd)" for t, sql in expected_triggers().items()
-                 if t in triggers and triggers[t] != sql]
-    add("planner: schema", problems, f"versie {SCHEMA_VERSION}")
-    if any("tabel" in p for p in problems):
-        return out
 
+def _geometry_problems(con) -> list[str]:
+    """Geometries that are no GeoPackage blob, or not in RD New."""
     problems = []
     for table in SPATIAL:
         for fid, blob in con.execute(f"SELECT fid, geom FROM {table} WHERE geom IS NOT NULL"):
@@ -292,21 +312,16 @@ def check_register(con, path: Path) -> list[Finding]:
                 problems.append(f"{table} fid {fid}: geen GeoPackage-geometrie")
             elif struct.unpack("<i" if blob[3] & 1 else ">i", blob[4:8])[0] != SRS_ID:
                 problems.append(f"{table} fid {fid}: geometrie niet in EPSG:{SRS_ID}")
-    add("geometrieën", problems, "alle in GeoPackage-formaat, EPSG:28992")
+    return problems
 
+
+def _date_problems(con) -> list[str]:
+    """Dates that are not ``YYYY-MM-DD`` calendar dates."""
     problems = []
     for table, key, column, what, extra in DATE_COLUMNS:
         rows = con.execute(f"SELECT {key}, {column} FROM {table} WHERE 1 = 1{extra}")
         problems += [what.format(k, v) for k, v in rows if not valid_date(v)]
-    add("datums", problems, "alle JJJJ-MM-DD")
-
-    left = sorted(p.name for p in path.parent.glob(f".{path.name}.*.tmp"))
-    journal = path.with_name(path.name + "-journal")
-    notes = [f"{journal.name} staat ernaast (een afgebroken schrijver; de volgende opdracht ruimt het op)"] \
-        if journal.exists() else []
-    notes += [f"achtergebleven tijdelijk bestand {name}" for name in left]
-    out.append(Finding("bestanden naast het register", True, "; ".join(notes) or "geen"))
-    return out
+    return problems
 
 
 def _quote(name: str) -> str:
