@@ -23,7 +23,6 @@ import numpy as np
 import shapely
 
 from planner.app import lifecycle
-from planner.core.vocabulary import date_nl
 from planner.errors import InputError
 from planner.io.files import write_files_atomic
 from planner.register import groups as register
@@ -158,5 +157,5 @@ def write_letters(store: Store, request_ids: list[str], out=DEFAULT_FOLDER, form
     return write_files_atomic(files, private=True), letters, skipped  # letters: personal data
 
 
-__all__ = ["Letter", "compose_letter", "letter_for", "last_run", "write_letters", "letter_paths", "date_nl",
+__all__ = ["letter_for", "last_run", "write_letters", "letter_paths",
            "DEFAULT_FOLDER", "FORMATS"]

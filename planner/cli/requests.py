@@ -230,7 +230,7 @@ def cmd_request_agree(args) -> int:
         text += "\n" + "\n".join(lines)
     return say(args, info, text)
 
-__all__ = ["register", "request_text", "REQUEST_STATES"]
+__all__ = ["register", "request_text"]
 
 
 def cmd_request_add(args) -> int:

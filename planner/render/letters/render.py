@@ -1,4 +1,4 @@
-"""A :class:`planner.letters.Letter` as PDF (reportlab, for print and mail) and DOCX (python-docx, editable).
+"""A :class:`planner.render.letters.compose.Letter` as PDF (reportlab, for print and mail) and DOCX (python-docx, editable).
 
 Both show the same content in the same order: letterhead, recipients, place
 and date ("Landsmeer, 7 december 2026"), reference and subject, the
