@@ -365,3 +365,16 @@ def test_a_shared_pole_is_named_in_the_letter(store):
     shared = [p["line"] for p in letter.positions if "gedeelde paal" in p["line"]]
     assert len(shared) == 1 and "één paal met een bord naar elke kant" in shared[0]
     assert "gedeelde paal" in letter.text()
+
+
+def test_a_sign_on_a_shared_pole_is_described_from_the_ward_it_stands_in(store):
+    # A008-2 hangs on A002-1's pole, 15 m inside Landsmeer-Oost: the boundary it is measured from is the
+    # one with Landsmeer-Dorp (the admin's own ward), not the municipality's.
+    from planner import geo
+
+    roads = geo.load_roads(Path(__file__).resolve().parent.parent / "data" / "wegen.geojson")
+    letter = letters.letter_for(Store(store), "A008", municipality=DEFAULT, roads=roads)
+    shared = [p for p in letter.positions if "gedeelde paal" in p["line"]]
+    assert len(shared) == 1
+    assert "15 m voorbij de grens met wijk Landsmeer-Dorp" in shared[0]["where"], shared[0]["where"]
+    assert "gemeentegrens" not in shared[0]["where"]

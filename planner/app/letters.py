@@ -23,6 +23,7 @@ import numpy as np
 import shapely
 
 from planner.app import lifecycle
+from planner.core.wards import ward_index
 from planner.errors import InputError
 from planner.io.files import write_files_atomic
 from planner.register import groups as register
@@ -71,14 +72,24 @@ def _ward_map(con, info: dict, wards, roads, policy) -> bytes | None:
 
 
 def _descriptions(info: dict, wards, roads, addresses) -> list[dict] | None:
-    """The approval's positions in words (None without a ward)."""
+    """The approval's positions in words (None without a ward). Each is described from the ward it
+    stands in: a sign on a shared pole stands just inside the neighbouring ward."""
     if not info["ward"]:
         return None
     code = info["ward"]["code"]
-    poly = wards.geometry.values[np.flatnonzero(wards["code"].to_numpy() == code)[0]]
+    own = int(np.flatnonzero(wards["code"].to_numpy() == code)[0])
     signs = [s for s in info["signs"] if s["status"] != "removed"]
-    return describe_positions([{"x": s["x"], "y": s["y"], "street": s.get("street") or ""} for s in signs],
-                              roads=roads, ward_geom=poly, wards=wards, addresses=addresses)
+    if not signs:
+        return []
+    where = ward_index(wards).ward_of(shapely.points([[s["x"], s["y"]] for s in signs]))
+    codes = ward_index(wards).codes
+    out = []
+    for s, w in zip(signs, where.tolist()):
+        stands = own if w < 0 else int(np.flatnonzero(wards["code"].to_numpy() == codes[w])[0])
+        out += describe_positions([{"x": s["x"], "y": s["y"], "street": s.get("street") or ""}],
+                                  roads=roads, ward_geom=wards.geometry.values[stands], wards=wards,
+                                  addresses=addresses)
+    return out
 
 
 def letter_for(store: Store, request_id: str, *, municipality: Municipality = DEFAULT, roads=None,
