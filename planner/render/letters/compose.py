@@ -90,6 +90,35 @@ def officer_paragraphs(admins: list[dict], officer: dict | None, ward_text: str,
     return out
 
 
+def approval_positions(info: dict, descriptions: list[dict] | None) -> tuple[list[dict], str]:
+    """The positions of an approval as the letter lists them (its signs that are not removed, each in
+    words, a shared pole said so), and the sentence before them (proposed, or agreed with the admin)."""
+    signs = [s for s in info["signs"] if s["status"] != "removed"]
+    if info["state"] in ("agreed", "placed") and signs:
+        intro = "Met u is afgesproken dat de borden op deze plekken komen (nummers als op de kaart):"
+    elif signs:
+        intro = ("Wij stellen deze plekken voor (nummers als op de kaart). Een medewerker neemt contact met u "
+                 "op om de plekken met u af te spreken; uw wensen nemen wij daarin mee.")
+    else:
+        intro = "De plekken van de borden spreken wij met u af: een medewerker neemt daarvoor contact met u op."
+    described = descriptions or [{"street": s.get("street") or "", "where": "", "side": "", "address": ""}
+                                 for s in signs]
+    shared = {p["sign_id"] for p in info.get("proposals", [])
+              if "gedeelde paal" in (p.get("explanation") or "").lower()}
+    positions = []
+    for k, (s, d) in enumerate(zip(signs, described), start=1):
+        d = {**d, "street": d.get("street") or s.get("street") or ""}
+        status = " Dit bord is al geplaatst." if s["status"] == "placed" else ""
+        if s["id"] in shared:
+            status += f" Dit bord komt aan een {SHARED_POLE_NL} (de paal van de buurwijk)."
+        where = position_sentence(d)
+        positions.append({"rank": k, "x": s["x"], "y": s["y"], "lat": s["lat"], "lon": s["lon"],
+                          "street": d["street"] or UNNAMED_ROAD, "sign_id": s["id"], "where": where,
+                          "line": f"{k}. {where}. Bord {s['id']}, coördinaten {s['lat']:.5f}, "
+                                  f"{s['lon']:.5f}.{status}"})
+    return positions, intro
+
+
 def compose_letter(info: dict, group: dict, officer: dict | None, municipality: Municipality,
                    map_png: bytes | None = None, *, date: str | None = None,
                    descriptions: list[dict] | None = None) -> Letter:
@@ -99,7 +128,7 @@ def compose_letter(info: dict, group: dict, officer: dict | None, municipality: 
     :func:`planner.register.show_group` (its admins are the recipients);
     ``officer`` the ward's wijkagent (``name``, ``phone``, ``email``) or None;
     ``descriptions`` the positions in words
-    (:func:`planner.position_text.describe_positions`, one per sign that is
+    (:func:`planner.render.letters.positions.describe_positions`, one per sign that is
     not removed, in order), else only their streets are known.
     """
     date = date or today()
@@ -124,28 +153,7 @@ def compose_letter(info: dict, group: dict, officer: dict | None, municipality: 
     sections.append(("Ons besluit", [decision, *because]))
     positions, intro = [], ""
     if outcome == "approved":
-        signs = [s for s in info["signs"] if s["status"] != "removed"]
-        if info["state"] in ("agreed", "placed") and signs:
-            intro = "Met u is afgesproken dat de borden op deze plekken komen (nummers als op de kaart):"
-        elif signs:
-            intro = ("Wij stellen deze plekken voor (nummers als op de kaart). Een medewerker neemt contact met u "
-                     "op om de plekken met u af te spreken; uw wensen nemen wij daarin mee.")
-        else:
-            intro = ("De plekken van de borden spreken wij met u af: een medewerker neemt daarvoor contact met u op.")
-        described = descriptions or [{"street": s.get("street") or "", "where": "", "side": "", "address": ""}
-                                     for s in signs]
-        shared = {p["sign_id"] for p in info.get("proposals", [])
-                  if "gedeelde paal" in (p.get("explanation") or "").lower()}
-        for k, (s, d) in enumerate(zip(signs, described), start=1):
-            d = {**d, "street": d.get("street") or s.get("street") or ""}
-            status = " Dit bord is al geplaatst." if s["status"] == "placed" else ""
-            if s["id"] in shared:
-                status += f" Dit bord komt aan een {SHARED_POLE_NL} (de paal van de buurwijk)."
-            where = position_sentence(d)
-            positions.append({"rank": k, "x": s["x"], "y": s["y"], "lat": s["lat"], "lon": s["lon"],
-                              "street": d["street"] or UNNAMED_ROAD, "sign_id": s["id"], "where": where,
-                              "line": f"{k}. {where}. Bord {s['id']}, coördinaten {s['lat']:.5f}, "
-                                      f"{s['lon']:.5f}.{status}"})
+        positions, intro = approval_positions(info, descriptions)
         sections.append(("Waar de borden komen", [intro]))
         sections.append(("Verplaatsen", [
             "De gemeente plaatst de borden in overleg met u, maar behoudt het recht om de borden te verplaatsen "
