@@ -303,8 +303,7 @@ def resolve_request(store: Store, request_id: str, *, approve: bool, reason: str
     Returns :func:`request_info` of the request.
     """
     from planner.core.wards import in_ward
-    from planner.placement import Decision, share_poles, ward_states
-    from planner.siting.proposals import make_proposer
+    from planner.placement import ward_states
 
     reason = _required(reason, "een beoordeling afhandelen")
     date = event_date(date)
@@ -353,15 +352,8 @@ def resolve_request(store: Store, request_id: str, *, approve: bool, reason: str
         budget = policy.max_signs - len(st.signs)
         proposals, notes = [], []
         if roads is not None:
-            xy = np.array([[s["x"], s["y"]] for s in st.signs], dtype=float).reshape(-1, 2)
-            result = make_proposer(layers["wards"], roads, policy)(code, req["preferred"], xy, budget)
-            proposals, notes = result.proposals, result.notes
-            if proposals:  # one pole where it meets a neighbouring ward's sign on the same street
-                probe = Decision(request_id=request_id, date=date, group_id=str(req["group_id"]), outcome="approved",
-                                 reason_code="review_approved", reason="", ward={"code": code, "name": name},
-                                 x=0.0, y=0.0, lon=0.0, lat=0.0, proposals=list(proposals), notes=list(notes))
-                share_poles([probe], layers["wards"], layers["signs"], policy, roads=roads)
-                proposals, notes = probe.proposals, probe.notes
+            proposals, notes = _review_proposals(layers, roads, policy, st, budget, req, request_id, code, name,
+                                                 date)
         n = len(proposals) or budget
         sentence = "Na beoordeling door de gemeente toegekend. " + approval_sentence(name, n, bool(proposals))
         request_event(con, request_id, "resolved", event_date=date, outcome="approved", ward_code=code,
@@ -372,6 +364,25 @@ def resolve_request(store: Store, request_id: str, *, approve: bool, reason: str
         for table in ("signs", "sign_events", "proposals"):
             grow_extent(con, table)
         return request_info(store, request_id, con)
+
+
+def _review_proposals(layers: dict, roads, policy, st, budget: int, req: dict, request_id: str, code: str,
+                      name: str, date: str) -> tuple[list, list]:
+    """The positions of a review approved now, from the same proposer as ``decide``; a position near a
+    neighbouring ward's sign on the same street goes on that pole (:func:`planner.placement.share_poles`)."""
+    from planner.placement import Decision, share_poles
+    from planner.siting.proposals import make_proposer
+
+    xy = np.array([[s["x"], s["y"]] for s in st.signs], dtype=float).reshape(-1, 2)
+    result = make_proposer(layers["wards"], roads, policy)(code, req["preferred"], xy, budget)
+    proposals, notes = result.proposals, result.notes
+    if proposals:
+        probe = Decision(request_id=request_id, date=date, group_id=str(req["group_id"]), outcome="approved",
+                         reason_code="review_approved", reason="", ward={"code": code, "name": name},
+                         x=0.0, y=0.0, lon=0.0, lat=0.0, proposals=list(proposals), notes=list(notes))
+        share_poles([probe], layers["wards"], layers["signs"], policy, roads=roads)
+        proposals, notes = probe.proposals, probe.notes
+    return proposals, notes
 
 
 # ----------------------------------------------------------------- agreeing positions with the admin
