@@ -630,31 +630,7 @@ def share_poles(decisions: list[Decision], wards: gpd.GeoDataFrame, signs: gpd.G
     if not todo:
         return decisions
     index = ward_index(wards)
-    # Every pole: existing signs first (earlier than any decision of this run), then the proposals.
-    xy, street, pole_id, ward, order = [], [], [], [], []
-    if signs is not None and len(signs):  # only signs near a proposal can be a shared pole
-        proposed = shapely.points([(p["x"], p["y"]) for _, d in todo for p in d.proposals])
-        near_sign = shapely.STRtree(signs.geometry.values).query(
-            proposed, predicate="dwithin", distance=max(policy.min_spacing, 0.0))[1]
-        signs = signs.iloc[np.unique(near_sign)]
-    if signs is not None and len(signs):
-        placed = sign_wards(signs, wards)
-        placed_street = sign_streets(placed, roads)
-        xy += list(zip(shapely.get_x(placed.geometry.values), shapely.get_y(placed.geometry.values)))
-        street += list(placed_street)
-        pole_id += list(placed["id"].astype(str))
-        ward += list(placed["ward_code"].astype(str))
-        order += [-1] * len(placed)
-    first_prop = len(xy)
-    for k, d in todo:
-        for p in d.proposals:
-            xy.append((p["x"], p["y"]))
-            street.append(p.get("road") or "")
-            pole_id.append(f"{d.request_id}-{p.get('rank', 1)}")
-            ward.append(d.ward["code"])
-            order.append(k)
-    xy, street = np.asarray(xy, float), np.asarray(street, dtype=object)
-    ward, order = np.asarray(ward, dtype=object), np.asarray(order)
+    xy, street, pole_id, ward, order, first_prop = _poles(todo, wards, signs, policy, roads)
     active = np.ones(len(xy), bool)  # a moved proposal is no pole of its own
     pts = shapely.points(xy)
     tree = shapely.STRtree(pts)
@@ -692,12 +668,44 @@ def share_poles(decisions: list[Decision], wards: gpd.GeoDataFrame, signs: gpd.G
             kept.append(prop)
         if len(kept) != len(d.proposals):
             old, new = len(d.proposals), len(kept)
-            d.reason = d.reason.replace(f"{old} bord{'en' if old != 1 else ''} bij de invalswegen",
-                                        f"{new} bord{'en' if new != 1 else ''} bij de invalswegen", 1)
+            if d.reason == approval_sentence(d.ward["name"], old, True):  # the one wording of an approval
+                d.reason = approval_sentence(d.ward["name"], new, True)
             d.proposals[:] = kept
             d.signs_to_place = new
         d.notes.extend(notes)
     return decisions
+
+
+def _poles(todo: list, wards, signs, policy: Policy, roads) -> tuple:
+    """Every pole :func:`share_poles` weighs: the signs near a proposal (earlier than any decision
+    of this run), then the proposals in decision order; with their street, id, ward and order
+    (-1 for a sign), and the position of the first proposal."""
+    # Every pole: existing signs first (earlier than any decision of this run), then the proposals.
+    xy, street, pole_id, ward, order = [], [], [], [], []
+    if signs is not None and len(signs):  # only signs near a proposal can be a shared pole
+        proposed = shapely.points([(p["x"], p["y"]) for _, d in todo for p in d.proposals])
+        near_sign = shapely.STRtree(signs.geometry.values).query(
+            proposed, predicate="dwithin", distance=max(policy.min_spacing, 0.0))[1]
+        signs = signs.iloc[np.unique(near_sign)]
+    if signs is not None and len(signs):
+        placed = sign_wards(signs, wards)
+        placed_street = sign_streets(placed, roads)
+        xy += list(zip(shapely.get_x(placed.geometry.values), shapely.get_y(placed.geometry.values)))
+        street += list(placed_street)
+        pole_id += list(placed["id"].astype(str))
+        ward += list(placed["ward_code"].astype(str))
+        order += [-1] * len(placed)
+    first_prop = len(xy)
+    for k, d in todo:
+        for p in d.proposals:
+            xy.append((p["x"], p["y"]))
+            street.append(p.get("road") or "")
+            pole_id.append(f"{d.request_id}-{p.get('rank', 1)}")
+            ward.append(d.ward["code"])
+            order.append(k)
+    xy, street = np.asarray(xy, float), np.asarray(street, dtype=object)
+    ward, order = np.asarray(ward, dtype=object), np.asarray(order)
+    return xy, street, pole_id, ward, order, first_prop
 
 
 def _planned_from(decision: Decision) -> list[dict]:
