@@ -9,7 +9,6 @@ so a register can store every move.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 
 import geopandas as gpd
@@ -17,6 +16,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from planner import settings
 from planner.core.coords import parse_date, to_rd_xy
 from planner.core.policy import Policy
 from planner.core.text import check_text
@@ -96,7 +96,7 @@ def relocate_sign(sign_id: str, signs: gpd.GeoDataFrame, wards: gpd.GeoDataFrame
     reason = check_text(reason, "--reason")
     if not reason:
         raise InputError("een reden voor de verplaatsing is verplicht (--reason)")
-    date = parse_date(date, "--date") if date else dt.date.today().isoformat()
+    date = parse_date(date, "--date") if date else settings.today()
     hit = np.flatnonzero(signs["id"].astype(str).to_numpy() == str(sign_id))
     if hit.size == 0:
         raise InputError(f"bord {sign_id!r} staat niet in de bordenlaag")
@@ -131,15 +131,9 @@ def relocate_sign(sign_id: str, signs: gpd.GeoDataFrame, wards: gpd.GeoDataFrame
     base.update(ward=ward, from_=from_, entries_before=ids[before].tolist())
     best = _best_candidate(mine, policy, old, others_xy)
     if to is not None:
-        target = to if isinstance(to, shapely.Point) else shapely.Point(*np.ravel(to_rd_xy([to[0]], [to[1]])))
-        problems = target_problems(target, poly, network, policy, old, others_xy)
-        if problems:
-            offer = (f" Beste geldige alternatief: {best['road'] or 'naamloze weg'} "
-                     f"({best['lat']:.5f}, {best['lon']:.5f})." if best else " Er is geen geldig alternatief.")
-            return Relocation(**base, to=None, moved=False, alternative=best,
-                              message=f"Bord {sign_id} wordt niet verplaatst: het doel {' en '.join(problems)}.{offer}")
-        road = network.nearest_counted(np.array([target]))
-        new = _spot(target.x, target.y, road["road"][0], road["road_class"][0])
+        new, refused = _checked_target(to, poly, network, policy, old, others_xy, best, sign_id)
+        if refused:
+            return Relocation(**base, to=None, moved=False, alternative=best, message=refused)
     elif best is None:
         return Relocation(**base, to=None, moved=False,
                           message=f"Voor bord {sign_id} is in wijk {name} geen geldige andere plek; "
@@ -151,6 +145,19 @@ def relocate_sign(sign_id: str, signs: gpd.GeoDataFrame, wards: gpd.GeoDataFrame
                       message=f"Bord {sign_id} gaat van ({from_['lat']:.5f}, {from_['lon']:.5f}) naar "
                               f"{new['road'] or 'een naamloze weg'} ({new['lat']:.5f}, {new['lon']:.5f}) "
                               f"in wijk {name}; reden: {reason} ({date}).")
+
+
+def _checked_target(to, poly, network, policy: Policy, old, others_xy, best: dict | None,
+                    sign_id: str) -> tuple[dict | None, str]:
+    """A given target as a spot, or why it is refused (with the best valid alternative)."""
+    target = to if isinstance(to, shapely.Point) else shapely.Point(*np.ravel(to_rd_xy([to[0]], [to[1]])))
+    problems = target_problems(target, poly, network, policy, old, others_xy)
+    if problems:
+        offer = (f" Beste geldige alternatief: {best['road'] or 'naamloze weg'} "
+                 f"({best['lat']:.5f}, {best['lon']:.5f})." if best else " Er is geen geldig alternatief.")
+        return None, f"Bord {sign_id} wordt niet verplaatst: het doel {' en '.join(problems)}.{offer}"
+    road = network.nearest_counted(np.array([target]))
+    return _spot(target.x, target.y, road["road"][0], road["road_class"][0]), ""
 
 
 def target_problems(target, poly, network, policy: Policy, old, others_xy) -> list[str]:
