@@ -216,7 +216,20 @@ def build_topology(geoms, grid: Grid, *, tolerance: float = 2.0) -> dict:
     ring_ids = ring_of[starts] if n else np.zeros(0, dtype=np.int32)
     del ring_of
     # 2. junctions: a vertex that some ring passes with other neighbours than its first pass
-    m = len(uniq_key)
+    junction = _junctions(pid, starts, ends, len(uniq_key))
+    points = np.column_stack([uniq_key // span + lo[0], uniq_key % span + lo[1]]) * SNAP
+    del uniq_key
+
+    arcs_ids, ring_arcs = _split_rings(pid, starts, ends, ring_ids, junction, n_rings)
+    arcs = _simplified_arcs(arcs_ids, points, grid, tolerance)
+    geometries = _geometries(len(geoms), ring_arcs, owner, exterior)
+    return {"type": "Topology", "transform": grid.transform, "arcs": arcs,
+            "objects": {"wards": {"type": "GeometryCollection", "geometries": geometries}}}
+
+
+def _junctions(pid: np.ndarray, starts: np.ndarray, ends: np.ndarray, m: int) -> np.ndarray:
+    """Per vertex id (``m`` of them): is it a junction, a vertex that some ring passes with other
+    neighbours than the first ring that passes it?"""
     before = np.empty_like(pid)
     before[1:] = pid[:-1]
     before[starts] = pid[ends - 1]
@@ -227,11 +240,12 @@ def build_topology(geoms, grid: Grid, *, tolerance: float = 2.0) -> dict:
     del before, after
     first_pair = np.empty(m, dtype=np.int64)
     first_pair[pid[::-1]] = pair[::-1]
-    junction = np.bincount(pid[pair != first_pair[pid]], minlength=m) > 0
-    del pair, first_pair
-    points = np.column_stack([uniq_key // span + lo[0], uniq_key % span + lo[1]]) * SNAP
-    del uniq_key
+    return np.bincount(pid[pair != first_pair[pid]], minlength=m) > 0
 
+
+def _split_rings(pid, starts, ends, ring_ids, junction, n_rings) -> tuple[list[np.ndarray], list]:
+    """Every ring cut at its junctions into arcs, each arc once (a shared border is one arc, walked
+    backwards (``~i``) by its second ring): the arcs' vertex ids and each ring's arc references."""
     arcs_ids: list[np.ndarray] = []
     arc_index: dict[bytes, int] = {}
     ring_arcs: list[list[int] | None] = [None] * n_rings
@@ -264,11 +278,7 @@ def build_topology(geoms, grid: Grid, *, tolerance: float = 2.0) -> dict:
             refs.append(len(arcs_ids))
             arcs_ids.append(piece)
         ring_arcs[ring] = refs
-
-    arcs = _simplified_arcs(arcs_ids, points, grid, tolerance)
-    geometries = _geometries(len(geoms), ring_arcs, owner, exterior)
-    return {"type": "Topology", "transform": grid.transform, "arcs": arcs,
-            "objects": {"wards": {"type": "GeometryCollection", "geometries": geometries}}}
+    return arcs_ids, ring_arcs
 
 
 def _simplified_arcs(arcs_ids: list[np.ndarray], points: np.ndarray, grid: Grid, tolerance: float) -> list[str]:
