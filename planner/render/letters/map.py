@@ -160,6 +160,28 @@ def map_labels(frame, ward_geom, positions: list[dict], *, roads=None, neighbour
     return labels
 
 
+def _draw_scale_north_and_legend(ax, frame: tuple, with_other_signs: bool) -> None:
+    """A scale bar (lower left), a north arrow (upper right) and the legend (lower right)."""
+    from matplotlib.lines import Line2D
+
+    fx0, fy0, fx1, fy1 = frame
+    w, h = fx1 - fx0, fy1 - fy0
+    length = _scale_length(w)
+    sx, sy = fx0 + w * 0.04, fy0 + h * 0.05
+    ax.plot([sx, sx + length], [sy, sy], color="black", linewidth=2.5, zorder=6, solid_capstyle="butt")
+    ax.text(sx + length / 2, sy + h * 0.02, f"{length} m", ha="center", va="bottom", fontsize=8, zorder=6)
+    nx, ny = fx1 - w * 0.05, fy1 - h * 0.16
+    ax.annotate("N", xy=(nx, ny + h * 0.1), xytext=(nx, ny), ha="center", va="center", fontsize=9,
+                fontweight="bold", arrowprops={"arrowstyle": "-|>", "color": "black", "linewidth": 1.2}, zorder=6)
+    handles = [Line2D([], [], marker="o", linestyle="", markersize=9, color=SIGN_COLOUR, label="bord (nummer)"),
+               Line2D([], [], marker="^", linestyle="", markersize=7, color=ENTRY_COLOUR, label="invalsweg"),
+               Line2D([], [], color=WARD_EDGE, linewidth=1.6, label="grens van de wijk")]
+    if with_other_signs:
+        handles.append(Line2D([], [], marker="s", linestyle="", markersize=6, color=OTHER_COLOUR,
+                              label="bestaand bord"))
+    ax.legend(handles=handles, loc="lower right", fontsize=7, framealpha=0.9)
+
+
 def ward_map_png(ward_geom, positions: list[dict], *, entries=None, roads=None, other_signs=None,
                  neighbours=None, ward_name: str | None = None,
                  size_in: tuple[float, float] = (6.0, 4.2), dpi: int = 150) -> bytes:
@@ -186,11 +208,9 @@ def ward_map_png(ward_geom, positions: list[dict], *, entries=None, roads=None, 
     from matplotlib import patheffects
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
-    from matplotlib.lines import Line2D
     from matplotlib.patches import PathPatch
 
     fx0, fy0, fx1, fy1 = frame_of(ward_geom, positions, size_in)
-    w, h = fx1 - fx0, fy1 - fy0
     halo = [patheffects.withStroke(linewidth=2.2, foreground="white")]
 
     fig = Figure(figsize=size_in, dpi=dpi)
@@ -236,21 +256,7 @@ def ward_map_png(ward_geom, positions: list[dict], *, entries=None, roads=None, 
         ax.text(label["x"], label["y"], label["text"], rotation=label["angle"], rotation_mode="anchor",
                 ha="center", va="center", zorder=4.5, path_effects=halo, clip_on=True,
                 fontsize=LABEL_SIZES[label["kind"]], **styles[label["kind"]])
-    # scale bar (lower left) and north arrow (upper right)
-    length = _scale_length(w)
-    sx, sy = fx0 + w * 0.04, fy0 + h * 0.05
-    ax.plot([sx, sx + length], [sy, sy], color="black", linewidth=2.5, zorder=6, solid_capstyle="butt")
-    ax.text(sx + length / 2, sy + h * 0.02, f"{length} m", ha="center", va="bottom", fontsize=8, zorder=6)
-    nx, ny = fx1 - w * 0.05, fy1 - h * 0.16
-    ax.annotate("N", xy=(nx, ny + h * 0.1), xytext=(nx, ny), ha="center", va="center", fontsize=9,
-                fontweight="bold", arrowprops={"arrowstyle": "-|>", "color": "black", "linewidth": 1.2}, zorder=6)
-    handles = [Line2D([], [], marker="o", linestyle="", markersize=9, color=SIGN_COLOUR, label="bord (nummer)"),
-               Line2D([], [], marker="^", linestyle="", markersize=7, color=ENTRY_COLOUR, label="invalsweg"),
-               Line2D([], [], color=WARD_EDGE, linewidth=1.6, label="grens van de wijk")]
-    if other_signs is not None and len(other_signs):
-        handles.append(Line2D([], [], marker="s", linestyle="", markersize=6, color=OTHER_COLOUR,
-                              label="bestaand bord"))
-    ax.legend(handles=handles, loc="lower right", fontsize=7, framealpha=0.9)
+    _draw_scale_north_and_legend(ax, (fx0, fy0, fx1, fy1), other_signs is not None and len(other_signs) > 0)
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi, facecolor="white", metadata={"Software": None})
     return buf.getvalue()
