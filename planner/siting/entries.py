@@ -46,6 +46,8 @@ the country.
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -464,17 +466,26 @@ class RoadNetwork:
 
     def _compute(self, wards: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         """Entries of ``wards``, vectorized over all of them (see the module docstring)."""
+        sd = self._seeds(wards)
+        if sd is None:
+            return _empty_entries()
+        return self._entry_frame(sd, self._walk_in(sd))
+
+    def _seeds(self, wards: gpd.GeoDataFrame):
+        """Where streets meet the boundaries of ``wards`` (crossings, and street ends on a boundary),
+        each on its street (loops walked on three turns); None when there are none. Step 1 of
+        :meth:`_compute`."""
         policy = self.policy
         land = np.flatnonzero(~is_water(wards))
         if self.parts.size == 0 or land.size == 0:
-            return _empty_entries()
+            return None
         polys = np.asarray(wards.geometry.values, dtype=object)[land]
         codes = wards["code"].astype(str).to_numpy()[land]
         bnd = shapely.boundary(polys)
         shapely.prepare(polys)
         wi, pj = self._tree("parts").query(bnd, predicate="dwithin", distance=ALONG_TOLERANCE)
         if wi.size == 0:
-            return _empty_entries()
+            return None
         part, ring, closed = self.parts[pj], bnd[wi], self.part_closed[pj]
         # Seeds: crossings with the boundary, and street ends lying on (within tolerance of) it.
         coords, k = _crossings(ring, part)
@@ -504,6 +515,16 @@ class RoadNetwork:
         crossing_along = pd.DataFrame({
             "k": np.r_[k[c], k[c][lp], k[c][lp]],
             "a": np.r_[along[c], along[c][lp] - turn[c][lp], along[c][lp] + turn[c][lp]]}).sort_values(["k", "a"])
+        return SimpleNamespace(policy=policy, polys=polys, codes=codes, wi=wi, pj=pj, ring=ring, closed=closed,
+                               coords=coords, k=k, kind=kind, line=line, along=along, length=length,
+                               crossing_along=crossing_along)
+
+    def _walk_in(self, sd):
+        """From every seed, both ways along its street: does it get ``boundary_clearance`` inside the
+        ward before it leaves again (an entry), where is the first spot for a sign, where does the
+        street enter. Step 2 of :meth:`_compute`."""
+        policy, polys, wi, ring, coords, k, line, along, length, crossing_along = (
+            sd.policy, sd.polys, sd.wi, sd.ring, sd.coords, sd.k, sd.line, sd.along, sd.length, sd.crossing_along)
         # Each seed looked at in both directions along the street.
         s = np.r_[np.arange(len(k)), np.arange(len(k))]
         direction = np.r_[np.ones(len(k)), -np.ones(len(k))]
@@ -581,6 +602,17 @@ class RoadNetwork:
             road_xy[moved] = shapely.get_coordinates(at)
             entry_xy[moved] = shapely.get_coordinates(
                 shapely.line_interpolate_point(r, shapely.line_locate_point(r, at)))
+        return SimpleNamespace(rows=rows, s=s, a0=a0, direction=direction, pair=pair, limit=limit,
+                               offset=offset, clearance=clearance, seed_xy=seed_xy, entry_xy=entry_xy,
+                               valid=valid, road_xy=road_xy)
+
+    def _entry_frame(self, sd, wk) -> gpd.GeoDataFrame:
+        """The entries: the seeds of one street in one ward merged, the best of each group kept, with
+        the candidates along the street. Step 3 of :meth:`_compute`."""
+        policy, codes, wi, pj, ring, line = sd.policy, sd.codes, sd.wi, sd.pj, sd.ring, sd.line
+        rows, s, a0, direction, pair, limit = wk.rows, wk.s, wk.a0, wk.direction, wk.pair, wk.limit
+        offset, clearance, seed_xy, entry_xy = wk.offset, wk.clearance, wk.seed_xy, wk.entry_xy
+        valid, road_xy = wk.valid, wk.road_xy
         # Only the rows that walk into the ward matter from here on.
         keep = rows
         s, a0, direction, pair, limit = s[keep], a0[keep], direction[keep], pair[keep], limit[keep]
