@@ -29,7 +29,12 @@ import shapely
 from planner.core import policy as policy_mod
 from planner.core.coords import event_date
 from planner.core.text import check_text
-from planner.core.vocabulary import OUTCOME_NL, SIGN_STATUS_NL
+from planner.core.vocabulary import (
+    OUTCOME_NL,
+    REQUEST_EVENT_NL,
+    SIGN_EVENT_NL,
+    SIGN_STATUS_NL,
+)
 from planner.errors import InputError, shorten
 from planner.placement import approval_sentence
 from planner.register.groups import active_group
@@ -52,16 +57,7 @@ from planner.register.store import (
     record_sign_event,
 )
 
-REQUEST_EVENT_NL = {"received": "ontvangen", "decided": "beslist", "resolved": "afgehandeld na beoordeling",
-                    "agreed": "plekken afgesproken met de beheerder"}
-SIGN_EVENT_NL = {"proposed": "voorgesteld", "approved": "goedgekeurd", "agreed": "plek afgesproken",
-                 "placed": "geplaatst", "relocated": "verplaatst", "removed": "verwijderd"}
 CHOICES = ("proposals", "with_wish", "without_wish")
-# What staff took in 'request agree' (``options["chosen"]``, only after agreeing), in Dutch.
-CHOICE_NL = {"proposals": "de voorgestelde plekken",
-             "without_wish": "de beste keuze van de gemeente zonder de wens van de beheerder",
-             "with_wish": "de beste keuze met de wens van de beheerder",
-             "positions": "plekken gekozen in het gesprek met de beheerder"}
 SAME_SPOT = 0.05  # metres: an agreed position this close to the proposal is the proposal
 
 
@@ -196,7 +192,7 @@ def show_request(store: Store, request_id: str, *, roads: gpd.GeoDataFrame | Non
     ``options`` (see :func:`wish_options`) is computed live for an approval
     whose positions are not agreed yet (``roads`` needed); after ``request
     agree`` it is the record made then, with ``chosen`` (a key of
-    :data:`CHOICE_NL`: what staff took). Before the agreement ``chosen`` is
+    :data:`planner.core.vocabulary.CHOICE_NL`: what staff took). Before the agreement ``chosen`` is
     None: nothing is taken yet. None otherwise.
     """
     with store.reading() as con:
@@ -556,5 +552,5 @@ def _record_agreed_signs(con, current: list[dict], targets: list, *, code: str, 
     return kept
 
 
-__all__ = ["request_info", "show_request", "wish_options", "resolve_request", "agree_positions", "policy_of",
-           "REQUEST_EVENT_NL", "SIGN_EVENT_NL", "CHOICE_NL"]
+__all__ = ["request_info", "show_request", "wish_options", "resolve_request", "agree_positions", "policy_of"]
+

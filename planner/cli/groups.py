@@ -20,6 +20,7 @@ from planner.cli.common import (
     yes_no,
 )
 from planner.cli.parser import example
+from planner.core.vocabulary import GROUP_EVENT_NL
 from planner.register import groups as reg
 
 
@@ -271,10 +272,6 @@ def cmd_contacts(args) -> int:
     console().print(table)
     return 0
 
-
-GROUP_EVENT_NL = {"added": "toegevoegd", "changed": "gewijzigd", "removed": "verwijderd (beheerders gewist)",
-                  "readded": "opnieuw toegevoegd", "admin_added": "beheerder toegevoegd",
-                  "admin_changed": "beheerder gecorrigeerd", "admin_removed": "beheerder verwijderd"}
 
 def cmd_group_set(args) -> int:
     g = reg.set_group(store_of(args), args.group_id, name=args.name, registered=args.wabp, ward_code=args.ward,

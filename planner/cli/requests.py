@@ -23,7 +23,7 @@ from planner.cli.common import (
 from planner.cli.parser import example
 from planner.core import policy as policy_mod
 from planner.core.coords import parse_lonlat, parse_wishes, point_rd
-from planner.core.vocabulary import OUTCOME_NL, date_nl
+from planner.core.vocabulary import CHOICE_NL, OUTCOME_NL, date_nl
 from planner.errors import InputError
 from planner.register import requests as history
 
@@ -152,7 +152,7 @@ def _option_lines(options: dict | None) -> list[str]:
     alt("beste keuze zonder wens" + (" (gekozen)" if chosen == "without_wish" else ""), options["without_wish"])
     alt("beste keuze met wens" + (" (gekozen)" if chosen == "with_wish" else ""), options["with_wish"])
     if chosen:
-        lines.append(f"  gekozen bij de afspraak met de beheerder: {lifecycle.CHOICE_NL[chosen]}")
+        lines.append(f"  gekozen bij de afspraak met de beheerder: {CHOICE_NL[chosen]}")
     head = "Wens van de beheerder en de keuze van de gemeente:" if options["wishes"] else "Keuze van de gemeente:"
     return [head] + lines if lines else []
 

@@ -14,12 +14,9 @@ from planner.cli.common import (
     store_of,
 )
 from planner.core.coords import parse_lonlat, point_rd
-from planner.core.vocabulary import SIGN_STATUS_NL
+from planner.core.vocabulary import SIGN_EVENT_NL, SIGN_STATUS_NL
 from planner.errors import InputError
 from planner.register import requests as history
-
-EVENT_NL = {"proposed": "voorgesteld", "approved": "goedgekeurd", "agreed": "plek afgesproken",
-            "placed": "geplaatst", "relocated": "verplaatst", "removed": "verwijderd"}
 
 
 def register(sub) -> None:
@@ -157,7 +154,7 @@ def cmd_sign_history(args) -> int:
         where = f"{e['x']}, {e['y']}"
         if "from_x" in e:
             where = f"{e['from_x']}, {e['from_y']} -> {where}"
-        add_text_row(table, e["event_date"], EVENT_NL[e["event"]], where, e["request_id"] or "-", e["reason"])
+        add_text_row(table, e["event_date"], SIGN_EVENT_NL[e["event"]], where, e["request_id"] or "-", e["reason"])
     console().print(table)
     return 0
 

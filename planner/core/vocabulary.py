@@ -115,6 +115,22 @@ def outcome_nl(outcome: str) -> str:
     return OUTCOME_NL[outcome]
 
 
-__all__ = ["OUTCOME_NL", "WARD_STATE_NL", "WARD_STATE_LEGEND", "SIGN_STATUS_NL", "SIGN_EVENT_NL", "REQUEST_STATE_NL", "REQUEST_OPEN_NL",
+
+# What happened to a request, in its history (request show).
+REQUEST_EVENT_NL = {"received": "ontvangen", "decided": "beslist", "resolved": "afgehandeld na beoordeling",
+                    "agreed": "plekken afgesproken met de beheerder"}
+
+# What staff took in 'request agree' (``options["chosen"]``, only after agreeing), in Dutch.
+CHOICE_NL = {"proposals": "de voorgestelde plekken",
+             "without_wish": "de beste keuze van de gemeente zonder de wens van de beheerder",
+             "with_wish": "de beste keuze met de wens van de beheerder",
+             "positions": "plekken gekozen in het gesprek met de beheerder"}
+
+# What happened to a group (group history): which data changed, never the data.
+GROUP_EVENT_NL = {"added": "toegevoegd", "changed": "gewijzigd", "removed": "verwijderd (beheerders gewist)",
+                  "readded": "opnieuw toegevoegd", "admin_added": "beheerder toegevoegd",
+                  "admin_changed": "beheerder gecorrigeerd", "admin_removed": "beheerder verwijderd"}
+
+__all__ = ["OUTCOME_NL", "WARD_STATE_NL", "WARD_STATE_LEGEND", "SIGN_STATUS_NL", "SIGN_EVENT_NL", "REQUEST_EVENT_NL", "CHOICE_NL", "GROUP_EVENT_NL", "REQUEST_STATE_NL", "REQUEST_OPEN_NL",
            "MARKER_NL", "ROAD_CLASS_NL", "UNNAMED_ROAD", "UNKNOWN", "OUTSIDE_WARDS", "YES_NO",
            "MONTHS_NL", "SHARED_POLE_NL", "road_class_nl", "outcome_nl", "date_nl"]
