@@ -9,8 +9,39 @@ with ``PLANNER_DEBUG=1``).
 """
 
 
+import re
+
+# A value a message advises to give, named in the message as ``⟨name⟩`` (the name of the
+# parameter, e.g. ``⟨reason⟩``, ``⟨to_rd⟩``): the library names values, never command-line
+# flags. ``str(error)`` reads the name (``reason``); the command line says it as its flag
+# (``--reason``, :func:`as_flags`).
+VALUE_NAME = re.compile(r"⟨([a-z][a-z0-9_]*)⟩")
+
+
+def as_flags(text: str) -> str:
+    """A message for the command line: every ``⟨name⟩`` as the flag ``--name`` (``_`` as ``-``)."""
+    return VALUE_NAME.sub(lambda m: "--" + m.group(1).replace("_", "-"), str(text))
+
+
+def as_names(text: str) -> str:
+    """A message for the Python API: every ``⟨name⟩`` as the parameter name ``name``."""
+    return VALUE_NAME.sub(lambda m: m.group(1), str(text))
+
+
 class PlannerError(Exception):
-    """Base class for errors the planner raises on purpose."""
+    """Base class for errors the planner raises on purpose.
+
+    The message names values as ``⟨name⟩`` where it advises giving one; ``str()`` gives the
+    message with parameter names, :meth:`for_command_line` with the command line's flags.
+    """
+
+    def __init__(self, *args):
+        self.message = str(args[0]) if args else ""
+        super().__init__(*((as_names(args[0]),) + args[1:]) if args else ())
+
+    def for_command_line(self) -> str:
+        """The message with the flags of the command line (``--reason`` for ``⟨reason⟩``)."""
+        return as_flags(self.message)
 
 
 class InputError(PlannerError, ValueError):

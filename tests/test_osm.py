@@ -90,8 +90,10 @@ def test_rd_bbox_is_converted_to_degrees():
 
 @pytest.mark.parametrize("bad", ["1,2,3", "a,b,c,d", "5,52,4,53"])
 def test_bad_bbox_is_an_error(bad):
-    with pytest.raises(InputError, match="--bbox"):
+    # the library names the value (bbox), the command line says it as its flag (--bbox)
+    with pytest.raises(InputError, match="^bbox: ") as caught:
         osm.bbox_lonlat(bad)
+    assert caught.value.for_command_line().startswith("--bbox: ")
 
 
 def test_corrupt_pbf_is_an_error(tmp_path):

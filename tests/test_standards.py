@@ -384,3 +384,24 @@ def test_make_demo_installs_only_the_planner_and_make_notebooks_opens_jupyterlab
     extras = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["optional-dependencies"]
     assert any(d.startswith("jupyterlab") for d in extras["notebooks"])
     assert os.path.exists(REPO / ".ci" / "run") and "make test" in (REPO / ".ci" / "run").read_text()
+
+
+def test_library_errors_name_values_and_the_command_line_adds_the_flag():
+    """Outside planner/cli/ no message names a command-line flag: values are named as ⟨name⟩,
+    which the API reads as the parameter name and the command line as --name."""
+    from planner.errors import InputError
+
+    flag = re.compile(r"""["'][^"'\n]*(?<![\w-])--[a-z][a-z-]+""")
+    offenders = []
+    for path in (REPO / "planner").rglob("*.py"):
+        if "cli" in path.relative_to(REPO / "planner").parts:
+            continue
+        for k, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if "``" in line or line.strip().startswith("#") or "'planner " in line:
+                continue  # docstrings and comments, and whole commands quoted as examples
+            if flag.search(line):
+                offenders.append(f"{path.relative_to(REPO)}:{k}: {line.strip()}")
+    assert not offenders, "\n".join(offenders)
+    error = InputError("⟨reason⟩: vraagt een reden; geef ⟨to_rd⟩ X,Y")
+    assert str(error) == "reason: vraagt een reden; geef to_rd X,Y"
+    assert error.for_command_line() == "--reason: vraagt een reden; geef --to-rd X,Y"

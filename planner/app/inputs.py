@@ -75,7 +75,7 @@ def refuse_files_the_register_would_ignore(files: dict, store) -> None:
         raise InputError(
             f"{' en '.join(given)} met register {store.path}: 'decide' beslist de openstaande aanvragen van het "
             f"register tegen de wijken, borden en groepen in het register en legt ze daar vast, dus "
-            f"{' en '.join(given)} zou genegeerd worden; laat {' en '.join(given)} weg, of geef ook --requests om "
+            f"{' en '.join(given)} zou genegeerd worden; laat {' en '.join(given)} weg, of geef ook ⟨requests⟩ om "
             "op bestanden te beslissen zonder iets vast te leggen")
 
 
@@ -211,7 +211,7 @@ def keep_to_one_place(inputs: Inputs, names, explicit: set, optional, store) -> 
         if name in explicit:
             if wards_explicit:
                 continue  # both given by the user: the decisions say 'outside the wards'
-            raise InputError(f"{here} liggen buiten {there}; geef met --wards de wijken die erbij horen")
+            raise InputError(f"{here} liggen buiten {there}; geef met ⟨wards⟩ de wijken die erbij horen")
         if name in optional:
             setattr(inputs, name, None)
             inputs.sources[name] = f"niet gebruikt ({inputs.sources[name]} ligt buiten {there})"
@@ -220,7 +220,7 @@ def keep_to_one_place(inputs: Inputs, names, explicit: set, optional, store) -> 
         elif name == "signs":
             inputs.signs = layer.iloc[0:0].copy()
             inputs.sources[name] = f"geen ({inputs.sources[name]} ligt buiten {there})"
-            log.warning("%s liggen buiten %s; er worden geen borden meegeteld; geef --signs voor deze wijken",
+            log.warning("%s liggen buiten %s; er worden geen borden meegeteld; geef ⟨signs⟩ voor deze wijken",
                         here, there)
         else:
             raise InputError(f"{here} liggen buiten {there}; geef --{name} met de {NAMES_NL[name]} van "

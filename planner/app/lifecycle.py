@@ -71,7 +71,7 @@ def policy_of(name: str | None, given=None):
     if name and name in policy_mod.preset_names():
         return policy_mod.preset(name)
     raise InputError(f"het besluit is genomen onder beleid {shorten(name or '(onbekend)')}, geen preset van de "
-                     "planner; geef het beleid met --policy NAAM|BESTAND.toml")
+                     "planner; geef het beleid met ⟨policy⟩ NAAM|BESTAND.toml")
 
 
 def _request_row(con, request_id: str) -> dict:
@@ -256,9 +256,9 @@ def wish_options(wards: gpd.GeoDataFrame, signs: gpd.GeoDataFrame, roads: gpd.Ge
 
 
 def _required(text: str | None, what: str) -> str:
-    text = check_text(text or "", "--reason")
+    text = check_text(text or "", "⟨reason⟩")
     if not text:
-        raise InputError(f"{what} vraagt een reden (--reason)")
+        raise InputError(f"{what} vraagt een reden (⟨reason⟩)")
     return text
 
 
@@ -314,7 +314,7 @@ def resolve_request(store: Store, request_id: str, *, approve: bool, reason: str
         if ward is not None:
             ward = str(ward).strip()
             if code is not None and ward != code:
-                raise InputError(f"aanvraag {request_id} ligt in wijk {code}; --ward is alleen voor een aanvraag "
+                raise InputError(f"aanvraag {request_id} ligt in wijk {code}; ⟨ward⟩ is alleen voor een aanvraag "
                                  "op de grens van twee wijken")
             geom, _ = store.ward_row(con, ward)
             if not in_ward([req["geometry"]], geom)[0]:
@@ -327,7 +327,7 @@ def resolve_request(store: Store, request_id: str, *, approve: bool, reason: str
                                                  "review_reason_code": d["reason_code"]})
             return request_info(store, request_id, con)
         if code is None:
-            raise InputError(f"aanvraag {request_id} ligt op de grens van twee wijken; kies met --ward de wijk "
+            raise InputError(f"aanvraag {request_id} ligt op de grens van twee wijken; kies met ⟨ward⟩ de wijk "
                              "waarvoor de borden zijn")
         try:
             active_group(con, req["group_id"])
@@ -343,7 +343,7 @@ def resolve_request(store: Store, request_id: str, *, approve: bool, reason: str
         if verdict.state != "free":
             staff = "".join(f" ({note})" for note in verdict.notes())
             raise InputError(f"aanvraag {request_id} kan niet worden toegekend: {verdict.sentence(name)}{staff} "
-                             "Wijs af met --reject.")
+                             "Wijs af met ⟨reject⟩.")
         st = states[code]
         budget = policy.max_signs - len(st.signs)
         proposals, notes = [], []
@@ -416,8 +416,8 @@ def agree_positions(store: Store, request_id: str, *, positions=None, choice: st
     if choice not in CHOICES:
         raise InputError(f"onbekende keuze {choice!r}; kies uit {', '.join(CHOICES)}")
     if positions is not None and choice != "proposals":
-        raise InputError("geef de afgesproken plekken (--at/--at-rd) of --with-wish/--without-wish, niet allebei")
-    note = check_text(note or "", "--note")
+        raise InputError("geef de afgesproken plekken (⟨at⟩/⟨at_rd⟩) of ⟨with_wish⟩/⟨without_wish⟩, niet allebei")
+    note = check_text(note or "", "⟨note⟩")
     date = event_date(date)
     with store.transaction() as con:
         req = _request_row(con, request_id)
@@ -470,14 +470,14 @@ def _checked_positions(positions: list, poly, name: str, request_id: str, others
     from planner.siting.relocation import target_problems
 
     if not positions:
-        raise InputError("geen plekken gegeven; geef --at of --at-rd (herhaal voor meer borden)")
+        raise InputError("geen plekken gegeven; geef ⟨at⟩ of ⟨at_rd⟩ (herhaal voor meer borden)")
     if len(positions) > budget:
         raise InputError(f"{len(positions)} plekken gegeven; in wijk {name} staat het beleid er {budget} toe")
     network = None
     if not force:
         if roads is None:
-            raise InputError("de plekken kunnen zonder wegen niet worden gecontroleerd; geef --roads, of "
-                             "--force als de gemeente de plekken kent")
+            raise InputError("de plekken kunnen zonder wegen niet worden gecontroleerd; geef ⟨roads⟩, of "
+                             "⟨force⟩ als de gemeente de plekken kent")
         from planner.siting.entries import road_network
         network = road_network(roads, policy)
     taken = others_xy
@@ -488,7 +488,7 @@ def _checked_positions(positions: list, poly, name: str, request_id: str, others
         if network is not None:
             problems = target_problems(pt, poly, network, policy, far, taken)
             if problems:
-                raise InputError(f"plek {k} {' en '.join(problems)}; kies een andere plek, of gebruik --force "
+                raise InputError(f"plek {k} {' en '.join(problems)}; kies een andere plek, of gebruik ⟨force⟩ "
                                  "als de gemeente de plek kent")
         taken = np.vstack([taken, [[pt.x, pt.y]]])
     return positions
@@ -500,18 +500,18 @@ def _chosen_targets(choice: str, mine, options: dict | None, request_id: str) ->
     if choice == "proposals":
         if mine.empty:
             raise InputError(f"aanvraag {request_id} heeft geen voorgestelde plekken; geef de afgesproken "
-                             "plekken met --at LON,LAT of --at-rd X,Y (herhaal voor meer borden)")
+                             "plekken met ⟨at⟩ LON,LAT of ⟨at_rd⟩ X,Y (herhaal voor meer borden)")
         return list(mine.geometry.values), "voorstel"
     if options is None:
-        raise InputError(f"--{choice.replace('_', '-')} vraagt wegen om de plekken te berekenen; geef --roads")
+        raise InputError(f"⟨{choice}⟩ vraagt wegen om de plekken te berekenen; geef ⟨roads⟩")
     alt = options[choice]
     if alt is None:
         raise InputError(f"aanvraag {request_id} heeft geen voorkeursplek van de beheerder; kies "
-                         "--without-wish of de voorgestelde plekken")
+                         "⟨without_wish⟩ of de voorgestelde plekken")
     if choice == "with_wish" and not any(w["valid"] for w in options["wishes"]):
         why = "; ".join(f"wens {k}: {w['reason']}" for k, w in enumerate(options["wishes"], start=1))
         raise InputError(f"de voorkeursplek van de beheerder van aanvraag {request_id} is niet geldig ({why}); "
-                         "kies --without-wish of de voorgestelde plekken")
+                         "kies ⟨without_wish⟩ of de voorgestelde plekken")
     if not alt["proposals"]:
         raise InputError(f"geen geldige plekken {'met' if choice == 'with_wish' else 'zonder'} de wens: "
                          f"{alt['reason']}")

@@ -39,7 +39,7 @@ from planner.cli import signs as signs_cli
 from planner.cli import stats as stats_cli
 from planner.cli import store as store_cli
 from planner.cli.parser import DutchParser, example
-from planner.errors import InputError, PlannerError
+from planner.errors import InputError, PlannerError, as_flags
 
 COMMAND_MODULES = [core, imports, store_cli, groups_cli, requests_cli, signs_cli, maps_cli, proposals_cli, stats_cli,
                    letters_cli]
@@ -97,7 +97,7 @@ def _warning_text(w: warnings.WarningMessage) -> str:
 def _say_warnings(messages: list[str]) -> None:
     seen = set()
     for text in messages:
-        text = " ".join(str(text).split())
+        text = " ".join(as_flags(text).split())
         if text and text not in seen:
             seen.add(text)
             print(f"waarschuwing: {text}", file=sys.stderr)
@@ -139,13 +139,13 @@ def _run(args) -> tuple[int, bool]:
     try:
         debug = settings.debug()
     except InputError as exc:
-        _error_line(str(exc))
+        _error_line(exc.for_command_line() if isinstance(exc, PlannerError) else str(exc))
         return 2, True
     try:
         settings.check_environment()
         return int(args.func(args) or 0), False
     except PlannerError as exc:  # bad input, environment, busy or damaged register
-        _error_line(str(exc))
+        _error_line(exc.for_command_line() if isinstance(exc, PlannerError) else str(exc))
         return 2, True
     except KeyboardInterrupt:
         _error_line("afgebroken")

@@ -115,7 +115,7 @@ def _check_lonlat(lon: np.ndarray, lat: np.ndarray, source: str) -> None:
     if np.abs(lon).max() > 180 or np.abs(lat).max() > 90:
         raise InputError(
             f"{source}: lon/lat-waarden als {lon.max():.0f}, {lat.max():.0f} zijn geen graden; "
-            "dit lijken RD-coördinaten (" + ("gebruik --at-rd X,Y" if source.startswith("--") else
+            "dit lijken RD-coördinaten (" + ("gebruik ⟨at_rd⟩ X,Y" if source.startswith(("--", "⟨")) else
                                              "gebruik x,y of geef de CRS EPSG:28992") + ")"
         )
     lo0, la0, lo1, la1 = NL_LONLAT_BOUNDS
@@ -132,7 +132,7 @@ def _reject_lonlat_in_rd(x: np.ndarray, y: np.ndarray, source: str) -> None:
     if x.size and np.abs(x).max() <= 180 and np.abs(y).max() <= 180:
         raise InputError(
             f"{source}: x,y-waarden als {x[0]}, {y[0]} zijn geen RD-meters; "
-            "dit lijken graden (" + ("gebruik --at LON,LAT" if source.startswith("--") else
+            "dit lijken graden (" + ("gebruik ⟨at⟩ LON,LAT" if source.startswith(("--", "⟨")) else
                                      "gebruik kolommen lon,lat") + ")"
         )
 
@@ -205,7 +205,7 @@ def to_rd(gdf: gpd.GeoDataFrame, source="invoer") -> gpd.GeoDataFrame:
 # ----------------------------------------------------------------- typed values
 
 
-def parse_lonlat(text: str, what="--at") -> tuple[float, float]:
+def parse_lonlat(text: str, what="⟨at⟩") -> tuple[float, float]:
     """Parse ``"LON,LAT"`` into two finite floats, with a clear error."""
     text = "" if text is None else str(text)
     try:
@@ -294,7 +294,7 @@ def parse_date(text, what="datum") -> str:
     raise InputError(f"{what}: ongeldige datum {shorten(raw)}; gebruik {DATE_FORMATS_NL}")
 
 
-def event_date(value, what: str = "--date") -> str:
+def event_date(value, what: str = "⟨date⟩") -> str:
     """THE date of an event (a register change; a request's or sign's event): ``YYYY-MM-DD``.
 
     Dutch forms too (:func:`parse_date`); today (``$PLANNER_NOW`` in tests)

@@ -82,7 +82,7 @@ def check_file(path: Path) -> None:
     """The file exists, is a file and starts like a SQLite database; StoreError otherwise."""
     if not path.exists():
         raise StoreError(f"{path}: register bestaat niet; maak het met 'planner init' "
-                         "(of geef het juiste pad met --store of PLANNER_STORE)")
+                         "(of geef het juiste pad met ⟨store⟩ of PLANNER_STORE)")
     if path.is_dir():
         raise StoreError(f"{path}: is een map, geen register; geef het register-bestand (bijv. "
                          f"{path / 'planner.gpkg'})")
@@ -95,7 +95,7 @@ def check_file(path: Path) -> None:
         raise StoreError(f"{path}: bestand is leeg (0 bytes), geen planner-register; {DAMAGED_HINT}")
     if not head.startswith(SQLITE_HEADER):
         raise StoreError(f"{path}: geen planner-register (geen SQLite/GeoPackage-bestand); "
-                         "geef het register van 'planner init' met --store")
+                         "geef het register van 'planner init' met ⟨store⟩")
     if len(head) < 100:
         raise StoreError(f"{path}: register is afgekapt ({len(head)} bytes); {DAMAGED_HINT}")
 

@@ -61,7 +61,7 @@ def export_register(store, out, formats=FORMATS, *, internal: bool = False) -> l
     """
     out = Path(out)
     if out.exists() and not out.is_dir():
-        raise InputError(f"{out}: is een bestand, geen map; kies met --out een (nieuwe) map")
+        raise InputError(f"{out}: is een bestand, geen map; kies met ⟨out⟩ een (nieuwe) map")
     bad = set(formats) - set(FORMATS)
     if bad:
         raise InputError(f"onbekend exportformaat {sorted(bad)[0]!r}; kies uit {', '.join(FORMATS)}")

@@ -74,7 +74,7 @@ def parse_admin(spec: str) -> Contact:
     """Parse ``"NAAM;TELEFOON;EMAIL"`` (phone or e-mail may be empty)."""
     parts = [p.strip() for p in (spec or "").split(";")]
     if len(parts) > 3:
-        raise InputError(f"--admin {shorten(spec)}: verwacht 'NAAM;TELEFOON;EMAIL'")
+        raise InputError(f"⟨admin⟩ {shorten(spec)}: verwacht 'NAAM;TELEFOON;EMAIL'")
     parts += [""] * (3 - len(parts))
     # Allow the e-mail in the phone slot ("Naam;naam@example.org").
     if "@" in parts[1] and not parts[2]:
@@ -115,9 +115,9 @@ def _now():
 
 def _reason(reason: str | None, *, required: bool, what: str) -> str:
     from planner.core.text import check_text
-    reason = check_text(reason or "", "--reason")
+    reason = check_text(reason or "", "⟨reason⟩")
     if required and not reason:
-        raise InputError(f"{what} vraagt een reden (--reason)")
+        raise InputError(f"{what} vraagt een reden (⟨reason⟩)")
     return reason
 
 
@@ -157,8 +157,8 @@ def add_group(store, group_id: str, name: str, admins: list[Contact], *, registe
     check_admin_count(group_id, len(admins))
     consent = [bool(c) for c in (consent or [False] * len(admins))]
     if len(consent) != len(admins):
-        raise InputError(f"groep {group_id}: geef --wijkagent één keer (voor alle beheerders) of één keer per "
-                         f"--admin ({len(admins)}), niet {len(consent)} keer")
+        raise InputError(f"groep {group_id}: geef ⟨wijkagent⟩ één keer (voor alle beheerders) of één keer per "
+                         f"⟨admin⟩ ({len(admins)}), niet {len(consent)} keer")
     said = f"; wijkagent: {sum(consent)} van {len(admins)} beheerder(s) ja"
     reason, date = _reason(reason, required=False, what="toevoegen"), event_date(date)
     with store.transaction() as con:
@@ -208,7 +208,7 @@ def set_group(store, group_id: str, *, name: str | None = None, registered: bool
         if not name:
             raise InputError(f"groep {group_id}: naam mag niet leeg zijn")
     if name is None and registered is None and ward_code is None:
-        raise InputError("niets te wijzigen; geef --name, --wabp/--no-wabp of --ward")
+        raise InputError("niets te wijzigen; geef ⟨name⟩, ⟨wabp⟩/⟨no_wabp⟩ of ⟨ward⟩")
     with store.transaction() as con:
         old_name, old_registered, old_ward, _ = active_group(con, group_id)
         changes = []
@@ -262,7 +262,7 @@ def set_admin(store, group_id: str, who, *, name: str | None = None, phone: str 
     group_id = check_id(group_id, "groep-id")
     reason, date = _reason(reason, required=True, what="een beheerder wijzigen"), event_date(date)
     if name is None and phone is None and email is None and consent is None:
-        raise InputError("niets te wijzigen; geef --name, --phone, --email en/of --wijkagent")
+        raise InputError("niets te wijzigen; geef ⟨name⟩, ⟨phone⟩, ⟨email⟩ en/of ⟨wijkagent⟩")
     with store.transaction() as con:
         fid, k, _ = _admin_row(con, group_id, who)
         *row, old_consent = con.execute("SELECT name, phone, email, officer_consent FROM admins WHERE fid = ?",

@@ -115,7 +115,7 @@ class Location:
             parts = urlsplit(url)
             parts.port  # noqa: B018  (checks the port)
         except ValueError as exc:
-            raise InputError(f"--store/PLANNER_STORE: ongeldige PostgreSQL-URL ({str(exc)[:80]}); schrijf bijv. "
+            raise InputError(f"⟨store⟩/PLANNER_STORE: ongeldige PostgreSQL-URL ({str(exc)[:80]}); schrijf bijv. "
                              f"{EXAMPLE_URL} (een IPv6-adres tussen [ ])") from None
         pairs = _query_pairs(parts.query)
         self.gemeente = next((v.strip() for k, v, _ in pairs if k == "gemeente"), "") or None
@@ -137,7 +137,7 @@ class Location:
             from psycopg.conninfo import conninfo_to_dict, make_conninfo
             keys = conninfo_to_dict(rest)
         except Exception:  # noqa: BLE001  (psycopg's parse error would repeat the string, password and all)
-            raise InputError("--store/PLANNER_STORE: ongeldige verbindingsreeks; schrijf 'host=... dbname=... "
+            raise InputError("⟨store⟩/PLANNER_STORE: ongeldige verbindingsreeks; schrijf 'host=... dbname=... "
                              f"user=... gemeente=GM0415' of een URL als {EXAMPLE_URL}") from None
         self.conninfo = rest
         self.passwords = [str(keys["password"])] if keys.get("password") else []
@@ -211,7 +211,7 @@ def connect_error(loc: Location, exc) -> StoreError:
         why = "de database bestaat niet"
     else:
         why = "de server is niet bereikbaar"
-    return StoreError(f"{loc}: {why} ({text[:200]}); controleer --store of PLANNER_STORE")
+    return StoreError(f"{loc}: {why} ({text[:200]}); controleer ⟨store⟩ of PLANNER_STORE")
 
 
 _PARAM = re.compile(r"\?")

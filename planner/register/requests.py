@@ -78,8 +78,8 @@ def add_request(store: Store, point, group_id: str, *, request_id: str | None = 
 
 def _check_preferred(text: str) -> str:
     """The admin's preferred positions ``lon lat; lon lat``: WGS84, not swapped, in the Netherlands."""
-    text = check_text(text, "--preferred")
-    parse_wishes(text, "--preferred")
+    text = check_text(text, "⟨preferred⟩")
+    parse_wishes(text, "⟨preferred⟩")
     return text
 
 
@@ -247,9 +247,9 @@ def _changing_sign(store: Store, sign_id: str, date: str | None, refuse: dict):
 
 
 def _required_reason(reason: str | None, verb: str) -> str:
-    reason = check_text(reason, "--reason")
+    reason = check_text(reason, "⟨reason⟩")
     if not reason:
-        raise InputError(f"{verb} vraagt een reden (--reason)")
+        raise InputError(f"{verb} vraagt een reden (⟨reason⟩)")
     return reason
 
 
@@ -285,7 +285,7 @@ def relocate_sign(store: Store, sign_id: str, to=None, *, reason: str, date: str
     with _changing_sign(store, sign_id, date, refuse) as (con, s, date):
         if to is None:
             if chooser is None:
-                raise InputError("geef de nieuwe positie met --to LON,LAT of --to-rd X,Y")
+                raise InputError("geef de nieuwe positie met ⟨to⟩ LON,LAT of ⟨to_rd⟩ X,Y")
             to, why = chooser(sign_id, store.layers(con))
             if why:
                 reason = f"{reason} ({why})"

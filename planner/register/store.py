@@ -73,7 +73,7 @@ def default_path(explicit=None):
     if explicit is not None and str(explicit).strip():
         return store_pg.Location(explicit) if store_pg.is_url(explicit) else Path(explicit)
     if explicit is not None:
-        raise InputError("--store: leeg pad; geef het register-bestand, bijv. --store planner.gpkg")
+        raise InputError("⟨store⟩: leeg pad; geef het register-bestand, bijv. ⟨store⟩ planner.gpkg")
     env = settings.store_setting()
     if env is not None and store_pg.is_url(env):
         return store_pg.Location(env)
@@ -171,7 +171,7 @@ def write_new_register(path: Path, data: bytes) -> Path:
     try:
         write_new_file(path, data, what="register")
     except InputError as exc:
-        raise StoreError(str(exc)) from None
+        raise StoreError(exc.message) from None
     return path
 
 

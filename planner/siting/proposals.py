@@ -170,9 +170,9 @@ def propose_positions(ward_code: str, wards: gpd.GeoDataFrame, roads: gpd.GeoDat
     poly = index.geoms[pos]
     budget = policy.max_signs if max_signs is None else int(max_signs)
     if budget < 0:
-        raise InputError("--max-signs moet 0 of meer zijn")
+        raise InputError("⟨max_signs⟩ moet 0 of meer zijn")
     if budget > MAX_SIGNS:
-        raise InputError(f"--max-signs mag hoogstens {MAX_SIGNS} zijn (borden per wijk; kreeg {budget})")
+        raise InputError(f"⟨max_signs⟩ mag hoogstens {MAX_SIGNS} zijn (borden per wijk; kreeg {budget})")
     network = road_network(roads, policy)
     code = index.codes[pos]
     mine = network.ward_entries(wards, code) if entries is None else entries[entries["ward_code"] == code]

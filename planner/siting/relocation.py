@@ -93,10 +93,10 @@ def relocate_sign(sign_id: str, signs: gpd.GeoDataFrame, wards: gpd.GeoDataFrame
         the best weighted coverage of the ward's entries together with the
         ward's other signs, the more important road, the shortest move.
     """
-    reason = check_text(reason, "--reason")
+    reason = check_text(reason, "⟨reason⟩")
     if not reason:
-        raise InputError("een reden voor de verplaatsing is verplicht (--reason)")
-    date = parse_date(date, "--date") if date else settings.today()
+        raise InputError("een reden voor de verplaatsing is verplicht (⟨reason⟩)")
+    date = parse_date(date, "⟨date⟩") if date else settings.today()
     hit = np.flatnonzero(signs["id"].astype(str).to_numpy() == str(sign_id))
     if hit.size == 0:
         raise InputError(f"bord {sign_id!r} staat niet in de bordenlaag")
@@ -112,8 +112,8 @@ def relocate_sign(sign_id: str, signs: gpd.GeoDataFrame, wards: gpd.GeoDataFrame
         _, both = index.pairs([sign])
         names = " en ".join(f"{index.names[w]} ({index.codes[w]})" for w in both)
         return Relocation(**base, ward=None, from_=_spot(*old[0]), to=None, moved=False,
-                          message=f"Bord {sign_id} staat op de grens van de wijken {names}; kies met --to "
-                                  "zelf een plek in de wijk waarvoor het bord bedoeld is.")
+                          message=f"Bord {sign_id} staat op de grens van de wijken {names}; kies zelf een doel "
+                                  "in de wijk waarvoor het bord bedoeld is.")
     code, name = str(index.codes[ward_idx]), str(index.names[ward_idx])
     ward = {"code": code, "name": name}
     poly = index.geoms[ward_idx]

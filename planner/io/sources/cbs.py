@@ -133,7 +133,7 @@ def choose_layer(path: Path, level: str, year: int | None = None) -> str:
         raise InputError(
             f"{path}: geen laag met {words[0]} gevonden; lagen in het bestand: {', '.join(layers)}")
     if len(matches) > 1:
-        raise InputError(f"{path}: meerdere lagen met {words[0]} ({', '.join(matches)}); kies met --year")
+        raise InputError(f"{path}: meerdere lagen met {words[0]} ({', '.join(matches)}); kies met ⟨year⟩")
     return matches[0]
 
 
@@ -146,7 +146,7 @@ def _schema(path: Path, layer: str, level: str) -> tuple[Schema, dict[str, str]]
             return schema, actual
     other = "wijk" if level == "buurt" else "buurt"
     if any(s.code in actual for (_, lvl), s in SCHEMAS.items() if lvl == other):
-        raise InputError(f"{path}: laag '{layer}' bevat {other}en, geen {level}en; kies --level {other}"
+        raise InputError(f"{path}: laag '{layer}' bevat {other}en, geen {level}en; kies ⟨level⟩ {other}"
                          " of een ander bestand/laag")
     raise InputError(
         f"{path}: laag '{layer}' lijkt geen CBS Wijk- en Buurtkaart (kolommen als buurtcode/BU_CODE "

@@ -247,11 +247,11 @@ def search_pdok(query: str, *, rows: int = 5, base_url: str | None = None,
             body = answer.read()
     except urllib.error.HTTPError as exc:
         raise InputError(f"PDOK Locatieserver gaf een fout (HTTP {exc.code} {exc.reason}); "
-                         "probeer het later opnieuw of gebruik een lokale adrestabel (--addresses)") from exc
+                         "probeer het later opnieuw of gebruik een lokale adrestabel (⟨addresses⟩)") from exc
     except (urllib.error.URLError, socket.timeout, TimeoutError, ConnectionError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
         raise InputError(f"PDOK Locatieserver is niet bereikbaar ({reason}); controleer de "
-                         "internetverbinding of gebruik een lokale adrestabel (--addresses of "
+                         "internetverbinding of gebruik een lokale adrestabel (⟨addresses⟩ of "
                          "PLANNER_ADDRESSES)") from exc
     try:
         payload = json.loads(body.decode("utf-8"))

@@ -99,14 +99,14 @@ def _parse_bbox(bbox) -> tuple[float, float, float, float] | None:
         try:
             values = tuple(float(v) for v in bbox.replace(" ", "").split(","))
         except ValueError as exc:
-            raise InputError(f"--bbox: verwacht vier getallen 'W,Z,O,N', kreeg {bbox!r}") from exc
+            raise InputError(f"⟨bbox⟩: verwacht vier getallen 'W,Z,O,N', kreeg {bbox!r}") from exc
     else:
         values = tuple(float(v) for v in bbox)
     if len(values) != 4:
-        raise InputError(f"--bbox: verwacht vier getallen 'W,Z,O,N', kreeg {len(values)}")
+        raise InputError(f"⟨bbox⟩: verwacht vier getallen 'W,Z,O,N', kreeg {len(values)}")
     x0, y0, x1, y1 = values
     if x0 >= x1 or y0 >= y1:
-        raise InputError("--bbox: west moet kleiner zijn dan oost en zuid kleiner dan noord")
+        raise InputError("⟨bbox⟩: west moet kleiner zijn dan oost en zuid kleiner dan noord")
     return values
 
 
@@ -318,7 +318,7 @@ def read_line_roads(path, *, layer=None, bbox=None, name_column=None, class_colu
         highway = gdf["highway"].fillna("").astype(str).str.strip().str.lower().to_numpy()
     else:
         raise InputError(f"{path}: geen wegklasse; verwacht kolom 'highway' (OSM), NWB-kolommen "
-                         "wegbehsrt/bst_code, of geef --class-column")
+                         "wegbehsrt/bst_code, of geef ⟨class_column⟩")
     name_col = (name_column or "name").lower()
     if name_column and name_col not in gdf.columns:
         raise InputError(f"{path}: kolom '{name_column}' bestaat niet")

@@ -96,7 +96,7 @@ def load_config(path=None) -> Municipality:
     """The municipality from ``path`` (a TOML file), else ``./gemeente.toml``, else :data:`DEFAULT`."""
     if path is not None:
         if not str(path).strip():
-            raise InputError("--config: leeg pad; geef een TOML-bestand, bijv. --config gemeente.toml")
+            raise InputError("⟨config⟩: leeg pad; geef een TOML-bestand, bijv. ⟨config⟩ gemeente.toml")
         path = Path(path)
         if not path.is_file():
             raise InputError(f"{path}: " + ("is geen bestand" if path.exists() else "bestand bestaat niet")
