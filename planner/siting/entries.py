@@ -284,6 +284,34 @@ def _crossings(rings: np.ndarray, lines: np.ndarray) -> tuple[np.ndarray, np.nda
     return np.vstack(xy), np.concatenate(k).astype(np.int64)
 
 
+def _first_clear(w, todo: np.ndarray, tried: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per row of the walk ``w`` (see :meth:`RoadNetwork._walk_in`): the first tried distance along the
+    street (within the ward) that lies ``boundary_clearance`` from the boundary, and that clearance
+    (NaN: none)."""
+    s, limit, line, a0, direction, ring, pair = w.s, w.limit, w.line, w.a0, w.direction, w.ring, w.pair
+    offset, clearance = np.full(len(s), np.nan), np.full(len(s), np.nan)
+    for j, off in enumerate(tried):
+        todo = todo[off <= limit[todo]]
+        if todo.size == 0:
+            break
+        pts = _walk(line[s[todo]], a0[todo], direction[todo], off)
+        dist = shapely.distance(ring[pair[todo]], pts)
+        ok = dist >= w.clearance
+        hit = todo[ok]
+        if j and off - tried[j - 1] > STEP and hit.size:  # refine back to STEP after a far step
+            hit_off, hit_dist = np.full(hit.size, off), dist[ok]
+            for back in np.arange(tried[j - 1] + STEP, off, STEP)[::-1]:
+                pts = _walk(line[s[hit]], a0[hit], direction[hit], back)
+                d = shapely.distance(ring[pair[hit]], pts)
+                better = d >= w.clearance
+                hit_off[better], hit_dist[better] = back, d[better]
+            offset[hit], clearance[hit] = hit_off, hit_dist
+        else:
+            offset[hit], clearance[hit] = off, dist[ok]
+        todo = todo[~ok]
+    return offset, clearance
+
+
 def _walk(parts, along, direction, offset):
     """Points ``offset`` metres from ``along`` in ``direction`` on each part (aligned arrays)."""
     return shapely.line_interpolate_point(parts, along + direction * offset)
@@ -550,33 +578,11 @@ class RoadNetwork:
         limit[ok] = np.minimum(limit[ok], a0[ok] - ca_a[prv[ok]])
         rows = np.flatnonzero(viable)
 
-        def first_clear(todo: np.ndarray, tried: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-            """Per row: the first tried distance along the street (within the ward) that lies
-            ``boundary_clearance`` from the boundary, and that clearance (NaN: none)."""
-            offset, clearance = np.full(len(s), np.nan), np.full(len(s), np.nan)
-            for j, off in enumerate(tried):
-                todo = todo[off <= limit[todo]]
-                if todo.size == 0:
-                    break
-                pts = _walk(line[s[todo]], a0[todo], direction[todo], off)
-                dist = shapely.distance(ring[pair[todo]], pts)
-                ok = dist >= policy.boundary_clearance
-                hit = todo[ok]
-                if j and off - tried[j - 1] > STEP and hit.size:  # refine back to STEP after a far step
-                    hit_off, hit_dist = np.full(hit.size, off), dist[ok]
-                    for back in np.arange(tried[j - 1] + STEP, off, STEP)[::-1]:
-                        pts = _walk(line[s[hit]], a0[hit], direction[hit], back)
-                        d = shapely.distance(ring[pair[hit]], pts)
-                        better = d >= policy.boundary_clearance
-                        hit_off[better], hit_dist[better] = back, d[better]
-                    offset[hit], clearance[hit] = hit_off, hit_dist
-                else:
-                    offset[hit], clearance[hit] = off, dist[ok]
-                todo = todo[~ok]
-            return offset, clearance
+        walk = SimpleNamespace(s=s, limit=limit, line=line, a0=a0, direction=direction, ring=ring, pair=pair,
+                               clearance=policy.boundary_clearance)
 
         # An entry: the street gets boundary_clearance inside before it leaves the ward again.
-        reach, reach_clear = first_clear(rows, np.r_[np.arange(0.0, policy.inset, STEP), _offsets(policy.inset)])
+        reach, reach_clear = _first_clear(walk, rows, np.r_[np.arange(0.0, policy.inset, STEP), _offsets(policy.inset)])
         valid = ~np.isnan(reach)
         # Its sign: at least `inset` along the street and boundary_clearance from the boundary
         # (an entry whose street has no such spot in the ward has no candidate of its own).
@@ -584,7 +590,7 @@ class RoadNetwork:
         clearance = np.where(reach >= policy.inset, reach_clear, np.nan)
         short = np.flatnonzero(valid & (reach < policy.inset))
         if short.size:
-            more, more_clear = first_clear(short, _offsets(policy.inset))
+            more, more_clear = _first_clear(walk, short, _offsets(policy.inset))
             offset[short], clearance[short] = more[short], more_clear[short]
         found = np.flatnonzero(valid)
         # The entry point: the seed, or for a street that first ran along the boundary,

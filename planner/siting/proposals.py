@@ -185,6 +185,33 @@ def propose_positions(ward_code: str, wards: gpd.GeoDataFrame, roads: gpd.GeoDat
                      wishes=wishes, signs_xy=other_xy, wards=wards)
 
 
+def _cover_every_entry(result: WardProposal, problem: CoverProblem, cover: np.ndarray, e: dict, other_xy,
+                       policy: Policy, budget: int, name: str):
+    """The LSCP choice (every entry covered), or None with ``result`` sent to review when it cannot be."""
+    entry_xy, cxy = e["xy"], problem.xy
+    # Entries that no free position can serve but one of the ward's signs already covers need no new sign.
+    served = min_distance(entry_xy, other_xy) <= policy.cover_radius
+    drop = ~cover.any(axis=0) & served
+    if drop.any():
+        result.notes.append("Al gedekt door een bestaand bord: " + ", ".join(e["entry_id"][drop]) + ".")
+    lscp = CoverProblem(cover[:, ~drop], problem.entry_weight[~drop], problem.road_weight, cxy,
+                        policy.min_spacing, fixed=problem.fixed)
+    chosen = solve_lscp(lscp)
+    if chosen is None:
+        lost = e["entry_id"][~drop][~cover[:, ~drop].any(axis=0)]
+        why_not = (f"invalsweg {', '.join(lost)} kan geen bord krijgen (te dicht bij een ander bord)" if len(lost)
+                   else f"dat gaat niet met {policy.min_spacing:.0f} m tussen de borden")
+        result.needs_review = True
+        result.reason = (f"Niet elke invalsweg van wijk {name} kan een bord krijgen: {why_not}; "
+                         "een medewerker beoordeelt de plaatsing.")
+        result.entries = _entry_records(e, np.zeros(len(entry_xy), bool))
+        return None
+    if len(chosen) > budget:
+        result.notes.append(f"Om elke invalsweg te dekken zijn {len(chosen)} borden nodig; "
+                            f"het beleid staat er {budget} toe.")
+    return chosen
+
+
 def plan_ward(code: str, name: str, poly, mine, network: RoadNetwork, policy: Policy, *,
               budget: int, cover_all: bool = False, wishes=(), signs_xy=None, wards=None,
               solve=choose_mclp) -> WardProposal:
@@ -240,26 +267,9 @@ def plan_ward(code: str, name: str, poly, mine, network: RoadNetwork, policy: Po
     problem = CoverProblem(cover, e["weight"].astype(float), cand["weight"], cxy, policy.min_spacing,
                            fixed=cand["wish"])
     if cover_all:
-        # Entries that no free position can serve but one of the ward's signs already covers need no new sign.
-        served = min_distance(entry_xy, other_xy) <= policy.cover_radius
-        drop = ~cover.any(axis=0) & served
-        if drop.any():
-            result.notes.append("Al gedekt door een bestaand bord: " + ", ".join(e["entry_id"][drop]) + ".")
-        lscp = CoverProblem(cover[:, ~drop], problem.entry_weight[~drop], problem.road_weight, cxy,
-                            policy.min_spacing, fixed=problem.fixed)
-        chosen = solve_lscp(lscp)
+        chosen = _cover_every_entry(result, problem, cover, e, other_xy, policy, budget, name)
         if chosen is None:
-            lost = e["entry_id"][~drop][~cover[:, ~drop].any(axis=0)]
-            why_not = (f"invalsweg {', '.join(lost)} kan geen bord krijgen (te dicht bij een ander bord)" if len(lost)
-                       else f"dat gaat niet met {policy.min_spacing:.0f} m tussen de borden")
-            result.needs_review = True
-            result.reason = (f"Niet elke invalsweg van wijk {name} kan een bord krijgen: {why_not}; "
-                             "een medewerker beoordeelt de plaatsing.")
-            result.entries = _entry_records(e, np.zeros(len(entry_xy), bool))
             return result
-        if len(chosen) > budget:
-            result.notes.append(f"Om elke invalsweg te dekken zijn {len(chosen)} borden nodig; "
-                                f"het beleid staat er {budget} toe.")
     else:
         chosen = solve(problem, budget)
     result.proposals = _proposal_records(cand, chosen, cover[chosen], e, policy)

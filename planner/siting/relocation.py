@@ -64,6 +64,16 @@ def _covered(entries: gpd.GeoDataFrame, xy: np.ndarray, radius: float) -> np.nda
     return (d <= radius).any(axis=1)
 
 
+def _not_in_one_ward(sign_id: str, sign, index, ward_idx: int) -> str:
+    """Why a sign outside every ward (-1) or on the boundary of two (-2) is not moved."""
+    if ward_idx == -1:
+        return f"Bord {sign_id} staat niet in een wijk van de gemeente; het blijft staan."
+    _, both = index.pairs([sign])
+    names = " en ".join(f"{index.names[w]} ({index.codes[w]})" for w in both)
+    return (f"Bord {sign_id} staat op de grens van de wijken {names}; kies zelf een doel in de wijk waarvoor het "
+            "bord bedoeld is.")
+
+
 def relocate_sign(sign_id: str, signs: gpd.GeoDataFrame, wards: gpd.GeoDataFrame,
                   roads: gpd.GeoDataFrame | None, policy: Policy, reason: str, to=None,
                   date: str | None = None, *, entries: gpd.GeoDataFrame | None = None) -> Relocation:
@@ -105,15 +115,9 @@ def relocate_sign(sign_id: str, signs: gpd.GeoDataFrame, wards: gpd.GeoDataFrame
     base = dict(sign_id=str(sign_id), reason=reason, date=date)
     index = ward_index(wards)
     ward_idx = index.ward_of([sign])[0]
-    if ward_idx == -1:
+    if ward_idx < 0:
         return Relocation(**base, ward=None, from_=_spot(*old[0]), to=None, moved=False,
-                          message=f"Bord {sign_id} staat niet in een wijk van de gemeente; het blijft staan.")
-    if ward_idx == -2:
-        _, both = index.pairs([sign])
-        names = " en ".join(f"{index.names[w]} ({index.codes[w]})" for w in both)
-        return Relocation(**base, ward=None, from_=_spot(*old[0]), to=None, moved=False,
-                          message=f"Bord {sign_id} staat op de grens van de wijken {names}; kies zelf een doel "
-                                  "in de wijk waarvoor het bord bedoeld is.")
+                          message=_not_in_one_ward(sign_id, sign, index, ward_idx))
     code, name = str(index.codes[ward_idx]), str(index.names[ward_idx])
     ward = {"code": code, "name": name}
     poly = index.geoms[ward_idx]
