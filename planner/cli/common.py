@@ -119,9 +119,13 @@ def _too_narrow(con, table) -> bool:
         text = getattr(cell, "plain", None)
         return max((cell_len(w) for w in (str(cell) if text is None else text).split()), default=0)
 
-    need = table._extra_width + sum(
-        max(longest_word(c) for c in (col.header, *col._cells)) + table._get_padding_width(col._index)
-        for col in table.columns)
+    n = len(table.columns)
+    _, pad_right, _, pad_left = table.padding
+    rules = (2 if table.box and table.show_edge else 0) + (n - 1 if table.box else 0)
+    need = rules + sum(max(longest_word(c) for c in (col.header, *col.cells))
+                       + (pad_left if table.pad_edge or k > 0 else 0)
+                       + (pad_right if table.pad_edge or k < n - 1 else 0)
+                       for k, col in enumerate(table.columns))
     return need > con.width
 
 
@@ -130,7 +134,7 @@ def _table_as_records(table):
     from rich.text import Text
 
     headers = [str(c.header) for c in table.columns]
-    cells = [[c if isinstance(c, Text) else Text(str(c)) for c in col._cells] for col in table.columns]
+    cells = [[c if isinstance(c, Text) else Text(str(c)) for c in col.cells] for col in table.columns]
     parts = [Text(str(table.title))] if table.title else []
     for row in zip(*cells):
         block = Text(f"\n{headers[0]} ") + row[0]

@@ -46,6 +46,11 @@ class DutchParser(argparse.ArgumentParser):
         if add_help:
             self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help=HELP)
 
+    def add_subparsers(self, **kwargs):
+        """As argparse's, and remembered as :attr:`subcommands` (for the Dutch messages)."""
+        self.subcommands = super().add_subparsers(**kwargs)
+        return self.subcommands
+
     def error(self, message):
         text = " ".join(dutch_error(str(message), self).split())
         self.exit(2, f"error: {text} (zie '{self.prog} --help')\n")
@@ -70,11 +75,8 @@ def _choices(text: str) -> str:
 
 
 def _subcommands(parser):
-    """The subcommand action of ``parser`` (or None)."""
-    for action in getattr(parser, "_actions", ()):
-        if isinstance(action, argparse._SubParsersAction):
-            return action
-    return None
+    """The subcommand action of ``parser`` (or None): :meth:`DutchParser.add_subparsers` keeps it."""
+    return getattr(parser, "subcommands", None)
 
 
 def _commands(parser, name: str) -> list[str]:

@@ -76,7 +76,7 @@ def new_map(title: str, *, cluster: bool = False) -> folium.Map:
     """An empty map with the three basemaps (PDOK BRT first, the default).
 
     ``title`` (escaped text) becomes the page title; ``cluster`` also carries
-    ``leaflet.markercluster``. Returns the map and, in ``m._planner_bases``,
+    ``leaflet.markercluster``. Returns the map and, in ``m.planner_bases``,
     the basemap layers for the layer control.
     """
     m = folium.Map(tiles=None, control_scale=False, zoom_start=13, location=[52.43, 4.91],
@@ -89,7 +89,7 @@ def new_map(title: str, *, cluster: bool = False) -> folium.Map:
                                  overlay=False, control=False, show=k == 0)
         layer.add_to(m)
         bases.append((name, layer))
-    m._planner_bases = bases
+    m.planner_bases = bases
     m.get_root().header.add_child(RawHtml(
         '<meta name="viewport" content="width=device-width, initial-scale=1.0">'
         f'<title>{title}</title>' + maps_assets.head_html(cluster=cluster)
@@ -224,5 +224,5 @@ def finish(m: folium.Map, *, legend: str, info: str | None = None) -> folium.Map
     if info:
         Box(info, position="topright", css_class="pl-box pl-info").add_to(m)
     Box(legend, position="bottomleft", css_class="pl-box pl-legend").add_to(m)
-    Layers(m._planner_bases).add_to(m)
+    Layers(m.planner_bases).add_to(m)
     return m
