@@ -391,7 +391,7 @@ def test_library_errors_name_values_and_the_command_line_adds_the_flag():
     which the API reads as the parameter name and the command line as --name."""
     from planner.errors import InputError
 
-    flag = re.compile(r"""["'][^"'\n]*(?<![\w-])--[a-z][a-z-]+""")
+    flag = re.compile(r"""["'][^"'\n]*(?<![\w-])--(?:[a-z][a-z-]+|\{|%s)""")
     offenders = []
     for path in (REPO / "planner").rglob("*.py"):
         if "cli" in path.relative_to(REPO / "planner").parts:

@@ -70,7 +70,7 @@ def refuse_files_the_register_would_ignore(files: dict, store) -> None:
     explicit file for one of those would be ignored, so the combination is refused."""
     if files.get("requests"):
         return
-    given = [f"--{n}" for n in ("wards", "signs", "groups") if files.get(n)]
+    given = [f"⟨{n}⟩" for n in ("wards", "signs", "groups") if files.get(n)]
     if given:
         raise InputError(
             f"{' en '.join(given)} met register {store.path}: 'decide' beslist de openstaande aanvragen van het "
@@ -107,7 +107,7 @@ LOADERS = {
 def input_path(name: str, given=None) -> Path:
     """The file of layer ``name``: ``given``, else the default file in :func:`data_dir`."""
     if given is not None and not str(given).strip():
-        raise InputError(f"--{name}: leeg pad; geef een bestand of laat de optie weg")
+        raise InputError(f"⟨{name}⟩: leeg pad; geef een bestand of laat de optie weg")
     return Path(given) if given is not None else data_dir() / INPUT_FILES[name]
 
 
@@ -215,7 +215,7 @@ def keep_to_one_place(inputs: Inputs, names, explicit: set, optional, store) -> 
         if name in optional:
             setattr(inputs, name, None)
             inputs.sources[name] = f"niet gebruikt ({inputs.sources[name]} ligt buiten {there})"
-            log.warning("%s liggen buiten %s en worden niet gebruikt; geef --%s voor deze wijken",
+            log.warning("%s liggen buiten %s en worden niet gebruikt; geef ⟨%s⟩ voor deze wijken",
                         here, there, name)
         elif name == "signs":
             inputs.signs = layer.iloc[0:0].copy()
@@ -223,7 +223,7 @@ def keep_to_one_place(inputs: Inputs, names, explicit: set, optional, store) -> 
             log.warning("%s liggen buiten %s; er worden geen borden meegeteld; geef ⟨signs⟩ voor deze wijken",
                         here, there)
         else:
-            raise InputError(f"{here} liggen buiten {there}; geef --{name} met de {NAMES_NL[name]} van "
+            raise InputError(f"{here} liggen buiten {there}; geef ⟨{name}⟩ met de {NAMES_NL[name]} van "
                              "deze wijken")
 
 
