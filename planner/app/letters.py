@@ -20,6 +20,7 @@ import logging
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import shapely
 
 from planner.app import lifecycle
@@ -76,19 +77,23 @@ def _descriptions(info: dict, wards, roads, addresses) -> list[dict] | None:
     stands in: a sign on a shared pole stands just inside the neighbouring ward."""
     if not info["ward"]:
         return None
-    code = info["ward"]["code"]
-    own = int(np.flatnonzero(wards["code"].to_numpy() == code)[0])
     signs = [s for s in info["signs"] if s["status"] != "removed"]
     if not signs:
         return []
-    where = ward_index(wards).ward_of(shapely.points([[s["x"], s["y"]] for s in signs]))
-    codes = ward_index(wards).codes
-    out = []
-    for s, w in zip(signs, where.tolist()):
-        stands = own if w < 0 else int(np.flatnonzero(wards["code"].to_numpy() == codes[w])[0])
-        out += describe_positions([{"x": s["x"], "y": s["y"], "street": s.get("street") or ""}],
-                                  roads=roads, ward_geom=wards.geometry.values[stands], wards=wards,
-                                  addresses=addresses)
+    codes = wards["code"].astype(str)
+    index = ward_index(wards)
+    where = index.ward_of(shapely.points([[s["x"], s["y"]] for s in signs]))
+    row_of = pd.Index(codes).get_indexer(index.codes.astype(str))  # ward index position -> row of wards
+    own = int(np.flatnonzero(codes.to_numpy() == info["ward"]["code"])[0])
+    stands = np.where(where >= 0, row_of[np.maximum(where, 0)], own)
+    out: list = [None] * len(signs)
+    for row in np.unique(stands).tolist():
+        ks = np.flatnonzero(stands == row).tolist()
+        described = describe_positions([{"x": signs[k]["x"], "y": signs[k]["y"], "street": signs[k].get("street") or ""}
+                                        for k in ks], roads=roads, ward_geom=wards.geometry.values[row],
+                                       wards=wards, addresses=addresses)
+        for k, d in zip(ks, described):
+            out[k] = d
     return out
 
 

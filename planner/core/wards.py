@@ -154,12 +154,10 @@ def sign_ward_pairs(signs: gpd.GeoDataFrame, index: "WardIndex", pi: np.ndarray,
     """
     if "ward_code" not in signs.columns or len(signs) == 0:
         return pi, wi
-    recorded = text_column(signs, "ward_code").astype(str)
-    known = np.flatnonzero(np.isin(recorded, index.codes.astype(str)))
+    rec_pos = pd.Index(index.codes.astype(str)).get_indexer(text_column(signs, "ward_code").astype(str))
+    known = np.flatnonzero(rec_pos >= 0)
     if len(known) == 0:
         return pi, wi
-    rec_pos = np.full(len(signs), -1, dtype=np.int64)
-    rec_pos[known] = [index.position[c] for c in recorded[known]]
     inside = shapely.dwithin(signs.geometry.values[known], index.geoms[rec_pos[known]], BOUNDARY_TOLERANCE)
     elsewhere = np.zeros(len(signs), dtype=bool)
     elsewhere[known[~inside]] = True
