@@ -405,11 +405,30 @@ def open_approvals(decisions: list["Decision"], signs: pd.DataFrame | None = Non
     return out
 
 
+def with_planned_signs(signs: gpd.GeoDataFrame, decisions: list["Decision"] | None) -> gpd.GeoDataFrame:
+    """``signs`` and the signs that ``decisions`` planned at their proposed positions, as decide itself
+    counts them for later requests (an approval whose signs ``signs`` already holds, by ``request_id``:
+    the register's, adds nothing). What the maps and ``stats`` count, so they say what the decisions say."""
+    recorded: set = set()
+    if signs is not None and len(signs) and "request_id" in signs:
+        recorded = set(signs["request_id"].fillna("").astype(str))
+    planned = [dict(s, ward_code=d.ward["code"]) for d in decisions or []
+               if d.outcome == "approved" and d.ward and d.proposals and d.request_id not in recorded
+               for s in _planned_from(d)]
+    if not planned:
+        return signs
+    frame = pd.DataFrame(planned).drop(columns=["x", "y", "lon", "lat"])
+    extra = gpd.GeoDataFrame(frame, geometry=shapely.points([(s["x"], s["y"]) for s in planned]), crs=signs.crs)
+    return pd.concat([signs, extra], ignore_index=True) if len(signs) else extra
+
+
 def ward_verdicts(wards: gpd.GeoDataFrame, signs: gpd.GeoDataFrame, policy: Policy, *,
                   decisions: list["Decision"] | None = None) -> np.ndarray:
     """Every ward's :func:`ward_verdict` (in the wards' order) from ``signs`` and ``decisions``:
-    the ward state of the maps and ``stats``. An approval counts through its signs among
-    ``signs``, or else as an open approval (:func:`open_approvals`); reviews count for nothing."""
+    the ward state of the maps and ``stats``. An approval counts through its signs
+    (:func:`with_planned_signs`), or else as an open approval (:func:`open_approvals`); reviews
+    count for nothing."""
+    signs = with_planned_signs(signs, decisions)
     return WardStates(wards, signs, policy, open_approvals=open_approvals(decisions or [], signs)).verdicts()
 
 

@@ -276,3 +276,23 @@ def test_review_request_ward_state_is_the_same_in_map_stats_and_decisions(demo):
     page = page_data(maps.prepare(wards, signs, [review] + later, policy=Policy()), public=False)
     assert page["words"]["stateKeys"][page["wards"]["state"][k]] == "in_behandeling"
     assert later[0].proposals == [] and placement.open_approvals(later) == {code: ["A009"]}
+
+
+def test_map_and_stats_count_the_signs_a_run_planned_as_decide_does(data_dir):
+    """Without a register the planned signs of this run's approvals are in no signs file; decide
+    counts them for later requests, and so do the ward states of the maps and stats."""
+    import planner
+
+    wards, signs = planner.load_wards(data_dir / "wijken.geojson"), planner.load_signs(data_dir / "borden.geojson")
+    roads = planner.load_roads(data_dir / "wegen.geojson")
+    policy = planner.preset("landsmeer")
+    decisions = planner.decide_requests(planner.load_requests(data_dir / "aanvragen.csv"), wards, signs,
+                                        planner.load_groups(data_dir / "groepen.csv"), policy, roads=roads,
+                                        proposer=planner.make_proposer(wards, roads, policy))
+    by_id = {d.request_id: d for d in decisions}
+    assert by_id["A002"].outcome == "approved" and by_id["A002"].proposals
+    assert (by_id["A003"].outcome, by_id["A003"].reason_code) == ("rejected", "ward_covered")  # A002's planned signs
+    table = planner.coverage_stats(wards, signs, policy, decisions=decisions).wards.set_index("code")
+    oost = by_id["A002"].ward["code"]
+    assert table.loc[oost, "state"] == "gedekt" and bool(table.loc[oost, "covered"])
+    assert table.loc[oost, "signs"] == 2

@@ -44,7 +44,12 @@ from planner.core.policy import Policy
 from planner.core.request_state import OPEN_STATES, request_state
 from planner.core.vocabulary import UNKNOWN, WARD_STATE_NL
 from planner.core.wards import assign_wards, ward_status
-from planner.placement import WARD_STATE_OF_VERDICT, Decision, ward_verdicts
+from planner.placement import (
+    WARD_STATE_OF_VERDICT,
+    Decision,
+    ward_verdicts,
+    with_planned_signs,
+)
 
 SENTINEL_LIMIT = -99999990  # CBS: values at or below are codes for "unknown" / "secret"
 _BUURT_CODE = re.compile(r"^BU(\d{6})\d{2}$")
@@ -176,7 +181,8 @@ def coverage_stats(wards: gpd.GeoDataFrame, signs: gpd.GeoDataFrame, policy: Pol
     policy : Policy, optional
         Default: Landsmeer's.
     decisions : list of Decision, optional
-        The decisions so far (recorded or just made): open requests, active groups.
+        The decisions so far (recorded or just made): open requests, active groups; the signs
+        they planned count as decide counts them (:func:`planner.placement.with_planned_signs`).
     groups : DataFrame, optional
         Groups; a ``ward_code`` column (the register's) marks where each is active.
     requests : DataFrame, optional
@@ -187,6 +193,7 @@ def coverage_stats(wards: gpd.GeoDataFrame, signs: gpd.GeoDataFrame, policy: Pol
     CoverageStats
     """
     policy = policy or Policy()
+    signs = with_planned_signs(signs, decisions)  # what the decisions planned counts, as in decide
     status = ward_status(wards, signs, policy)
     pop = population_of(wards).reset_index(drop=True)
     covered = status["covered"].to_numpy(dtype=bool)
